@@ -1,0 +1,74 @@
+package io.spotmatch.book;
+
+/**
+ * One input command for one symbol's book. Field use by type:
+ *
+ * <ul>
+ *   <li>NEW: orderId, userId, side, orderType, timeInForce, price (LIMIT, LIMIT_MAKER), quantity,
+ *       or quoteQuantity instead of quantity for a MARKET buy; stp (null: the symbol default);
+ *   <li>CANCEL: orderId, userId;
+ *   <li>AMEND: orderId, userId, and a new price and/or a new total quantity;
+ *   <li>CANCEL_ALL: userId;
+ *   <li>SYMBOL: symbol.
+ * </ul>
+ *
+ * Values are wire decimals; the book converts them with the symbol's {@link SymbolSpec} and
+ * rejects what does not fit its grid.
+ */
+public record Command(
+        CommandType type,
+        long orderId,
+        long userId,
+        Side side,
+        OrderType orderType,
+        TimeInForce timeInForce,
+        Decimal price,
+        Decimal quantity,
+        Decimal quoteQuantity,
+        StpMode stp,
+        SymbolUpdate symbol) {
+
+    public static Command limit(long orderId, long userId, Side side, String price, String quantity, TimeInForce tif) {
+        return new Command(CommandType.NEW, orderId, userId, side, OrderType.LIMIT, tif,
+                Decimal.parse(price), Decimal.parse(quantity), null, null, null);
+    }
+
+    public static Command limitMaker(long orderId, long userId, Side side, String price, String quantity) {
+        return new Command(CommandType.NEW, orderId, userId, side, OrderType.LIMIT_MAKER, TimeInForce.GTC,
+                Decimal.parse(price), Decimal.parse(quantity), null, null, null);
+    }
+
+    public static Command market(long orderId, long userId, Side side, String quantity) {
+        return new Command(CommandType.NEW, orderId, userId, side, OrderType.MARKET, TimeInForce.IOC,
+                null, Decimal.parse(quantity), null, null, null);
+    }
+
+    public static Command marketQuote(long orderId, long userId, Side side, String quoteQuantity) {
+        return new Command(CommandType.NEW, orderId, userId, side, OrderType.MARKET, TimeInForce.IOC,
+                null, null, Decimal.parse(quoteQuantity), null, null);
+    }
+
+    public static Command cancel(long orderId, long userId) {
+        return new Command(CommandType.CANCEL, orderId, userId, null, null, null, null, null, null, null, null);
+    }
+
+    /** price or quantity may be null to keep the current one; quantity is the new total quantity. */
+    public static Command amend(long orderId, long userId, String price, String quantity) {
+        return new Command(CommandType.AMEND, orderId, userId, null, null, null,
+                price == null ? null : Decimal.parse(price), quantity == null ? null : Decimal.parse(quantity),
+                null, null, null);
+    }
+
+    public static Command cancelAll(long userId) {
+        return new Command(CommandType.CANCEL_ALL, 0, userId, null, null, null, null, null, null, null, null);
+    }
+
+    public static Command symbol(SymbolUpdate update) {
+        return new Command(CommandType.SYMBOL, 0, 0, null, null, null, null, null, null, null, update);
+    }
+
+    public Command withStp(StpMode mode) {
+        return new Command(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity,
+                mode, symbol);
+    }
+}

@@ -1,0 +1,9 @@
+package io.spotmatch.book;
+
+public enum CommandType {
+    NEW,
+    CANCEL,
+    AMEND,
+    CANCEL_ALL,
+    SYMBOL
+}

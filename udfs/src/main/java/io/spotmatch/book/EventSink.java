@@ -1,0 +1,36 @@
+package io.spotmatch.book;
+
+/**
+ * Receives a book's output events, in order, while {@link OrderBook#process} runs. Every event
+ * carries the symbol's next sequence number. Callbacks take primitives and live objects rather
+ * than event objects so the hot path allocates nothing; an {@link Order} passed in reflects the
+ * order at the moment of the event and must not be kept after {@code process} returns, because
+ * the book reuses order objects.
+ *
+ * <p>Units: prices in ticks, quantities in lots, quote quantities and fees in notional units of
+ * the book's {@link SymbolSpec}.
+ */
+public interface EventSink {
+
+    /** A NEW order passed validation; its id is now used. */
+    void accepted(long seq, Order order);
+
+    /**
+     * A fill between the incoming (taker) order and a resting (maker) order, at the maker's price.
+     * Both orders already include this fill.
+     */
+    void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
+            long takerFee, long makerFee);
+
+    /** The order left the book, or never entered it; {@code order.remaining()} is what was cancelled. */
+    void cancelled(long seq, Order order, CancelReason reason);
+
+    /** An AMEND applied. When the price changed or the quantity grew, the order lost its time priority and may trade next. */
+    void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
+
+    /** The command changed nothing. */
+    void rejected(long seq, Command command, RejectReason reason);
+
+    /** A SYMBOL command listed or changed the symbol. */
+    void symbolUpdated(long seq, SymbolSpec spec);
+}

@@ -1,0 +1,363 @@
+package io.spotmatch.book;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The production book. Each side is a heap of price levels ({@link SideBook}); each level is an
+ * intrusive FIFO of orders; orders are indexed by id and by owner. Costs: best price O(1); a new
+ * order at an existing level O(1); at a new level O(log P); cancel O(1), or O(log P) when it
+ * empties its level; each fill O(1), plus O(log P) per level the taker clears. Nothing scans the
+ * book. Order and level objects are recycled so a steady flow allocates nothing.
+ */
+public final class HeapOrderBook extends OrderBook {
+
+    private static final int POOL_LIMIT = 1 << 16;
+
+    private final SideBook bids = new SideBook(true);
+    private final SideBook asks = new SideBook(false);
+    private final SideBook.Cursor bidCursor = bids.new Cursor();
+    private final SideBook.Cursor askCursor = asks.new Cursor();
+    private final LongObjectMap<Order> orders = new LongObjectMap<>(4096);
+    /** Head of each owner's list of open orders. */
+    private final LongObjectMap<Order> ownerHeads = new LongObjectMap<>(1024);
+
+    private Order[] orderPool = new Order[256];
+    private int orderPoolSize;
+    private PriceLevel[] levelPool = new PriceLevel[256];
+    private int levelPoolSize;
+
+    private SideBook side(Side side) {
+        return side == Side.BUY ? bids : asks;
+    }
+
+    @Override
+    protected Order find(long orderId) {
+        return orders.get(orderId);
+    }
+
+    @Override
+    protected Order newOrder() {
+        return orderPoolSize > 0 ? orderPool[--orderPoolSize] : new Order();
+    }
+
+    @Override
+    protected void release(Order o) {
+        if (orderPoolSize < POOL_LIMIT) {
+            if (orderPoolSize == orderPool.length) {
+                orderPool = Arrays.copyOf(orderPool, orderPoolSize * 2);
+            }
+            orderPool[orderPoolSize++] = o;
+        }
+    }
+
+    @Override
+    protected long bestPrice(Side side) {
+        PriceLevel best = side(side).best();
+        return best == null ? 0 : best.price;
+    }
+
+    @Override
+    protected void rest(Order o) {
+        SideBook book = side(o.side);
+        PriceLevel level = book.byPrice.get(o.price);
+        if (level == null) {
+            level = levelPoolSize > 0 ? levelPool[--levelPoolSize] : new PriceLevel();
+            level.price = o.price;
+            level.quantity = 0;
+            level.orders = 0;
+            level.head = null;
+            level.tail = null;
+            book.add(level);
+        }
+        o.level = level;
+        o.next = null;
+        o.prev = level.tail;
+        if (level.tail == null) {
+            level.head = o;
+        } else {
+            level.tail.next = o;
+        }
+        level.tail = o;
+        level.quantity += o.quantity - o.filled;
+        level.orders++;
+        orders.put(o.orderId, o);
+        Order ownerHead = ownerHeads.get(o.userId);
+        o.userPrev = null;
+        o.userNext = ownerHead;
+        if (ownerHead != null) {
+            ownerHead.userPrev = o;
+        }
+        ownerHeads.put(o.userId, o);
+    }
+
+    @Override
+    protected void remove(Order o) {
+        PriceLevel level = o.level;
+        level.quantity -= o.quantity - o.filled;
+        unlink(o);
+        if (level.orders == 0) {
+            dropLevel(side(o.side), level);
+        }
+    }
+
+    /** Takes an order out of its level FIFO and the indexes; the caller fixes the level's quantity and drops it if empty. */
+    private void unlink(Order o) {
+        PriceLevel level = o.level;
+        if (o.prev == null) {
+            level.head = o.next;
+        } else {
+            o.prev.next = o.next;
+        }
+        if (o.next == null) {
+            level.tail = o.prev;
+        } else {
+            o.next.prev = o.prev;
+        }
+        level.orders--;
+        orders.remove(o.orderId);
+        if (o.userPrev == null) {
+            if (o.userNext == null) {
+                ownerHeads.remove(o.userId);
+            } else {
+                ownerHeads.put(o.userId, o.userNext);
+            }
+        } else {
+            o.userPrev.userNext = o.userNext;
+        }
+        if (o.userNext != null) {
+            o.userNext.userPrev = o.userPrev;
+        }
+        o.clearLinks();
+    }
+
+    private void dropLevel(SideBook book, PriceLevel level) {
+        book.removeLevel(level);
+        level.head = null;
+        level.tail = null;
+        if (levelPoolSize < POOL_LIMIT) {
+            if (levelPoolSize == levelPool.length) {
+                levelPool = Arrays.copyOf(levelPool, levelPoolSize * 2);
+            }
+            levelPool[levelPoolSize++] = level;
+        }
+    }
+
+    @Override
+    protected void reduce(Order o, long newQuantity) {
+        o.level.quantity -= o.quantity - newQuantity;
+        o.quantity = newQuantity;
+    }
+
+    @Override
+    protected boolean match(Order taker) {
+        SideBook book = taker.side == Side.BUY ? asks : bids;
+        boolean buy = taker.side == Side.BUY;
+        boolean market = taker.type == OrderType.MARKET;
+        boolean byQuote = taker.quoteQuantity != 0;
+        StpMode stp = taker.stp;
+        PriceLevel level;
+        while ((level = book.best()) != null) {
+            long price = level.price;
+            if (!market && (buy ? price > taker.price : price < taker.price)) {
+                return false;
+            }
+            Order maker = level.head;
+            while (maker != null) {
+                Order next = maker.next;
+                if (maker.userId == taker.userId && stp != StpMode.NONE) {
+                    if (stp == StpMode.EXPIRE_TAKER) {
+                        return true;
+                    }
+                    level.quantity -= maker.quantity - maker.filled;
+                    unlink(maker);
+                    expireMaker(maker);
+                    if (stp == StpMode.EXPIRE_BOTH) {
+                        if (level.orders == 0) {
+                            dropLevel(book, level);
+                        }
+                        return true;
+                    }
+                    maker = next;
+                    continue;
+                }
+                long qty = maker.quantity - maker.filled;
+                if (byQuote) {
+                    long affordable = affordableLots(taker, price);
+                    if (affordable == 0) {
+                        return false;
+                    }
+                    qty = Math.min(qty, affordable);
+                } else {
+                    qty = Math.min(qty, taker.quantity - taker.filled);
+                }
+                fill(taker, maker, price, qty);
+                level.quantity -= qty;
+                if (maker.status != OrderStatus.FILLED) {
+                    // The maker outlasted the taker: it is filled, or by quote cannot afford another lot here.
+                    return false;
+                }
+                unlink(maker);
+                release(maker);
+                if (taker.status == OrderStatus.FILLED) {
+                    if (level.orders == 0) {
+                        dropLevel(book, level);
+                    }
+                    return false;
+                }
+                maker = next;
+            }
+            dropLevel(book, level);
+        }
+        return false;
+    }
+
+    @Override
+    protected boolean canFill(Order taker) {
+        SideBook.Cursor cursor = (taker.side == Side.BUY ? askCursor : bidCursor).reset();
+        boolean buy = taker.side == Side.BUY;
+        long needed = taker.quantity - taker.filled;
+        for (PriceLevel level = cursor.next(); level != null; level = cursor.next()) {
+            if (buy ? level.price > taker.price : level.price < taker.price) {
+                return false;
+            }
+            if (taker.stp == StpMode.NONE) {
+                needed -= level.quantity;
+                if (needed <= 0) {
+                    return true;
+                }
+                continue;
+            }
+            for (Order maker = level.head; maker != null; maker = maker.next) {
+                if (maker.userId == taker.userId) {
+                    if (taker.stp != StpMode.EXPIRE_MAKER) {
+                        return false;
+                    }
+                    continue;
+                }
+                needed -= maker.quantity - maker.filled;
+                if (needed <= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected List<Order> openOrdersOf(long userId) {
+        List<Order> result = new ArrayList<>();
+        for (Order o = ownerHeads.get(userId); o != null; o = o.userNext) {
+            result.add(o);
+        }
+        result.sort(Comparator.comparingLong(Order::orderId));
+        return result;
+    }
+
+    @Override
+    protected List<Order> openOrders() {
+        List<Order> result = new ArrayList<>(orders.size());
+        orders.forEachValue(result::add);
+        result.sort(Comparator.comparingLong(Order::orderId));
+        return result;
+    }
+
+    @Override
+    protected void clear() {
+        bids.clear();
+        asks.clear();
+        orders.clear();
+        ownerHeads.clear();
+    }
+
+    @Override
+    public List<L2Level> depth(Side side, int levels) {
+        SideBook.Cursor cursor = (side == Side.BUY ? bidCursor : askCursor).reset();
+        List<L2Level> result = new ArrayList<>(levels);
+        for (PriceLevel l = cursor.next(); l != null && result.size() < levels; l = cursor.next()) {
+            result.add(new L2Level(l.price, l.quantity, l.orders));
+        }
+        return result;
+    }
+
+    @Override
+    public void forEachOrder(Consumer<Order> action) {
+        for (SideBook book : new SideBook[] {bids, asks}) {
+            for (PriceLevel level : sortedLevels(book)) {
+                for (Order o = level.head; o != null; o = o.next) {
+                    action.accept(o);
+                }
+            }
+        }
+    }
+
+    private static PriceLevel[] sortedLevels(SideBook book) {
+        PriceLevel[] levels = Arrays.copyOf(book.heap, book.size);
+        Arrays.sort(levels, Comparator.comparingLong(l -> book.key(l.price)));
+        return levels;
+    }
+
+    @Override
+    public int openOrderCount() {
+        return orders.size();
+    }
+
+    @Override
+    public void validate() {
+        int counted = 0;
+        for (SideBook book : new SideBook[] {bids, asks}) {
+            String name = book.bids ? "bids" : "asks";
+            check(book.byPrice.size() == book.size, name + ": price map has " + book.byPrice.size()
+                    + " levels, heap " + book.size);
+            for (int i = 0; i < book.size; i++) {
+                PriceLevel level = book.heap[i];
+                check(level.heapIndex == i, name + ": level " + level.price + " thinks it is at " + level.heapIndex + ", is at " + i);
+                check(book.keys[i] == book.key(level.price), name + ": stale key at " + i);
+                check(i == 0 || book.keys[(i - 1) / 2] <= book.keys[i], name + ": heap order broken at " + i);
+                check(book.byPrice.get(level.price) == level, name + ": price map misses level " + level.price);
+                check(level.orders > 0 && level.head != null, name + ": empty level " + level.price + " in heap");
+                long total = 0;
+                int n = 0;
+                long lastPriority = Long.MIN_VALUE;
+                Order prev = null;
+                for (Order o = level.head; o != null; o = o.next) {
+                    check(o.prev == prev, "order " + o.orderId + ": broken prev link");
+                    check(o.level == level && o.price == level.price, "order " + o.orderId + ": in the wrong level");
+                    check(o.side == (book.bids ? Side.BUY : Side.SELL), "order " + o.orderId + ": on the wrong side");
+                    check(o.priority > lastPriority, "order " + o.orderId + ": out of time priority");
+                    check(o.quantity > o.filled && o.status.isOpen(), "order " + o.orderId + ": resting but not open");
+                    check(orders.get(o.orderId) == o, "order " + o.orderId + ": missing from the id index");
+                    lastPriority = o.priority;
+                    total += o.quantity - o.filled;
+                    n++;
+                    prev = o;
+                }
+                check(level.tail == prev, name + ": level " + level.price + " tail is not its last order");
+                check(level.quantity == total, name + ": level " + level.price + " total " + level.quantity + " != " + total);
+                check(level.orders == n, name + ": level " + level.price + " count " + level.orders + " != " + n);
+                counted += n;
+            }
+        }
+        check(orders.size() == counted, "id index has " + orders.size() + " orders, levels hold " + counted);
+        int[] owned = {0};
+        ownerHeads.forEachValue(head -> {
+            check(head.userPrev == null, "owner list head " + head.orderId + " has a predecessor");
+            for (Order o = head; o != null; o = o.userNext) {
+                check(o.userId == head.userId, "order " + o.orderId + ": in another owner's list");
+                check(orders.get(o.orderId) == o, "order " + o.orderId + ": in an owner list but not open");
+                check(o.userNext == null || o.userNext.userPrev == o, "order " + o.orderId + ": broken owner link");
+                owned[0]++;
+            }
+        });
+        check(owned[0] == counted, "owner lists hold " + owned[0] + " orders, levels hold " + counted);
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.spotmatch.book;
+
+/**
+ * An order as the book holds it. Prices are ticks, quantities lots, quote amounts and fees
+ * notional units of the symbol's {@link SymbolSpec}. Event sinks may read an order during the
+ * callback only: the book reuses order objects afterwards.
+ */
+public final class Order {
+
+    long orderId;
+    long userId;
+    Side side;
+    OrderType type;
+    TimeInForce timeInForce;
+    StpMode stp;
+    /** Limit price in ticks; 0 for a market order. */
+    long price;
+    /** Total quantity in lots (original, or as amended); 0 for a market buy by quote amount. */
+    long quantity;
+    /** Quote budget in notional units of a market buy by quote amount; 0 otherwise. */
+    long quoteQuantity;
+    long filled;
+    long filledQuote;
+    long fees;
+    /** Fee owed but not yet charged, in 10^-8 notional units: what keeps per-fill rounding from drifting. */
+    long feeRemainder;
+    /** Time priority inside a price level: the sequence number of the event that placed the order there. */
+    long priority;
+    OrderStatus status;
+
+    // Heap book links: the level FIFO and the owner's open-order list.
+    Order prev;
+    Order next;
+    PriceLevel level;
+    Order userPrev;
+    Order userNext;
+
+    Order() {
+    }
+
+    /** Restores a resting order from its persisted fields. */
+    public static Order resting(long orderId, long userId, Side side, OrderType type, TimeInForce tif, StpMode stp,
+            long price, long quantity, long filled, long filledQuote, long fees, long feeRemainder, long priority) {
+        Order o = new Order();
+        o.orderId = orderId;
+        o.userId = userId;
+        o.side = side;
+        o.type = type;
+        o.timeInForce = tif;
+        o.stp = stp;
+        o.price = price;
+        o.quantity = quantity;
+        o.filled = filled;
+        o.filledQuote = filledQuote;
+        o.fees = fees;
+        o.feeRemainder = feeRemainder;
+        o.priority = priority;
+        o.status = filled == 0 ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
+        return o;
+    }
+
+    void copyFrom(Order o) {
+        orderId = o.orderId;
+        userId = o.userId;
+        side = o.side;
+        type = o.type;
+        timeInForce = o.timeInForce;
+        stp = o.stp;
+        price = o.price;
+        quantity = o.quantity;
+        quoteQuantity = o.quoteQuantity;
+        filled = o.filled;
+        filledQuote = o.filledQuote;
+        fees = o.fees;
+        feeRemainder = o.feeRemainder;
+        priority = o.priority;
+        status = o.status;
+    }
+
+    void clearLinks() {
+        prev = null;
+        next = null;
+        level = null;
+        userPrev = null;
+        userNext = null;
+    }
+
+    public long orderId() { return orderId; }
+    public long userId() { return userId; }
+    public Side side() { return side; }
+    public OrderType type() { return type; }
+    public TimeInForce timeInForce() { return timeInForce; }
+    public StpMode stp() { return stp; }
+    public long price() { return price; }
+    public long quantity() { return quantity; }
+    public long quoteQuantity() { return quoteQuantity; }
+    public long filled() { return filled; }
+    public long filledQuote() { return filledQuote; }
+    public long fees() { return fees; }
+    public long feeRemainder() { return feeRemainder; }
+    public long priority() { return priority; }
+    public OrderStatus status() { return status; }
+
+    /** Unfilled lots; 0 for a market buy by quote amount, whose budget is {@link #remainingQuote()}. */
+    public long remaining() {
+        return quantity - filled;
+    }
+
+    public long remainingQuote() {
+        return quoteQuantity - filledQuote;
+    }
+
+    public boolean isBuy() {
+        return side == Side.BUY;
+    }
+
+    @Override
+    public String toString() {
+        return "Order{id=" + orderId + " user=" + userId + " " + side + " " + type + "/" + timeInForce
+                + " price=" + price + " qty=" + quantity + (quoteQuantity != 0 ? " quote=" + quoteQuantity : "")
+                + " filled=" + filled + " filledQuote=" + filledQuote + " fees=" + fees
+                + " prio=" + priority + " " + status + "}";
+    }
+}

@@ -1,0 +1,440 @@
+package io.spotmatch.book;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One symbol's matching engine: its spec, its counters and its book. Commands are processed
+ * strictly one after the other; the same commands always produce the same events.
+ *
+ * <p>This class owns everything both book implementations must agree on and do not need to
+ * implement twice: validation, sequence numbers, trade ids, fees, the order lifecycle and the
+ * rules of each order type. The subclasses own the book and the matching walk over it:
+ * {@link HeapOrderBook} is the fast one, {@link ReferenceOrderBook} the obviously correct one,
+ * and the contract tests check that both give identical events.
+ */
+public abstract class OrderBook {
+
+    private SymbolSpec spec;
+    private long seq;
+    private long lastTradeId;
+    private long lastOrderId;
+    private EventSink sink;
+
+    /** Processes one command; events go to {@code sink} before this returns. */
+    public final void process(Command c, EventSink sink) {
+        this.sink = sink;
+        switch (c.type()) {
+            case NEW -> onNew(c);
+            case CANCEL -> onCancel(c);
+            case AMEND -> onAmend(c);
+            case CANCEL_ALL -> onCancelAll(c);
+            case SYMBOL -> onSymbol(c);
+        }
+    }
+
+    private void onNew(Command c) {
+        SymbolSpec s = spec;
+        if (!tradable(c, s)) {
+            return;
+        }
+        if (c.orderId() <= lastOrderId) {
+            reject(c, RejectReason.DUPLICATE_ORDER_ID);
+            return;
+        }
+        OrderType type = c.orderType();
+        TimeInForce tif = c.timeInForce() != null ? c.timeInForce()
+                : type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
+        long price = 0;
+        long qty = 0;
+        long quote = 0;
+        if (type == OrderType.MARKET) {
+            if (tif != TimeInForce.IOC || c.price() != null) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            if (c.quoteQuantity() != null) {
+                if (c.side() != Side.BUY || c.quantity() != null) {
+                    reject(c, RejectReason.INVALID_ORDER);
+                    return;
+                }
+                quote = s.notionalUnitsOf(c.quoteQuantity());
+                if (quote < 0) {
+                    reject(c, RejectReason.INVALID_QUANTITY);
+                    return;
+                }
+                if (quote < s.minNotionalUnits()) {
+                    reject(c, RejectReason.MIN_NOTIONAL);
+                    return;
+                }
+            } else {
+                qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
+                if (qty < s.minQtyLots()) {
+                    reject(c, RejectReason.INVALID_QUANTITY);
+                    return;
+                }
+            }
+        } else {
+            if (type == OrderType.LIMIT_MAKER && tif != TimeInForce.GTC || c.quoteQuantity() != null) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            price = c.price() == null ? -1 : s.ticksOf(c.price());
+            if (price < 0) {
+                reject(c, RejectReason.INVALID_PRICE);
+                return;
+            }
+            qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
+            if (qty < s.minQtyLots()) {
+                reject(c, RejectReason.INVALID_QUANTITY);
+                return;
+            }
+            if (s.notional(price, qty) < s.minNotionalUnits()) {
+                reject(c, RejectReason.MIN_NOTIONAL);
+                return;
+            }
+        }
+
+        lastOrderId = c.orderId();
+        Order o = newOrder();
+        o.orderId = c.orderId();
+        o.userId = c.userId();
+        o.side = c.side();
+        o.type = type;
+        o.timeInForce = tif;
+        o.stp = c.stp() != null ? c.stp() : s.defaultStp();
+        o.price = price;
+        o.quantity = qty;
+        o.quoteQuantity = quote;
+        o.filled = 0;
+        o.filledQuote = 0;
+        o.fees = 0;
+        o.feeRemainder = 0;
+        o.status = OrderStatus.NEW;
+        o.priority = ++seq;
+        sink.accepted(o.priority, o);
+        execute(o);
+    }
+
+    /** Runs an order that is not in the book (new, or repriced by an AMEND) to its end or into the book. */
+    private void execute(Order o) {
+        if (o.type == OrderType.LIMIT_MAKER) {
+            if (crosses(o)) {
+                finish(o, CancelReason.POST_ONLY_WOULD_TRADE);
+            } else {
+                rest(o);
+            }
+            return;
+        }
+        if (o.timeInForce == TimeInForce.FOK && !canFill(o)) {
+            finish(o, CancelReason.FOK_NOT_FILLABLE);
+            return;
+        }
+        if (crosses(o) && match(o)) {
+            finish(o, CancelReason.SELF_TRADE_PREVENTED);
+            return;
+        }
+        if (o.status == OrderStatus.FILLED) {
+            release(o);
+        } else if (o.type == OrderType.MARKET) {
+            finish(o, CancelReason.MARKET_NO_LIQUIDITY);
+        } else if (o.timeInForce == TimeInForce.IOC) {
+            finish(o, CancelReason.IOC_REMAINDER);
+        } else if (o.timeInForce == TimeInForce.FOK) {
+            throw new IllegalStateException("FOK order passed the fill check but did not fill: " + o);
+        } else {
+            rest(o);
+        }
+    }
+
+    private boolean crosses(Order o) {
+        long best = bestPrice(o.side.opposite());
+        if (best == 0) {
+            return false;
+        }
+        return o.type == OrderType.MARKET || (o.side == Side.BUY ? best <= o.price : best >= o.price);
+    }
+
+    private void onCancel(Command c) {
+        if (!cancellable(c)) {
+            return;
+        }
+        Order o = find(c.orderId());
+        if (o == null) {
+            reject(c, RejectReason.UNKNOWN_ORDER);
+        } else if (o.userId != c.userId()) {
+            reject(c, RejectReason.NOT_OWNER);
+        } else {
+            remove(o);
+            finish(o, CancelReason.USER);
+        }
+    }
+
+    private void onCancelAll(Command c) {
+        if (!cancellable(c)) {
+            return;
+        }
+        for (Order o : openOrdersOf(c.userId())) {
+            remove(o);
+            finish(o, CancelReason.CANCEL_ALL);
+        }
+    }
+
+    private void onAmend(Command c) {
+        SymbolSpec s = spec;
+        if (!tradable(c, s)) {
+            return;
+        }
+        Order o = find(c.orderId());
+        if (o == null) {
+            reject(c, RejectReason.UNKNOWN_ORDER);
+            return;
+        }
+        if (o.userId != c.userId()) {
+            reject(c, RejectReason.NOT_OWNER);
+            return;
+        }
+        long price = c.price() == null ? o.price : s.ticksOf(c.price());
+        if (price < 0) {
+            reject(c, RejectReason.INVALID_PRICE);
+            return;
+        }
+        long qty = c.quantity() == null ? o.quantity : s.lotsOf(c.quantity());
+        if (qty <= o.filled || qty < s.minQtyLots()) {
+            reject(c, RejectReason.INVALID_QUANTITY);
+            return;
+        }
+        if (s.notional(price, qty) < s.minNotionalUnits()) {
+            reject(c, RejectReason.MIN_NOTIONAL);
+            return;
+        }
+        long previousPrice = o.price;
+        long previousQty = o.quantity;
+        if (price == previousPrice && qty <= previousQty) {
+            reduce(o, qty);
+            sink.amended(++seq, o, previousPrice, previousQty, true);
+            return;
+        }
+        // Cancel-replace under the same id: the order goes to the back of its new level and may trade.
+        remove(o);
+        o.price = price;
+        o.quantity = qty;
+        o.priority = ++seq;
+        sink.amended(o.priority, o, previousPrice, previousQty, false);
+        execute(o);
+    }
+
+    private void onSymbol(Command c) {
+        SymbolSpec next = SymbolSpec.apply(spec, c.symbol());
+        if (next == null || spec != null && (!next.maxPrice().numericallyEquals(spec.maxPrice())
+                || !next.maxQty().numericallyEquals(spec.maxQty()))) {
+            reject(c, RejectReason.INVALID_SPEC);
+            return;
+        }
+        spec = next;
+        sink.symbolUpdated(++seq, next);
+        if (c.symbol().cancelOpenOrders()) {
+            for (Order o : openOrders()) {
+                remove(o);
+                finish(o, CancelReason.HALTED);
+            }
+        }
+    }
+
+    /** NEW and AMEND need a listed, TRADING symbol. */
+    private boolean tradable(Command c, SymbolSpec s) {
+        if (s == null) {
+            reject(c, RejectReason.UNKNOWN_SYMBOL);
+            return false;
+        }
+        if (s.status() != SymbolStatus.TRADING) {
+            reject(c, s.status() == SymbolStatus.HALTED ? RejectReason.SYMBOL_HALTED : RejectReason.SYMBOL_CANCEL_ONLY);
+            return false;
+        }
+        return true;
+    }
+
+    /** CANCEL and CANCEL_ALL need a listed symbol that is not HALTED. */
+    private boolean cancellable(Command c) {
+        if (spec == null) {
+            reject(c, RejectReason.UNKNOWN_SYMBOL);
+            return false;
+        }
+        if (spec.status() == SymbolStatus.HALTED) {
+            reject(c, RejectReason.SYMBOL_HALTED);
+            return false;
+        }
+        return true;
+    }
+
+    private void reject(Command c, RejectReason reason) {
+        sink.rejected(++seq, c, reason);
+    }
+
+    /** Ends an order that is not in the book: cancels its remainder and gives it back. */
+    private void finish(Order o, CancelReason reason) {
+        o.status = OrderStatus.CANCELLED;
+        sink.cancelled(++seq, o, reason);
+        release(o);
+    }
+
+    // ---- Called by the book implementations from inside match() ----
+
+    /** Fills {@code qty} lots between taker and maker at the maker's {@code price}, and emits the trade. */
+    protected final void fill(Order taker, Order maker, long price, long qty) {
+        long quote = spec.notional(price, qty);
+        long takerFee = Fees.charge(taker, quote, spec.takerRate());
+        long makerFee = Fees.charge(maker, quote, spec.makerRate());
+        taker.filled += qty;
+        taker.filledQuote += quote;
+        maker.filled += qty;
+        maker.filledQuote += quote;
+        taker.status = (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
+                ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
+    }
+
+    /** Cancels a resting order that self-trade prevention took out; the book has already removed it. */
+    protected final void expireMaker(Order maker) {
+        finish(maker, CancelReason.SELF_TRADE_PREVENTED);
+    }
+
+    /** Lots the remaining quote budget of a market buy by quote amount buys at {@code price}. */
+    protected final long affordableLots(Order taker, long price) {
+        return taker.remainingQuote() / spec.notional(price, 1);
+    }
+
+    // ---- The book ----
+
+    /** The open order with this id, or null. */
+    protected abstract Order find(long orderId);
+
+    /** An order object to fill in (the heap book recycles them). */
+    protected abstract Order newOrder();
+
+    /** The order is done and out of the book; the book may reuse the object after {@code process} returns. */
+    protected abstract void release(Order o);
+
+    /** Best price of a side in ticks, or 0 when the side is empty. */
+    protected abstract long bestPrice(Side side);
+
+    /** Puts an order at the back of its price level. */
+    protected abstract void rest(Order o);
+
+    /** Takes a resting order out of the book. */
+    protected abstract void remove(Order o);
+
+    /** Lowers a resting order's total quantity in place, keeping its time priority. */
+    protected abstract void reduce(Order o, long newQuantity);
+
+    /**
+     * Matches a taker against the opposite side, best price first and in time priority within a
+     * price, while it crosses and has quantity (or quote budget) left, calling {@link #fill} for
+     * each fill and {@link #expireMaker} for each resting order self-trade prevention takes out.
+     *
+     * @return true if self-trade prevention expired the taker (the caller cancels it)
+     */
+    protected abstract boolean match(Order taker);
+
+    /** Whether a FOK limit order would fill completely, given its self-trade prevention mode; changes nothing. */
+    protected abstract boolean canFill(Order taker);
+
+    /** The user's open orders, ascending by order id. */
+    protected abstract List<Order> openOrdersOf(long userId);
+
+    /** Every open order, ascending by order id. */
+    protected abstract List<Order> openOrders();
+
+    /** Drops every order without events (used before a restore). */
+    protected abstract void clear();
+
+    /** Top {@code levels} aggregated levels of a side, best first. */
+    public abstract List<L2Level> depth(Side side, int levels);
+
+    /** Every resting order: bids best price first, then asks best price first; time priority within a price. */
+    public abstract void forEachOrder(Consumer<Order> action);
+
+    /** Number of resting orders. */
+    public abstract int openOrderCount();
+
+    /**
+     * Checks every internal invariant of the book.
+     *
+     * @throws IllegalStateException naming the first broken invariant
+     */
+    public abstract void validate();
+
+    // ---- State ----
+
+    public final SymbolSpec spec() {
+        return spec;
+    }
+
+    /** The sequence number of the last event. */
+    public final long seq() {
+        return seq;
+    }
+
+    public final long lastTradeId() {
+        return lastTradeId;
+    }
+
+    /** The highest order id this symbol has accepted. */
+    public final long lastOrderId() {
+        return lastOrderId;
+    }
+
+    /**
+     * Replaces this book's state with a persisted one. Resting orders may come in any order; they
+     * are placed by their time priority.
+     */
+    public final void restore(SymbolSpec spec, long seq, long lastTradeId, long lastOrderId, List<Order> resting) {
+        clear();
+        this.spec = spec;
+        this.seq = seq;
+        this.lastTradeId = lastTradeId;
+        this.lastOrderId = lastOrderId;
+        List<Order> byPriority = new ArrayList<>(resting);
+        byPriority.sort(Comparator.comparingLong(Order::priority));
+        for (Order o : byPriority) {
+            Order copy = newOrder();
+            copy.copyFrom(o);
+            rest(copy);
+        }
+    }
+
+    /**
+     * A hash of everything that decides future events: counters, spec and every resting order in
+     * canonical order. Equal for two books that behave the same from here on.
+     */
+    public final long stateHash() {
+        long[] h = {mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId)};
+        if (spec != null) {
+            h[0] = mix(h[0], spec.toString().hashCode());
+        }
+        forEachOrder(o -> {
+            long x = h[0];
+            x = mix(x, o.orderId);
+            x = mix(x, o.userId);
+            x = mix(x, o.side.ordinal() * 16L + o.type.ordinal() * 4L + o.timeInForce.ordinal());
+            x = mix(x, o.stp.ordinal());
+            x = mix(x, o.price);
+            x = mix(x, o.quantity);
+            x = mix(x, o.filled);
+            x = mix(x, o.filledQuote);
+            x = mix(x, o.fees);
+            x = mix(x, o.feeRemainder);
+            x = mix(x, o.priority);
+            h[0] = mix(x, o.status.ordinal());
+        });
+        return h[0];
+    }
+
+    private static long mix(long h, long v) {
+        long x = (h ^ v) * 0x9E37_79B9_7F4A_7C15L;
+        return x ^ (x >>> 29);
+    }
+}

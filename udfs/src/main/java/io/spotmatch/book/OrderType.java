@@ -1,0 +1,10 @@
+package io.spotmatch.book;
+
+public enum OrderType {
+    /** Trades at its limit price or better; the remainder follows its time in force. */
+    LIMIT,
+    /** Trades at whatever the book offers, by base quantity or (buy only) by quote amount. */
+    MARKET,
+    /** Post-only limit: cancelled with POST_ONLY_WOULD_TRADE instead of taking liquidity. */
+    LIMIT_MAKER
+}

@@ -1,0 +1,206 @@
+package io.spotmatch.book;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The reference model: each side is one list of orders kept sorted by price priority, then time
+ * priority, and every operation is a plain loop over it. Slow on purpose and short enough to check
+ * by reading; the contract tests hold the heap book to the same events.
+ */
+public final class ReferenceOrderBook extends OrderBook {
+
+    private final List<Order> bids = new ArrayList<>();
+    private final List<Order> asks = new ArrayList<>();
+
+    private List<Order> side(Side side) {
+        return side == Side.BUY ? bids : asks;
+    }
+
+    /** Does a rest in the book come before b? Better price first, then earlier priority. */
+    private static boolean ahead(Order a, Order b) {
+        if (a.price != b.price) {
+            return a.side == Side.BUY ? a.price > b.price : a.price < b.price;
+        }
+        return a.priority < b.priority;
+    }
+
+    @Override
+    protected Order find(long orderId) {
+        for (List<Order> list : List.of(bids, asks)) {
+            for (Order o : list) {
+                if (o.orderId == orderId) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    protected Order newOrder() {
+        return new Order();
+    }
+
+    @Override
+    protected void release(Order o) {
+    }
+
+    @Override
+    protected long bestPrice(Side side) {
+        List<Order> list = side(side);
+        return list.isEmpty() ? 0 : list.get(0).price;
+    }
+
+    @Override
+    protected void rest(Order o) {
+        List<Order> list = side(o.side);
+        int i = 0;
+        while (i < list.size() && ahead(list.get(i), o)) {
+            i++;
+        }
+        list.add(i, o);
+    }
+
+    @Override
+    protected void remove(Order o) {
+        side(o.side).remove(o);
+    }
+
+    @Override
+    protected void reduce(Order o, long newQuantity) {
+        o.quantity = newQuantity;
+    }
+
+    @Override
+    protected boolean match(Order taker) {
+        List<Order> book = side(taker.side.opposite());
+        while (!book.isEmpty()) {
+            Order maker = book.get(0);
+            boolean crosses = taker.type == OrderType.MARKET
+                    || (taker.side == Side.BUY ? maker.price <= taker.price : maker.price >= taker.price);
+            if (!crosses) {
+                return false;
+            }
+            if (maker.userId == taker.userId && taker.stp != StpMode.NONE) {
+                if (taker.stp == StpMode.EXPIRE_TAKER) {
+                    return true;
+                }
+                book.remove(0);
+                expireMaker(maker);
+                if (taker.stp == StpMode.EXPIRE_BOTH) {
+                    return true;
+                }
+                continue;
+            }
+            long qty;
+            if (taker.quoteQuantity != 0) {
+                qty = Math.min(maker.remaining(), affordableLots(taker, maker.price));
+                if (qty == 0) {
+                    return false;
+                }
+            } else {
+                qty = Math.min(maker.remaining(), taker.remaining());
+            }
+            fill(taker, maker, maker.price, qty);
+            if (maker.remaining() == 0) {
+                book.remove(0);
+            }
+            if (taker.status == OrderStatus.FILLED) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected boolean canFill(Order taker) {
+        long needed = taker.remaining();
+        for (Order maker : side(taker.side.opposite())) {
+            if (taker.side == Side.BUY ? maker.price > taker.price : maker.price < taker.price) {
+                return false;
+            }
+            if (maker.userId == taker.userId && taker.stp != StpMode.NONE) {
+                if (taker.stp == StpMode.EXPIRE_MAKER) {
+                    continue;
+                }
+                return false;
+            }
+            needed -= maker.remaining();
+            if (needed <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected List<Order> openOrdersOf(long userId) {
+        List<Order> result = new ArrayList<>();
+        for (Order o : openOrders()) {
+            if (o.userId == userId) {
+                result.add(o);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    protected List<Order> openOrders() {
+        List<Order> result = new ArrayList<>(bids);
+        result.addAll(asks);
+        result.sort(Comparator.comparingLong(Order::orderId));
+        return result;
+    }
+
+    @Override
+    protected void clear() {
+        bids.clear();
+        asks.clear();
+    }
+
+    @Override
+    public List<L2Level> depth(Side side, int levels) {
+        List<L2Level> result = new ArrayList<>();
+        for (Order o : side(side)) {
+            int last = result.size() - 1;
+            if (last >= 0 && result.get(last).price() == o.price) {
+                L2Level l = result.get(last);
+                result.set(last, new L2Level(l.price(), l.quantity() + o.remaining(), l.orders() + 1));
+            } else if (result.size() < levels) {
+                result.add(new L2Level(o.price, o.remaining(), 1));
+            } else {
+                break;
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void forEachOrder(Consumer<Order> action) {
+        bids.forEach(action);
+        asks.forEach(action);
+    }
+
+    @Override
+    public int openOrderCount() {
+        return bids.size() + asks.size();
+    }
+
+    @Override
+    public void validate() {
+        for (List<Order> list : List.of(bids, asks)) {
+            for (int i = 0; i < list.size(); i++) {
+                Order o = list.get(i);
+                if (o.remaining() <= 0 || !o.status.isOpen()) {
+                    throw new IllegalStateException("resting order is not open: " + o);
+                }
+                if (i > 0 && !ahead(list.get(i - 1), o)) {
+                    throw new IllegalStateException("out of price-time order: " + list.get(i - 1) + " before " + o);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.spotmatch.book;
+
+/** Why a command was refused. A rejected command changes nothing but the sequence number. */
+public enum RejectReason {
+    /** No SYMBOL command has listed this symbol yet. */
+    UNKNOWN_SYMBOL,
+    /** The symbol is HALTED. */
+    SYMBOL_HALTED,
+    /** The symbol is CANCEL_ONLY and the command is a NEW or AMEND. */
+    SYMBOL_CANCEL_ONLY,
+    /** The order id is not above the highest order id this symbol has accepted. */
+    DUPLICATE_ORDER_ID,
+    /** No open order with this id on this symbol. */
+    UNKNOWN_ORDER,
+    /** The order belongs to another user. */
+    NOT_OWNER,
+    /** Price missing where required, zero, negative, off the tick grid, or above maxPrice. */
+    INVALID_PRICE,
+    /** Quantity zero, negative, off the step grid, below minQty, above maxQty, or not above the filled quantity (AMEND). */
+    INVALID_QUANTITY,
+    /** price x quantity (or the quote amount of a market buy) below minNotional. */
+    MIN_NOTIONAL,
+    /** A combination the engine does not support: MARKET with GTC/FOK, LIMIT_MAKER with IOC/FOK, a sell by quote amount, amending a non-limit order. */
+    INVALID_ORDER,
+    /** A SYMBOL command with a missing, malformed, inconsistent or immutable field. */
+    INVALID_SPEC
+}

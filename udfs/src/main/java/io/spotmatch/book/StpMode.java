@@ -1,0 +1,16 @@
+package io.spotmatch.book;
+
+/**
+ * Self-trade prevention, decided by the taker's mode when the taker meets a resting order of
+ * the same user (the same semantics as the major spot venues).
+ */
+public enum StpMode {
+    /** Self-trades are allowed. */
+    NONE,
+    /** The taker's remainder is cancelled; the resting order stays. */
+    EXPIRE_TAKER,
+    /** The resting order is cancelled; the taker keeps matching. */
+    EXPIRE_MAKER,
+    /** Both are cancelled: first the resting order, then the taker's remainder. */
+    EXPIRE_BOTH
+}

@@ -1,0 +1,103 @@
+package io.spotmatch.book;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Holds the heap book to the reference model: the same seeded command streams must give the same
+ * events, in the same order, and the same books, with every invariant checked after every command.
+ * Half way through, the heap book is also persisted and restored into a fresh instance, the way
+ * the Flink job rebuilds books after a failure, and must carry on identically.
+ */
+class DifferentialTest {
+
+    private static final int COMMANDS = 120_000;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void heapBookMatchesReferenceModel(long seed) {
+        List<Command> commands = new RandomCommands(seed).take(COMMANDS);
+        OrderBook heap = new HeapOrderBook();
+        OrderBook reference = new ReferenceOrderBook();
+        EventText heapEvents = new EventText(heap);
+        EventText referenceEvents = new EventText(reference);
+        Map<CommandType, Integer> seen = new EnumMap<>(CommandType.class);
+        int maxOpen = 0;
+
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
+            heap.process(c, heapEvents);
+            reference.process(c, referenceEvents);
+            validate(heap, i, c);
+            validate(reference, i, c);
+            seen.merge(c.type(), 1, Integer::sum);
+            maxOpen = Math.max(maxOpen, heap.openOrderCount());
+            if (heapEvents.lines.size() != referenceEvents.lines.size()) {
+                assertThat(heapEvents.lines).as("events after command " + i + ": " + c)
+                        .containsExactlyElementsOf(referenceEvents.lines);
+            }
+            if (i % 1000 == 0 || i == commands.size() - 1) {
+                assertThat(heapEvents.lines).as("events up to command " + i).isEqualTo(referenceEvents.lines);
+                assertThat(heap.stateHash()).as("state hash after command " + i).isEqualTo(reference.stateHash());
+                for (Side side : Side.values()) {
+                    assertThat(heap.depth(side, 10)).as(side + " depth after command " + i)
+                            .isEqualTo(reference.depth(side, 10));
+                }
+            }
+            if (i == commands.size() / 2) {
+                heap = restoredCopy(heap);
+                heapEvents = continueEvents(heap, heapEvents);
+            }
+        }
+        assertThat(heapEvents.lines).isEqualTo(referenceEvents.lines);
+        assertThat(EventText.ladder(heap)).isEqualTo(EventText.ladder(reference));
+
+        // The stream must have exercised what it claims to.
+        String all = String.join("\n", referenceEvents.lines);
+        for (CancelReason reason : CancelReason.values()) {
+            assertThat(all).as("a CANCELLED with " + reason).contains("reason=" + reason);
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            assertThat(all).as("a REJECTED with " + reason).contains("reason=" + reason);
+        }
+        assertThat(all).contains("priority=KEPT", "priority=LOST", "status=HALTED", "status=CANCEL_ONLY");
+        assertThat(seen).containsOnlyKeys(CommandType.values());
+        System.out.printf("seed %d: %d events, max %d open orders, %d at the end%n", seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount());
+        assertThat(maxOpen).isGreaterThan(80);
+        assertThat(heapEvents.lines.stream().filter(l -> l.startsWith("TRADE")).count()).isGreaterThan(10_000);
+    }
+
+    private static void validate(OrderBook book, int i, Command c) {
+        try {
+            book.validate();
+        } catch (IllegalStateException e) {
+            throw new AssertionError(book.getClass().getSimpleName() + " broken by command " + i + ": " + c, e);
+        }
+    }
+
+    /** Persists a book the way the job does (spec, counters, resting orders) and restores it into a new one. */
+    static OrderBook restoredCopy(OrderBook book) {
+        List<Order> resting = new ArrayList<>();
+        book.forEachOrder(o -> resting.add(Order.resting(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(),
+                o.stp(), o.price(), o.quantity(), o.filled(), o.filledQuote(), o.fees(), o.feeRemainder(), o.priority())));
+        java.util.Collections.reverse(resting); // arrival order must not matter
+        OrderBook copy = new HeapOrderBook();
+        SymbolSpec spec = book.spec() == null ? null : SymbolSpec.apply(null, book.spec().toUpdate());
+        copy.restore(spec, book.seq(), book.lastTradeId(), book.lastOrderId(), resting);
+        copy.validate();
+        assertThat(copy.stateHash()).as("restored state hash").isEqualTo(book.stateHash());
+        return copy;
+    }
+
+    private static EventText continueEvents(OrderBook book, EventText before) {
+        EventText after = new EventText(book);
+        after.lines.addAll(before.lines);
+        return after;
+    }
+}

@@ -1,0 +1,188 @@
+package io.spotmatch.book;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * An adversarial, seeded command stream for the differential test: few users (so self-trade
+ * prevention fires), prices packed around a wandering mid (so orders cross), every order type,
+ * time in force and STP mode, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
+ * status changes, fee changes, book wipes, duplicate ids and malformed values.
+ */
+final class RandomCommands {
+
+    static final String LISTING = "SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 minQty=0.002 minNotional=0.50"
+            + " maxPrice=100000 maxQty=1000 maker=0.00075 taker=0.0013";
+
+    private final SplittableRandom rnd;
+    private final List<Long> recentIds = new ArrayList<>();
+    private long nextId = 1;
+    private long midTicks = 10_000;
+
+    RandomCommands(long seed) {
+        rnd = new SplittableRandom(seed);
+    }
+
+    List<Command> take(int n) {
+        List<Command> commands = new ArrayList<>(n);
+        for (int i = 0; i < 5; i++) {
+            commands.add(next()); // before the listing: UNKNOWN_SYMBOL
+        }
+        commands.add(ScenarioTest.command(LISTING));
+        while (commands.size() < n) {
+            commands.add(next());
+        }
+        return commands;
+    }
+
+    private Command next() {
+        if (rnd.nextInt(100) == 0) {
+            midTicks = Math.max(100, midTicks + rnd.nextInt(-30, 31));
+        }
+        int roll = rnd.nextInt(1000);
+        if (roll < 560) {
+            return newOrder();
+        }
+        if (roll < 800) {
+            return Command.cancel(pickId(), user());
+        }
+        if (roll < 940) {
+            return amend();
+        }
+        if (roll < 955) {
+            return Command.cancelAll(user());
+        }
+        return symbol();
+    }
+
+    private long user() {
+        return 1 + rnd.nextInt(6);
+    }
+
+    private long pickId() {
+        if (recentIds.isEmpty() || rnd.nextInt(20) == 0) {
+            return rnd.nextLong(1, nextId + 5);
+        }
+        return recentIds.get(rnd.nextInt(recentIds.size()));
+    }
+
+    private long newId() {
+        if (rnd.nextInt(100) == 0 && nextId > 1) {
+            return rnd.nextLong(1, nextId); // a duplicate
+        }
+        long id = nextId;
+        nextId += 1 + (rnd.nextInt(10) == 0 ? rnd.nextInt(5) : 0);
+        recentIds.add(id);
+        if (recentIds.size() > 400) {
+            recentIds.remove(rnd.nextInt(recentIds.size()));
+        }
+        return id;
+    }
+
+    private Decimal price(Side side) {
+        int r = rnd.nextInt(1000);
+        if (r == 0) {
+            return new Decimal(0, 2);
+        }
+        if (r == 1) {
+            return new Decimal(-midTicks, 2);
+        }
+        if (r == 2) {
+            return new Decimal(midTicks * 10 + 5, 3); // off the tick grid
+        }
+        if (r == 3) {
+            return new Decimal(100_000_01, 2); // above maxPrice
+        }
+        long offset = rnd.nextInt(-6, 40); // mostly on its own side of the mid, sometimes across
+        long ticks = Math.max(1, midTicks + (side == Side.SELL ? offset : -offset));
+        return r < 100 ? new Decimal(ticks * 10, 3) : new Decimal(ticks, 2); // same value, other scale
+    }
+
+    private Decimal qty() {
+        int r = rnd.nextInt(1000);
+        if (r == 0) {
+            return new Decimal(0, 3);
+        }
+        if (r == 1) {
+            return new Decimal(1, 3); // below minQty
+        }
+        if (r == 2) {
+            return new Decimal(12345, 4); // off the step grid
+        }
+        if (r == 3) {
+            return new Decimal(1_000_001, 3); // above maxQty
+        }
+        long lots = 2 + rnd.nextInt(40);
+        if (rnd.nextInt(10) == 0) {
+            lots *= 10;
+        }
+        return new Decimal(lots, 3);
+    }
+
+    private StpMode stp() {
+        int r = rnd.nextInt(StpMode.values().length + 1);
+        return r == StpMode.values().length ? null : StpMode.values()[r];
+    }
+
+    private Command newOrder() {
+        long id = newId();
+        long user = user();
+        Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+        int r = rnd.nextInt(100);
+        OrderType type;
+        TimeInForce tif;
+        Decimal price = null;
+        Decimal qty = null;
+        Decimal quote = null;
+        if (r < 55) {
+            type = OrderType.LIMIT;
+            tif = TimeInForce.GTC;
+        } else if (r < 67) {
+            type = OrderType.LIMIT;
+            tif = TimeInForce.IOC;
+        } else if (r < 75) {
+            type = OrderType.LIMIT;
+            tif = TimeInForce.FOK;
+        } else if (r < 85) {
+            type = OrderType.LIMIT_MAKER;
+            tif = rnd.nextInt(50) == 0 ? TimeInForce.IOC : TimeInForce.GTC;
+        } else {
+            type = OrderType.MARKET;
+            tif = rnd.nextInt(50) == 0 ? TimeInForce.GTC : TimeInForce.IOC;
+        }
+        if (type != OrderType.MARKET || rnd.nextInt(100) == 0) {
+            price = price(side);
+        }
+        if (type == OrderType.MARKET && side == Side.BUY && rnd.nextInt(3) == 0) {
+            quote = new Decimal(midTicks * (1 + rnd.nextInt(30)) + rnd.nextInt(100), 5);
+        } else {
+            qty = qty();
+        }
+        if (rnd.nextInt(200) == 0) {
+            tif = null; // take the type's default
+        }
+        return new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+    }
+
+    private Command amend() {
+        long id = pickId();
+        long user = user();
+        int r = rnd.nextInt(3);
+        Decimal price = r != 1 ? price(rnd.nextBoolean() ? Side.BUY : Side.SELL) : null;
+        Decimal qty = r != 0 ? qty() : null;
+        return new Command(CommandType.AMEND, id, user, null, null, null, price, qty, null, null, null);
+    }
+
+    private Command symbol() {
+        int r = rnd.nextInt(100);
+        SymbolStatus status = r < 70 ? SymbolStatus.TRADING : r < 85 ? SymbolStatus.CANCEL_ONLY : SymbolStatus.HALTED;
+        Decimal maker = rnd.nextBoolean() ? new Decimal(rnd.nextInt(0, 300), 5) : null;
+        Decimal taker = rnd.nextBoolean() ? new Decimal(rnd.nextInt(0, 300), 5) : null;
+        Decimal tick = rnd.nextInt(20) == 0 ? new Decimal(1, 1) : null; // an illegal grid change
+        StpMode stp = rnd.nextInt(4) == 0 ? StpMode.values()[rnd.nextInt(StpMode.values().length)] : null;
+        boolean wipe = rnd.nextInt(25) == 0;
+        return Command.symbol(new SymbolUpdate(null, null, tick, null, null, null, null, null, maker, taker,
+                status, stp, wipe));
+    }
+}
