@@ -67,6 +67,10 @@ public record Command(
         return new Command(CommandType.SYMBOL, 0, 0, null, null, null, null, null, null, null, update);
     }
 
+    public Command withTimeInForce(TimeInForce tif) {
+        return new Command(type, orderId, userId, side, orderType, tif, price, quantity, quoteQuantity, stp, symbol);
+    }
+
     public Command withStp(StpMode mode) {
         return new Command(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity,
                 mode, symbol);

@@ -276,7 +276,7 @@ public final class HeapOrderBook extends OrderBook {
     @Override
     public List<L2Level> depth(Side side, int levels) {
         SideBook.Cursor cursor = (side == Side.BUY ? bidCursor : askCursor).reset();
-        List<L2Level> result = new ArrayList<>(levels);
+        List<L2Level> result = new ArrayList<>(Math.min(levels, 64));
         for (PriceLevel l = cursor.next(); l != null && result.size() < levels; l = cursor.next()) {
             result.add(new L2Level(l.price, l.quantity, l.orders));
         }
@@ -310,54 +310,80 @@ public final class HeapOrderBook extends OrderBook {
         int counted = 0;
         for (SideBook book : new SideBook[] {bids, asks}) {
             String name = book.bids ? "bids" : "asks";
-            check(book.byPrice.size() == book.size, name + ": price map has " + book.byPrice.size()
-                    + " levels, heap " + book.size);
+            if (book.byPrice.size() != book.size) {
+                fail(name + ": price map has " + book.byPrice.size() + " levels, heap " + book.size);
+            }
             for (int i = 0; i < book.size; i++) {
-                PriceLevel level = book.heap[i];
-                check(level.heapIndex == i, name + ": level " + level.price + " thinks it is at " + level.heapIndex + ", is at " + i);
-                check(book.keys[i] == book.key(level.price), name + ": stale key at " + i);
-                check(i == 0 || book.keys[(i - 1) / 2] <= book.keys[i], name + ": heap order broken at " + i);
-                check(book.byPrice.get(level.price) == level, name + ": price map misses level " + level.price);
-                check(level.orders > 0 && level.head != null, name + ": empty level " + level.price + " in heap");
-                long total = 0;
-                int n = 0;
-                long lastPriority = Long.MIN_VALUE;
-                Order prev = null;
-                for (Order o = level.head; o != null; o = o.next) {
-                    check(o.prev == prev, "order " + o.orderId + ": broken prev link");
-                    check(o.level == level && o.price == level.price, "order " + o.orderId + ": in the wrong level");
-                    check(o.side == (book.bids ? Side.BUY : Side.SELL), "order " + o.orderId + ": on the wrong side");
-                    check(o.priority > lastPriority, "order " + o.orderId + ": out of time priority");
-                    check(o.quantity > o.filled && o.status.isOpen(), "order " + o.orderId + ": resting but not open");
-                    check(orders.get(o.orderId) == o, "order " + o.orderId + ": missing from the id index");
-                    lastPriority = o.priority;
-                    total += o.quantity - o.filled;
-                    n++;
-                    prev = o;
-                }
-                check(level.tail == prev, name + ": level " + level.price + " tail is not its last order");
-                check(level.quantity == total, name + ": level " + level.price + " total " + level.quantity + " != " + total);
-                check(level.orders == n, name + ": level " + level.price + " count " + level.orders + " != " + n);
-                counted += n;
+                counted += validateLevel(book, i, name);
             }
         }
-        check(orders.size() == counted, "id index has " + orders.size() + " orders, levels hold " + counted);
+        if (orders.size() != counted) {
+            fail("id index has " + orders.size() + " orders, levels hold " + counted);
+        }
         int[] owned = {0};
         ownerHeads.forEachValue(head -> {
-            check(head.userPrev == null, "owner list head " + head.orderId + " has a predecessor");
+            if (head.userPrev != null) {
+                fail("owner list head " + head.orderId + " has a predecessor");
+            }
             for (Order o = head; o != null; o = o.userNext) {
-                check(o.userId == head.userId, "order " + o.orderId + ": in another owner's list");
-                check(orders.get(o.orderId) == o, "order " + o.orderId + ": in an owner list but not open");
-                check(o.userNext == null || o.userNext.userPrev == o, "order " + o.orderId + ": broken owner link");
+                if (o.userId != head.userId || orders.get(o.orderId) != o
+                        || o.userNext != null && o.userNext.userPrev != o) {
+                    fail("order " + o.orderId + ": broken owner list");
+                }
                 owned[0]++;
             }
         });
-        check(owned[0] == counted, "owner lists hold " + owned[0] + " orders, levels hold " + counted);
+        if (owned[0] != counted) {
+            fail("owner lists hold " + owned[0] + " orders, levels hold " + counted);
+        }
     }
 
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalStateException(message);
+    /** Checks the level at heap position i and its orders; returns how many orders it holds. */
+    private int validateLevel(SideBook book, int i, String name) {
+        PriceLevel level = book.heap[i];
+        if (level.heapIndex != i) {
+            fail(name + ": level " + level.price + " thinks it is at " + level.heapIndex + ", is at " + i);
         }
+        if (book.keys[i] != book.key(level.price) || i > 0 && book.keys[(i - 1) / 2] > book.keys[i]) {
+            fail(name + ": heap order broken at " + i);
+        }
+        if (book.byPrice.get(level.price) != level) {
+            fail(name + ": price map misses level " + level.price);
+        }
+        if (level.orders <= 0 || level.head == null) {
+            fail(name + ": empty level " + level.price + " in heap");
+        }
+        Side side = book.bids ? Side.BUY : Side.SELL;
+        long total = 0;
+        int n = 0;
+        long lastPriority = Long.MIN_VALUE;
+        Order prev = null;
+        for (Order o = level.head; o != null; o = o.next) {
+            if (o.prev != prev || o.level != level || o.price != level.price || o.side != side) {
+                fail("order " + o.orderId + ": linked into the wrong place");
+            }
+            if (o.priority <= lastPriority) {
+                fail("order " + o.orderId + ": out of time priority");
+            }
+            if (o.quantity <= o.filled || !o.status.isOpen()) {
+                fail("order " + o.orderId + ": resting but not open");
+            }
+            if (orders.get(o.orderId) != o) {
+                fail("order " + o.orderId + ": missing from the id index");
+            }
+            lastPriority = o.priority;
+            total += o.quantity - o.filled;
+            n++;
+            prev = o;
+        }
+        if (level.tail != prev || level.quantity != total || level.orders != n) {
+            fail(name + ": level " + level.price + " has tail/total/count " + level.quantity + "/" + level.orders
+                    + ", its orders " + total + "/" + n);
+        }
+        return n;
+    }
+
+    private static void fail(String message) {
+        throw new IllegalStateException(message);
     }
 }

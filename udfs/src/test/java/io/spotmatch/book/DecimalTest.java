@@ -42,7 +42,9 @@ class DecimalTest {
         assertThat(d.unitsAt(1)).isEqualTo(15);
         assertThat(d.unitsAt(0)).isEqualTo(Long.MIN_VALUE);
         assertThat(d.unitsAt(18)).isEqualTo(1_500_000_000_000_000_000L);
-        assertThat(Decimal.parse("9.2").unitsAt(18)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Decimal.parse("9.2").unitsAt(18)).isEqualTo(9_200_000_000_000_000_000L);
+        assertThat(Decimal.parse("9.3").unitsAt(18)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Decimal.parse("-9.3").unitsAt(18)).isEqualTo(Long.MIN_VALUE);
         assertThat(Decimal.parse("9.2").unitsAt(17)).isEqualTo(920_000_000_000_000_000L);
         assertThat(Decimal.parse("-9.2").unitsAt(17)).isEqualTo(-920_000_000_000_000_000L);
     }

@@ -25,7 +25,7 @@ class FeesTest {
             long charged = 0;
             int fills = 1 + rnd.nextInt(60);
             for (int f = 0; f < fills; f++) {
-                long notional = rnd.nextInt(4) == 0 ? rnd.nextLong(1, Long.MAX_VALUE / 64) // an order total always fits 63 bits : rnd.nextLong(1, 10_000_000);
+                long notional = rnd.nextInt(4) == 0 ? rnd.nextLong(1, Long.MAX_VALUE / 64) : rnd.nextLong(1, 10_000_000); // an order total always fits 63 bits
                 long rate = rnd.nextInt(5) == 0 ? rnd.nextLong(0, SymbolSpec.RATE_ONE + 1) : rnd.nextLong(0, 300_000);
                 long fee = Fees.charge(o, notional, rate);
                 assertThat(fee).isNotNegative();
