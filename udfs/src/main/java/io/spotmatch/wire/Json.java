@@ -6,7 +6,7 @@ public final class Json {
     private Json() {
     }
 
-    /** Appends a JSON string literal, escaped. */
+    /** Appends a JSON string literal; everything outside printable ASCII becomes a JSON unicode escape. */
     public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -18,7 +18,7 @@ public final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c > 0x7e) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

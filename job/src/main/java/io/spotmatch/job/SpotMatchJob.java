@@ -1,0 +1,205 @@
+package io.spotmatch.job;
+
+import io.spotmatch.flink.CloseSafeSink;
+import io.spotmatch.flink.CommandDeserializer;
+import io.spotmatch.flink.DeadLetterSerializer;
+import io.spotmatch.flink.EventSerializer;
+import io.spotmatch.flink.Inbound;
+import io.spotmatch.flink.MatchOperator;
+import io.spotmatch.flink.OrderEvent;
+import io.spotmatch.flink.RouteDeadLetters;
+import io.spotmatch.flink.SqlStatements;
+import io.spotmatch.flink.SymbolCommand;
+import io.spotmatch.job.SpotMatchOptions.Delivery;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The SpotMatch job: orders from Kafka, one book per symbol in keyed state, order events back to
+ * Kafka, trades and order states to PostgreSQL, and records that are not commands to a dead-letter
+ * topic.
+ *
+ * <pre>
+ * orders (Kafka) -> route dead letters -+-> orders-dlq (Kafka)
+ *                                       +-> keyBy(symbol) -> match -+-> order-events (Kafka)
+ *                                                                   +-> trades (PostgreSQL)
+ *                                                                   +-> orders (PostgreSQL)
+ * </pre>
+ *
+ * Operator uids are the savepoint's names for their state: never change them.
+ */
+public final class SpotMatchJob {
+
+    public static final String SOURCE_UID = "orders-source";
+    public static final String ROUTE_UID = "route-dead-letters";
+    public static final String MATCH_UID = "match";
+    public static final String EVENTS_SINK_UID = "order-events-sink";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String TRADES_SINK_UID = "trades-sink";
+    public static final String ORDERS_SINK_UID = "orders-sink";
+
+    private SpotMatchJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(SpotMatchOptions.help());
+            return;
+        }
+        SpotMatchOptions options;
+        try {
+            options = SpotMatchOptions.fromArgs(args);
+        } catch (SpotMatchOptions.InvalidOptionException e) {
+            System.err.println("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
+        build(env, options);
+        env.execute(options.jobName());
+    }
+
+    /**
+     * What the job sets for itself, whatever the cluster's defaults: RocksDB with incremental
+     * checkpoints, exactly-once checkpoints at the configured interval, no Kryo fallback, and the
+     * key-group count of the books.
+     */
+    public static Configuration jobConfiguration(SpotMatchOptions options) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Operators never keep or mutate a record after passing it on, so chained operators may share them.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(PipelineOptions.MAX_PARALLELISM, options.maxParallelism());
+        return conf;
+    }
+
+    /** Adds the whole topology to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, SpotMatchOptions o) {
+        if (o.parallelism() > 0) {
+            env.setParallelism(o.parallelism());
+        }
+        env.setMaxParallelism(o.maxParallelism());
+
+        DataStream<Inbound> inbound = env.fromSource(source(o), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
+                .uid(SOURCE_UID);
+        SingleOutputStreamOperator<SymbolCommand> commands = inbound
+                .process(new RouteDeadLetters(), SymbolCommand.TYPE)
+                .uid(ROUTE_UID).name("Route dead letters");
+        commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
+                .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
+
+        SingleOutputStreamOperator<OrderEvent> events = commands
+                .keyBy(SymbolCommand::symbol, Types.STRING)
+                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator())
+                .uid(MATCH_UID);
+        events.sinkTo(kafkaSink(o, new EventSerializer(o.eventsTopic()), o.eventsDelivery(), "events"))
+                .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
+        events.getSideOutput(MatchOperator.TRADES)
+                .sinkTo(jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE, true))
+                .uid(TRADES_SINK_UID).name("Trades (PostgreSQL)");
+        events.getSideOutput(MatchOperator.ORDERS)
+                .sinkTo(jdbcSink(o, SqlStatements.UPSERT_ORDER, SqlStatements.ORDER, false))
+                .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
+    }
+
+    static KafkaSource<Inbound> source(SpotMatchOptions o) {
+        KafkaSourceBuilder<Inbound> b = KafkaSource.<Inbound>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setTopics(o.ordersTopic())
+                .setGroupId(o.groupId())
+                .setDeserializer(new CommandDeserializer(o.maxRecordBytes()))
+                .setStartingOffsets(startingOffsets(o))
+                // Producers that write in transactions: never read what they abort.
+                .setProperty("isolation.level", "read_committed");
+        switch (o.bounded()) {
+            case LATEST -> b.setBounded(OffsetsInitializer.latest());
+            case TIMESTAMP -> b.setBounded(OffsetsInitializer.timestamp(o.stoppingTimestamp()));
+            case NONE -> {
+            }
+        }
+        return b.build();
+    }
+
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API
+    static OffsetsInitializer startingOffsets(SpotMatchOptions o) {
+        return switch (o.startingOffsets()) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case TIMESTAMP -> OffsetsInitializer.timestamp(o.startingTimestamp());
+            case OFFSETS -> {
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                o.startingOffsetsByPartition().forEach((p, off) -> offsets.put(new TopicPartition(o.ordersTopic(), p), off));
+                yield OffsetsInitializer.offsets(offsets, OffsetResetStrategy.EARLIEST);
+            }
+        };
+    }
+
+    static <T> KafkaSink<T> kafkaSink(SpotMatchOptions o, KafkaRecordSerializationSchema<T> serializer,
+            Delivery delivery, String name) {
+        var b = KafkaSink.<T>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setProperty("linger.ms", "5")
+                .setProperty("batch.size", "131072")
+                .setProperty("compression.type", "lz4");
+        if (delivery == Delivery.EXACTLY_ONCE) {
+            b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
+                    .setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeout().toMillis()));
+        } else {
+            b.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        return b.build();
+    }
+
+    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> binder, boolean rewriteBatches) {
+        // Multi-row INSERTs are much faster, but PostgreSQL refuses an ON CONFLICT DO UPDATE that meets the
+        // same row twice in one statement, which a batch of order rows can: only the trades sink rewrites.
+        String url = o.jdbcUrl() + (rewriteBatches ? (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true" : "");
+        return new CloseSafeSink<>(JdbcSink.<T>builder()
+                .withQueryStatement(sql, binder)
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(o.jdbcBatchSize())
+                        .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
+                        .withMaxRetries(o.jdbcMaxRetries())
+                        .build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(url)
+                        .withDriverName("org.postgresql.Driver")
+                        .withUsername(o.jdbcUser())
+                        .withPassword(o.jdbcPassword())
+                        .withConnectionCheckTimeoutSeconds(10)
+                        .build()));
+    }
+
+}

@@ -1,0 +1,309 @@
+package io.spotmatch.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.Formatter;
+import org.apache.flink.configuration.description.HtmlFormatter;
+
+/**
+ * Every option of the job, typed, with its default and what it does: the one place option names
+ * appear. Given as {@code --name value} on the command line; {@code --help} lists them.
+ */
+public final class SpotMatchOptions {
+
+    public enum StartingOffsets { EARLIEST, LATEST, COMMITTED, TIMESTAMP, OFFSETS }
+
+    public enum Bound { NONE, LATEST, TIMESTAMP }
+
+    /** NONE is not offered: a sink that may drop records is not a choice for a matching engine. */
+    public enum Delivery { AT_LEAST_ONCE, EXACTLY_ONCE }
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("kafka.bootstrap-servers").stringType()
+            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> ORDERS_TOPIC = key("kafka.orders-topic").stringType()
+            .defaultValue("orders").withDescription("Topic of JSON commands, keyed by symbol.");
+    public static final ConfigOption<String> EVENTS_TOPIC = key("kafka.events-topic").stringType()
+            .defaultValue("order-events").withDescription("Topic the order events go to, keyed by symbol.");
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("kafka.dead-letter-topic").stringType()
+            .defaultValue("orders-dlq").withDescription("Topic for records of the orders topic that are not commands.");
+    public static final ConfigOption<String> GROUP_ID = key("kafka.group-id").stringType()
+            .defaultValue("spotmatch").withDescription("Consumer group; offsets are committed to it on each checkpoint"
+                    + " (for monitoring lag; restores use the offsets in the checkpoint).");
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key("kafka.starting-offsets")
+            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
+            .withDescription("Where a job that is not restored from a checkpoint or savepoint starts reading:"
+                    + " EARLIEST, LATEST, COMMITTED (the group's offsets, earliest where it has none), TIMESTAMP"
+                    + " (kafka.starting-timestamp) or OFFSETS (kafka.starting-offsets-by-partition).");
+    public static final ConfigOption<Long> STARTING_TIMESTAMP = key("kafka.starting-timestamp").longType()
+            .noDefaultValue().withDescription("Epoch milliseconds, for kafka.starting-offsets TIMESTAMP.");
+    public static final ConfigOption<String> STARTING_OFFSETS_BY_PARTITION = key("kafka.starting-offsets-by-partition")
+            .stringType().noDefaultValue().withDescription("partition:offset pairs, comma separated (0:1200,1:998),"
+                    + " for kafka.starting-offsets OFFSETS; partitions not listed start at the earliest offset.");
+    public static final ConfigOption<Bound> BOUNDED = key("kafka.bounded").enumType(Bound.class)
+            .defaultValue(Bound.NONE).withDescription("NONE reads forever. LATEST stops at the offsets that were the"
+                    + " latest when the job started, TIMESTAMP at kafka.stopping-timestamp; the job then finishes by"
+                    + " itself (backfills).");
+    public static final ConfigOption<Long> STOPPING_TIMESTAMP = key("kafka.stopping-timestamp").longType()
+            .noDefaultValue().withDescription("Epoch milliseconds, for kafka.bounded TIMESTAMP.");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("kafka.max-record-bytes").intType()
+            .defaultValue(16 * 1024).withDescription("Larger order records go to the dead-letter topic as OVERSIZE.");
+    public static final ConfigOption<Delivery> EVENTS_DELIVERY = key("kafka.events-delivery").enumType(Delivery.class)
+            .defaultValue(Delivery.AT_LEAST_ONCE).withDescription("AT_LEAST_ONCE (consumers drop repeats by symbol"
+                    + " and seq) or EXACTLY_ONCE (Kafka transactions committed on checkpoints: read with"
+                    + " isolation.level=read_committed; events then appear once per checkpoint).");
+    public static final ConfigOption<Delivery> DEAD_LETTER_DELIVERY = key("kafka.dead-letter-delivery")
+            .enumType(Delivery.class).defaultValue(Delivery.AT_LEAST_ONCE)
+            .withDescription("AT_LEAST_ONCE or EXACTLY_ONCE for the dead-letter topic.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("kafka.transactional-id-prefix")
+            .stringType().defaultValue("spotmatch").withDescription("Prefix of the Kafka transactional ids of the"
+                    + " EXACTLY_ONCE sinks; unique per job on a cluster.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout of the"
+                    + " EXACTLY_ONCE sinks. Must not exceed the brokers' transaction.max.timeout.ms (15 min by"
+                    + " default) and must outlast a checkpoint interval plus a restart.");
+    public static final ConfigOption<String> JDBC_URL = key("jdbc.url").stringType()
+            .defaultValue("jdbc:postgresql://localhost:5432/spotmatch").withDescription("PostgreSQL JDBC URL.");
+    public static final ConfigOption<String> JDBC_USER = key("jdbc.user").stringType().defaultValue("spotmatch")
+            .withDescription("PostgreSQL user.");
+    public static final ConfigOption<String> JDBC_PASSWORD = key("jdbc.password").stringType().noDefaultValue()
+            .withDescription("PostgreSQL password. Better: leave it out and set the environment variable "
+                    + SpotMatchOptions.PASSWORD_ENV + ".");
+    public static final ConfigOption<Integer> JDBC_BATCH_SIZE = key("jdbc.batch-size").intType().defaultValue(2000)
+            .withDescription("Rows per JDBC batch; a batch is also written on every checkpoint.");
+    public static final ConfigOption<Duration> JDBC_BATCH_INTERVAL = key("jdbc.batch-interval").durationType()
+            .defaultValue(Duration.ofMillis(200)).withDescription("Longest time a row waits for its batch.");
+    public static final ConfigOption<Integer> JDBC_MAX_RETRIES = key("jdbc.max-retries").intType().defaultValue(3)
+            .withDescription("Retries of a failed batch (after 1 s, 2 s, 3 s ...) before the job fails and the restart"
+                    + " strategy takes over.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("job.checkpoint-interval").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Exactly-once checkpoints this often.");
+    public static final ConfigOption<Integer> PARALLELISM = key("job.parallelism").intType().defaultValue(-1)
+            .withDescription("Parallelism of every operator; -1 takes the cluster's default.");
+    public static final ConfigOption<Integer> MAX_PARALLELISM = key("job.max-parallelism").intType().defaultValue(128)
+            .withDescription("Key groups of the books. Fixed for the life of the state: a savepoint only restores"
+                    + " with the same value. The job can be rescaled up to this parallelism.");
+    public static final ConfigOption<String> JOB_NAME = key("job.name").stringType().defaultValue("SpotMatch")
+            .withDescription("Name of the Flink job.");
+
+    static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
+
+    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, ORDERS_TOPIC, EVENTS_TOPIC,
+            DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP, STARTING_OFFSETS_BY_PARTITION, BOUNDED,
+            STOPPING_TIMESTAMP, MAX_RECORD_BYTES, EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
+            TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
+            JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, JOB_NAME);
+
+    /** A bad option: the message names it and says what is wrong. */
+    public static final class InvalidOptionException extends RuntimeException {
+        public InvalidOptionException(String message) {
+            super(message);
+        }
+    }
+
+    private final Configuration conf;
+    private final Map<String, String> env;
+
+    private SpotMatchOptions(Configuration conf, Map<String, String> env) {
+        this.conf = conf;
+        this.env = env;
+    }
+
+    /** Reads {@code --name value} pairs; anything unknown or malformed fails naming the option. */
+    public static SpotMatchOptions fromArgs(String[] args) {
+        return fromArgs(args, System.getenv());
+    }
+
+    static SpotMatchOptions fromArgs(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new InvalidOptionException("expected --option value, found '" + arg + "'; see --help");
+            }
+            String name = arg.substring(2);
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new InvalidOptionException("--" + name + " needs a value");
+            }
+            values.put(name, args[++i]);
+        }
+        return fromMap(values, env);
+    }
+
+    public static SpotMatchOptions fromMap(Map<String, String> values) {
+        return fromMap(values, System.getenv());
+    }
+
+    static SpotMatchOptions fromMap(Map<String, String> values, Map<String, String> env) {
+        Map<String, ConfigOption<?>> known = new HashMap<>();
+        for (ConfigOption<?> o : ALL) {
+            known.put(o.key(), o);
+        }
+        for (String name : values.keySet()) {
+            if (!known.containsKey(name)) {
+                throw new InvalidOptionException("unknown option --" + name + "; see --help");
+            }
+        }
+        SpotMatchOptions options = new SpotMatchOptions(Configuration.fromMap(values), env);
+        options.validate();
+        return options;
+    }
+
+    private <T> T get(ConfigOption<T> option) {
+        try {
+            return conf.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--" + option.key() + ": cannot read '" + conf.toMap().get(option.key())
+                    + "': " + describeType(option));
+        }
+    }
+
+    private static String describeType(ConfigOption<?> option) {
+        Object d = option.hasDefaultValue() ? option.defaultValue() : null;
+        if (d instanceof Enum<?> e) {
+            List<String> names = new ArrayList<>();
+            for (Object c : e.getDeclaringClass().getEnumConstants()) {
+                names.add(((Enum<?>) c).name());
+            }
+            return "expected one of " + String.join(", ", names);
+        }
+        if (d instanceof Duration) {
+            return "expected a duration such as 500 ms, 10 s or 2 min";
+        }
+        return "expected " + (d == null ? "a value" : "a " + d.getClass().getSimpleName().toLowerCase());
+    }
+
+    private void validate() {
+        for (ConfigOption<?> o : ALL) {
+            get(o);
+        }
+        require(!get(BOOTSTRAP_SERVERS).isBlank(), BOOTSTRAP_SERVERS, "must not be empty");
+        for (ConfigOption<String> topic : List.of(ORDERS_TOPIC, EVENTS_TOPIC, DEAD_LETTER_TOPIC)) {
+            require(get(topic).matches("[a-zA-Z0-9._-]{1,249}"), topic, "is not a valid Kafka topic name");
+        }
+        require(!get(DEAD_LETTER_TOPIC).equals(get(ORDERS_TOPIC)) && !get(EVENTS_TOPIC).equals(get(ORDERS_TOPIC)),
+                DEAD_LETTER_TOPIC, "the events and dead-letter topics must differ from the orders topic");
+        if (get(STARTING_OFFSETS) == StartingOffsets.TIMESTAMP) {
+            require(get(STARTING_TIMESTAMP) != null, STARTING_TIMESTAMP, "is required by kafka.starting-offsets TIMESTAMP");
+        }
+        if (get(STARTING_OFFSETS) == StartingOffsets.OFFSETS) {
+            require(get(STARTING_OFFSETS_BY_PARTITION) != null, STARTING_OFFSETS_BY_PARTITION,
+                    "is required by kafka.starting-offsets OFFSETS");
+            startingOffsetsByPartition();
+        }
+        if (get(BOUNDED) == Bound.TIMESTAMP) {
+            require(get(STOPPING_TIMESTAMP) != null, STOPPING_TIMESTAMP, "is required by kafka.bounded TIMESTAMP");
+        }
+        require(get(MAX_RECORD_BYTES) > 0, MAX_RECORD_BYTES, "must be positive");
+        require(get(JDBC_URL).startsWith("jdbc:postgresql:"), JDBC_URL, "must be a jdbc:postgresql: URL");
+        require(get(JDBC_BATCH_SIZE) > 0, JDBC_BATCH_SIZE, "must be positive");
+        require(!get(JDBC_BATCH_INTERVAL).isNegative(), JDBC_BATCH_INTERVAL, "must not be negative");
+        require(get(JDBC_MAX_RETRIES) >= 0, JDBC_MAX_RETRIES, "must not be negative");
+        require(get(CHECKPOINT_INTERVAL).toMillis() >= 10, CHECKPOINT_INTERVAL, "must be at least 10 ms");
+        require(get(PARALLELISM) == -1 || get(PARALLELISM) > 0, PARALLELISM, "must be positive, or -1");
+        require(get(MAX_PARALLELISM) > 0 && get(MAX_PARALLELISM) <= 32768, MAX_PARALLELISM, "must be 1 to 32768");
+        require(get(PARALLELISM) <= get(MAX_PARALLELISM), PARALLELISM, "must not exceed job.max-parallelism");
+        require(!get(TRANSACTIONAL_ID_PREFIX).isBlank(), TRANSACTIONAL_ID_PREFIX, "must not be empty");
+        require(get(TRANSACTION_TIMEOUT).toMillis() > get(CHECKPOINT_INTERVAL).toMillis(), TRANSACTION_TIMEOUT,
+                "must be longer than job.checkpoint-interval");
+    }
+
+    private static void require(boolean ok, ConfigOption<?> option, String what) {
+        if (!ok) {
+            throw new InvalidOptionException("--" + option.key() + " " + what);
+        }
+    }
+
+    /** The options as a table: name, default, description. */
+    public static String help() {
+        Formatter f = new HtmlFormatter();
+        StringBuilder sb = new StringBuilder("SpotMatch options (--name value):\n\n");
+        for (ConfigOption<?> o : ALL) {
+            sb.append("  --").append(o.key());
+            sb.append("  (default: ").append(o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "none").append(")\n");
+            String text = f.format(o.description()).replace("&lt;", "<").replace("&gt;", ">");
+            sb.append(wrap(text, "      ")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String wrap(String text, String indent) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() + word.length() > 100 && line.length() > indent.length()) {
+                out.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).toString();
+    }
+
+    public String bootstrapServers() { return get(BOOTSTRAP_SERVERS); }
+    public String ordersTopic() { return get(ORDERS_TOPIC); }
+    public String eventsTopic() { return get(EVENTS_TOPIC); }
+    public String deadLetterTopic() { return get(DEAD_LETTER_TOPIC); }
+    public String groupId() { return get(GROUP_ID); }
+    public StartingOffsets startingOffsets() { return get(STARTING_OFFSETS); }
+    public Long startingTimestamp() { return get(STARTING_TIMESTAMP); }
+    public Bound bounded() { return get(BOUNDED); }
+    public Long stoppingTimestamp() { return get(STOPPING_TIMESTAMP); }
+    public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
+    public Delivery eventsDelivery() { return get(EVENTS_DELIVERY); }
+    public Delivery deadLetterDelivery() { return get(DEAD_LETTER_DELIVERY); }
+    public String transactionalIdPrefix() { return get(TRANSACTIONAL_ID_PREFIX); }
+    public Duration transactionTimeout() { return get(TRANSACTION_TIMEOUT); }
+    public String jdbcUrl() { return get(JDBC_URL); }
+    public String jdbcUser() { return get(JDBC_USER); }
+    public int jdbcBatchSize() { return get(JDBC_BATCH_SIZE); }
+    public Duration jdbcBatchInterval() { return get(JDBC_BATCH_INTERVAL); }
+    public int jdbcMaxRetries() { return get(JDBC_MAX_RETRIES); }
+    public Duration checkpointInterval() { return get(CHECKPOINT_INTERVAL); }
+    public int parallelism() { return get(PARALLELISM); }
+    public int maxParallelism() { return get(MAX_PARALLELISM); }
+    public String jobName() { return get(JOB_NAME); }
+
+    /** The password option, else the environment variable, else empty. */
+    public String jdbcPassword() {
+        String p = get(JDBC_PASSWORD);
+        return p != null ? p : env.getOrDefault(PASSWORD_ENV, "");
+    }
+
+    /** kafka.starting-offsets-by-partition as partition to offset. */
+    public Map<Integer, Long> startingOffsetsByPartition() {
+        Map<Integer, Long> result = new LinkedHashMap<>();
+        String spec = get(STARTING_OFFSETS_BY_PARTITION);
+        if (spec == null) {
+            return result;
+        }
+        for (String pair : spec.split(",")) {
+            String[] po = pair.trim().split(":");
+            try {
+                if (po.length != 2) {
+                    throw new NumberFormatException();
+                }
+                result.put(Integer.parseInt(po[0].trim()), Long.parseLong(po[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new InvalidOptionException("--" + STARTING_OFFSETS_BY_PARTITION.key() + ": '" + pair
+                        + "' is not partition:offset");
+            }
+        }
+        return result;
+    }
+
+    /** The options as given, for passing on (e.g. to a job started from the local runner). */
+    public Map<String, String> toMap() {
+        return conf.toMap();
+    }
+}

@@ -1,0 +1,204 @@
+package io.spotmatch.job;
+
+import io.spotmatch.book.Command;
+import io.spotmatch.wire.CommandJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One test's world: its own orders, events and dead-letter topics, its own PostgreSQL schema with
+ * the real tables, and helpers to feed the topics, run the production topology on the MiniCluster
+ * and read back everything it wrote.
+ */
+final class Pipeline {
+
+    final String id = UUID.randomUUID().toString().substring(0, 8);
+    final String ordersTopic = "orders-" + id;
+    final String eventsTopic = "events-" + id;
+    final String deadLetterTopic = "dlq-" + id;
+    final String schema = "t_" + id;
+    final Path checkpoints;
+
+    Pipeline(int partitions) throws Exception {
+        Infra.kafka().createTopic(ordersTopic, partitions);
+        Infra.kafka().createTopic(eventsTopic, partitions);
+        Infra.kafka().createTopic(deadLetterTopic, 1);
+        try (Connection c = Infra.postgres().connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        try (Connection c = connect()) {
+            Schema.apply(c);
+        }
+        checkpoints = Files.createTempDirectory("spotmatch-it-" + id);
+    }
+
+    String jdbcUrl() {
+        return Infra.postgres().jdbcUrl() + "?currentSchema=" + schema;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+    }
+
+    /** The job's options for this pipeline; {@code overrides} win. */
+    Map<String, String> options(Map<String, String> overrides) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("kafka.bootstrap-servers", Infra.kafka().bootstrapServers());
+        o.put("kafka.orders-topic", ordersTopic);
+        o.put("kafka.events-topic", eventsTopic);
+        o.put("kafka.dead-letter-topic", deadLetterTopic);
+        o.put("kafka.group-id", "spotmatch-" + id);
+        o.put("kafka.starting-offsets", "EARLIEST");
+        o.put("kafka.bounded", "LATEST");
+        o.put("jdbc.url", jdbcUrl());
+        o.put("jdbc.user", "postgres");
+        o.put("jdbc.password", "postgres");
+        o.put("jdbc.batch-size", "500");
+        o.put("job.checkpoint-interval", "500 ms");
+        o.put("job.parallelism", "2");
+        o.putAll(overrides);
+        return o;
+    }
+
+    /** A stream environment for the MiniCluster with the job's own configuration plus test settings. */
+    StreamExecutionEnvironment environment(SpotMatchOptions options, Map<String, String> extra) {
+        Configuration conf = SpotMatchJob.jobConfiguration(options);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.addAll(Configuration.fromMap(extra));
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /** Runs the production topology until its bounded source is exhausted; fails if the job fails. */
+    void runToEnd(Map<String, String> overrides) throws Exception {
+        SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides));
+        StreamExecutionEnvironment env = environment(options, Map.of());
+        SpotMatchJob.build(env, options);
+        JobClient job = env.executeAsync(options.jobName());
+        job.getJobExecutionResult().get();
+    }
+
+    // ---- Kafka ----
+
+    static Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafka().bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        return p;
+    }
+
+    /** Sends raw records to the orders topic, in order, and waits until all are written. */
+    void produce(List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                p.send(r);
+            }
+            p.flush();
+        }
+    }
+
+    /** An orders-topic record of a command, keyed by symbol, with a fixed timestamp. */
+    ProducerRecord<byte[], byte[]> command(String symbol, Command c, long timestamp) {
+        return record(null, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c), timestamp);
+    }
+
+    ProducerRecord<byte[], byte[]> record(Integer partition, byte[] key, byte[] value, long timestamp) {
+        return new ProducerRecord<>(ordersTopic, partition, timestamp, key, value);
+    }
+
+    /** Everything in a topic up to its current end, partition by partition. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean readCommitted) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafka().bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).sorted((a, b) -> a.partition() - b.partition())
+                    .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The events of the events topic as JSON strings, grouped by symbol, each symbol's in order. */
+    Map<String, List<String>> events() {
+        Map<String, List<String>> bySymbol = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(eventsTopic, true)) {
+            bySymbol.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+        return bySymbol;
+    }
+
+    // ---- PostgreSQL ----
+
+    /** The rows of a query, each as its columns joined by '|'. */
+    List<String> query(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    if (i > 1) {
+                        sb.append('|');
+                    }
+                    sb.append(rs.getString(i));
+                }
+                rows.add(sb.toString());
+            }
+        }
+        return rows;
+    }
+
+    static final String TRADES = "SELECT symbol, trade_id, seq, price, quantity, quote_quantity, taker_side,"
+            + " taker_order_id, taker_user_id, maker_order_id, maker_user_id, taker_fee, maker_fee, fee_asset,"
+            + " (EXTRACT(EPOCH FROM traded_at) * 1000)::bigint FROM trades ORDER BY symbol, trade_id";
+    static final String ORDERS = "SELECT symbol, order_id, user_id, side, order_type, time_in_force, stp, price,"
+            + " quantity, quote_quantity, status, filled_quantity, remaining_quantity, filled_quote, avg_price, fees,"
+            + " cancel_reason, version, (EXTRACT(EPOCH FROM created_at) * 1000)::bigint,"
+            + " (EXTRACT(EPOCH FROM updated_at) * 1000)::bigint FROM orders ORDER BY symbol, order_id";
+}

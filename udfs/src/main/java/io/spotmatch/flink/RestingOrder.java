@@ -1,0 +1,124 @@
+package io.spotmatch.flink;
+
+import io.spotmatch.book.Order;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
+import io.spotmatch.book.TimeInForce;
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * One resting order in keyed state (MapState entry, key = order id): everything the book needs to
+ * put it back in the same place with the same future. Units are the symbol's ticks, lots and
+ * notional units.
+ */
+public record RestingOrder(long orderId, long userId, Side side, OrderType type, TimeInForce timeInForce,
+        StpMode stp, long price, long quantity, long filled, long filledQuote, long fees, long feeRemainder,
+        long priority) {
+
+    public static final TypeInformation<RestingOrder> TYPE =
+            new SerializerTypeInfo<>(RestingOrder.class, Serializer.INSTANCE);
+
+    public static RestingOrder of(Order o) {
+        return new RestingOrder(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(), o.price(),
+                o.quantity(), o.filled(), o.filledQuote(), o.fees(), o.feeRemainder(), o.priority());
+    }
+
+    public Order toOrder() {
+        return Order.resting(orderId, userId, side, type, timeInForce, stp, price, quantity, filled, filledQuote,
+                fees, feeRemainder, priority);
+    }
+
+    /**
+     * Every value starts with a format version byte. To change the layout: add the field, bump
+     * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
+     * reorder a version: savepoints in production hold them.
+     */
+    public static final class Serializer extends TypeSerializerSingleton<RestingOrder> {
+        public static final Serializer INSTANCE = new Serializer();
+        static final int VERSION = 1;
+
+        private static final Side[] SIDES = Side.values();
+        private static final OrderType[] TYPES = OrderType.values();
+        private static final TimeInForce[] TIFS = TimeInForce.values();
+        private static final StpMode[] STPS = StpMode.values();
+
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
+        public RestingOrder createInstance() {
+            return null;
+        }
+
+        @Override
+        public RestingOrder copy(RestingOrder from) {
+            return from;
+        }
+
+        @Override
+        public RestingOrder copy(RestingOrder from, RestingOrder reuse) {
+            return from;
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(RestingOrder o, DataOutputView out) throws IOException {
+            out.writeByte(VERSION);
+            out.writeLong(o.orderId);
+            out.writeLong(o.userId);
+            Codec.writeEnum(out, o.side);
+            Codec.writeEnum(out, o.type);
+            Codec.writeEnum(out, o.timeInForce);
+            Codec.writeEnum(out, o.stp);
+            out.writeLong(o.price);
+            out.writeLong(o.quantity);
+            out.writeLong(o.filled);
+            out.writeLong(o.filledQuote);
+            out.writeLong(o.fees);
+            out.writeLong(o.feeRemainder);
+            out.writeLong(o.priority);
+        }
+
+        @Override
+        public RestingOrder deserialize(DataInputView in) throws IOException {
+            Codec.readVersion(in, VERSION, "RestingOrder");
+            return new RestingOrder(in.readLong(), in.readLong(), Codec.readEnum(in, SIDES), Codec.readEnum(in, TYPES),
+                    Codec.readEnum(in, TIFS), Codec.readEnum(in, STPS), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        }
+
+        @Override
+        public RestingOrder deserialize(RestingOrder reuse, DataInputView in) throws IOException {
+            return deserialize(in);
+        }
+
+        @Override
+        public void copy(DataInputView in, DataOutputView out) throws IOException {
+            serialize(deserialize(in), out);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<RestingOrder> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<RestingOrder> {
+        public Snapshot() {
+            super(() -> Serializer.INSTANCE);
+        }
+    }
+}

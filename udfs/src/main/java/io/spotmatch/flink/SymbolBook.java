@@ -1,0 +1,279 @@
+package io.spotmatch.flink;
+
+import io.spotmatch.book.CancelReason;
+import io.spotmatch.book.Command;
+import io.spotmatch.book.EventSink;
+import io.spotmatch.book.HeapOrderBook;
+import io.spotmatch.book.Order;
+import io.spotmatch.book.OrderBook;
+import io.spotmatch.book.RejectReason;
+import io.spotmatch.book.SymbolSpec;
+import io.spotmatch.wire.EventJson;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One symbol's book inside the job: runs commands through the engine, turns its callbacks into
+ * order events, trade rows and order rows, and remembers which resting orders changed since the
+ * last checkpoint so only those are written to keyed state. Plain Java: the operator owns the
+ * Flink side.
+ */
+public final class SymbolBook implements EventSink {
+
+    /** Where a book's output goes. */
+    public interface Outputs {
+        void event(OrderEvent event);
+
+        void trade(TradeRow row);
+
+        void order(OrderRow row);
+    }
+
+    private final String symbol;
+    private final OrderBook book = new HeapOrderBook();
+    private final StringBuilder json = new StringBuilder(512);
+    private int sourcePartition = -1;
+    private boolean severalPartitions;
+
+    // Changes since the last flush to keyed state.
+    private boolean headerDirty;
+    /** Resting orders to write; a null value means delete. */
+    private final Map<Long, RestingOrder> dirtyOrders = new HashMap<>();
+    /** Orders accepted since the last flush: if they leave before it, state never hears of them. */
+    private final Set<Long> bornSinceFlush = new HashSet<>();
+
+    // The command being processed.
+    private Outputs out;
+    private long time;
+    /** The order the command is about (new, amended or cancelled); the makers it met go in {@link #others}. */
+    private Order subject;
+    private long subjectSeq;
+    private CancelReason subjectCancel;
+    private final List<Touched> others = new ArrayList<>();
+    private int othersUsed;
+
+    private static final class Touched {
+        Order order;
+        long seq;
+        CancelReason cancel;
+    }
+
+    public SymbolBook(String symbol) {
+        this.symbol = symbol;
+    }
+
+    /** A book rebuilt from keyed state. */
+    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting) {
+        SymbolBook b = new SymbolBook(symbol);
+        List<Order> orders = new ArrayList<>(resting.size());
+        for (RestingOrder r : resting) {
+            orders.add(r.toOrder());
+        }
+        b.book.restore(header.symbolSpec(), header.seq(), header.lastTradeId(), header.lastOrderId(), orders);
+        b.sourcePartition = header.sourcePartition();
+        b.severalPartitions = header.severalPartitions();
+        return b;
+    }
+
+    public String symbol() {
+        return symbol;
+    }
+
+    public OrderBook book() {
+        return book;
+    }
+
+    /**
+     * Notes the Kafka partition a command came from.
+     *
+     * @return true the first time this symbol shows up on a second partition
+     */
+    public boolean notePartition(int partition) {
+        if (sourcePartition == partition) {
+            return false;
+        }
+        headerDirty = true;
+        if (sourcePartition < 0) {
+            sourcePartition = partition;
+            return false;
+        }
+        if (severalPartitions) {
+            return false;
+        }
+        severalPartitions = true;
+        return true;
+    }
+
+    public void process(Command command, long timestamp, Outputs outputs) {
+        this.out = outputs;
+        this.time = timestamp;
+        subject = null;
+        othersUsed = 0;
+        long seqBefore = book.seq();
+        book.process(command, this);
+        if (book.seq() != seqBefore) {
+            headerDirty = true;
+        }
+        if (subject != null) {
+            settle(subject, subjectSeq, subjectCancel);
+        }
+        for (int i = 0; i < othersUsed; i++) {
+            Touched t = others.get(i);
+            settle(t.order, t.seq, t.cancel);
+            t.order = null;
+        }
+        subject = null;
+        out = null;
+    }
+
+    /** After a command: one order row per order it changed, and the order's place in state. */
+    private void settle(Order o, long seq, CancelReason cancel) {
+        SymbolSpec s = book.spec();
+        out.order(new OrderRow(symbol, o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(),
+                o.price() == 0 ? null : price(s, o.price()),
+                o.quoteQuantity() != 0 ? null : qty(s, o.quantity()),
+                o.quoteQuantity() != 0 ? quote(s, o.quoteQuantity()) : null,
+                o.status(), qty(s, o.filled()), quote(s, o.filledQuote()), quote(s, o.fees()),
+                cancel, seq, time));
+        long id = o.orderId();
+        if (o.status().isOpen()) {
+            dirtyOrders.put(id, RestingOrder.of(o));
+        } else if (bornSinceFlush.remove(id)) {
+            dirtyOrders.remove(id);
+        } else {
+            dirtyOrders.put(id, null);
+        }
+    }
+
+    private void touch(Order o, long seq, CancelReason cancel) {
+        if (o == subject) {
+            subjectSeq = seq;
+            if (cancel != null) {
+                subjectCancel = cancel;
+            }
+            return;
+        }
+        if (othersUsed == others.size()) {
+            others.add(new Touched());
+        }
+        Touched t = others.get(othersUsed++);
+        t.order = o;
+        t.seq = seq;
+        t.cancel = cancel;
+    }
+
+    private void becomeSubject(Order o, long seq) {
+        subject = o;
+        subjectSeq = seq;
+        subjectCancel = null;
+    }
+
+    private void emit(long seq) {
+        out.event(new OrderEvent(symbol, seq, EventJson.bytes(json)));
+    }
+
+    @Override
+    public void accepted(long seq, Order o) {
+        becomeSubject(o, seq);
+        bornSinceFlush.add(o.orderId());
+        EventJson.accepted(json, symbol, seq, time, book.spec(), o);
+        emit(seq);
+    }
+
+    @Override
+    public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
+            long takerFee, long makerFee) {
+        SymbolSpec s = book.spec();
+        EventJson.trade(json, symbol, seq, time, s, tradeId, taker, maker, price, quantity, quoteQuantity, takerFee,
+                makerFee);
+        emit(seq);
+        out.trade(new TradeRow(symbol, tradeId, seq, price(s, price), qty(s, quantity), quote(s, quoteQuantity),
+                taker.side(), taker.orderId(), taker.userId(), maker.orderId(), maker.userId(), quote(s, takerFee),
+                quote(s, makerFee), s.quoteAsset(), time));
+        touch(taker, seq, null);
+        touch(maker, seq, null);
+    }
+
+    @Override
+    public void cancelled(long seq, Order o, CancelReason reason) {
+        if (subject == null && reason == CancelReason.USER) {
+            becomeSubject(o, seq);
+        }
+        touch(o, seq, reason);
+        EventJson.cancelled(json, symbol, seq, time, book.spec(), o, reason);
+        emit(seq);
+    }
+
+    @Override
+    public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
+        becomeSubject(o, seq);
+        EventJson.amended(json, symbol, seq, time, book.spec(), o, previousPrice, previousQuantity, priorityKept);
+        emit(seq);
+    }
+
+    @Override
+    public void rejected(long seq, Command command, RejectReason reason) {
+        EventJson.rejected(json, symbol, seq, time, command, reason);
+        emit(seq);
+    }
+
+    @Override
+    public void symbolUpdated(long seq, SymbolSpec spec) {
+        EventJson.symbolUpdated(json, symbol, seq, time, spec);
+        emit(seq);
+    }
+
+    private static BigDecimal price(SymbolSpec s, long ticks) {
+        return BigDecimal.valueOf(ticks * s.tickSize().unscaled(), s.priceScale());
+    }
+
+    private static BigDecimal qty(SymbolSpec s, long lots) {
+        return BigDecimal.valueOf(lots * s.stepSize().unscaled(), s.qtyScale());
+    }
+
+    private static BigDecimal quote(SymbolSpec s, long units) {
+        return BigDecimal.valueOf(units, s.notionalScale());
+    }
+
+    // ---- Flushing to keyed state ----
+
+    public boolean isDirty() {
+        return headerDirty || !dirtyOrders.isEmpty();
+    }
+
+    /** Receives the changes since the last flush. */
+    public interface StateWriter {
+        void header(BookHeader header) throws Exception;
+
+        void put(RestingOrder order) throws Exception;
+
+        void remove(long orderId) throws Exception;
+    }
+
+    /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
+    public void flush(StateWriter writer) throws Exception {
+        if (headerDirty) {
+            writer.header(BookHeader.of(book, sourcePartition, severalPartitions));
+            headerDirty = false;
+        }
+        for (Map.Entry<Long, RestingOrder> e : dirtyOrders.entrySet()) {
+            if (e.getValue() == null) {
+                writer.remove(e.getKey());
+            } else {
+                writer.put(e.getValue());
+            }
+        }
+        dirtyOrders.clear();
+        bornSinceFlush.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "SymbolBook{" + symbol + ", " + book.openOrderCount() + " open, seq " + book.seq() + "}";
+    }
+}

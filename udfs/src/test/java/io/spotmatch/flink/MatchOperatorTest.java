@@ -1,0 +1,245 @@
+package io.spotmatch.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spotmatch.book.CancelReason;
+import io.spotmatch.book.Command;
+import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderStatus;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
+import io.spotmatch.book.SymbolStatus;
+import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.book.TimeInForce;
+import io.spotmatch.load.OrderFlow;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class MatchOperatorTest {
+
+    static final String BTC = "BTC-USDT";
+
+    static Command listing() {
+        return Command.symbol(new SymbolUpdate("BTC", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"), null, null,
+                Decimal.parse("1000000"), Decimal.parse("1000"), Decimal.parse("0.001"), Decimal.parse("0.002"),
+                SymbolStatus.TRADING, StpMode.NONE, false));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> harness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new MatchOperator(), SymbolCommand::symbol, Types.STRING,
+                128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static long time = 1_700_000_000_000L;
+
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol,
+            Command c) throws Exception {
+        long t = time++;
+        h.processElement(new SymbolCommand(symbol, c, t, 0), t);
+    }
+
+    static List<String> events(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
+        return h.extractOutputValues().stream().map(e -> new String(e.json(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+    }
+
+    static <T> List<T> side(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            org.apache.flink.util.OutputTag<T> tag) {
+        var q = h.getSideOutput(tag);
+        List<T> out = new ArrayList<>();
+        if (q != null) {
+            for (StreamRecord<T> r : q) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void emitsExactEventsTradeRowsAndOrderRows() throws Exception {
+        time = 1_700_000_000_000L;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "65000.10", "0.500", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.BUY, "65001.00", "0.800", TimeInForce.IOC));
+
+            assertThat(events(h)).containsExactly(
+                    "{\"symbol\":\"BTC-USDT\",\"seq\":1,\"time\":1700000000000,\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\","
+                            + "\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\",\"stepSize\":\"0.001\",\"minQty\":\"0.001\","
+                            + "\"minNotional\":\"0\",\"maxPrice\":\"1000000\",\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\","
+                            + "\"takerFeeRate\":\"0.002\",\"status\":\"TRADING\",\"defaultStp\":\"NONE\"}",
+                    "{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1700000000001,\"type\":\"ACCEPTED\",\"orderId\":1,\"userId\":7,"
+                            + "\"side\":\"SELL\",\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.10\","
+                            + "\"quantity\":\"0.500\",\"stp\":\"NONE\"}",
+                    "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000002,\"type\":\"ACCEPTED\",\"orderId\":2,\"userId\":8,"
+                            + "\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"timeInForce\":\"IOC\",\"price\":\"65001.00\","
+                            + "\"quantity\":\"0.800\",\"stp\":\"NONE\"}",
+                    "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"TRADE\",\"tradeId\":1,"
+                            + "\"price\":\"65000.10\",\"quantity\":\"0.500\",\"quoteQuantity\":\"32500.05000\","
+                            + "\"takerSide\":\"BUY\",\"takerOrderId\":2,\"takerUserId\":8,\"makerOrderId\":1,\"makerUserId\":7,"
+                            + "\"takerFee\":\"65.00010\",\"makerFee\":\"32.50005\",\"feeAsset\":\"USDT\","
+                            + "\"takerStatus\":\"PARTIALLY_FILLED\",\"makerStatus\":\"FILLED\"}",
+                    "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000002,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":8,"
+                            + "\"reason\":\"IOC_REMAINDER\",\"cancelledQuantity\":\"0.300\",\"filledQuantity\":\"0.500\"}");
+
+            assertThat(side(h, MatchOperator.TRADES)).containsExactly(new TradeRow(BTC, 1, 4, new BigDecimal("65000.10"),
+                    new BigDecimal("0.500"), new BigDecimal("32500.05000"), Side.BUY, 2, 8, 1, 7,
+                    new BigDecimal("65.00010"), new BigDecimal("32.50005"), "USDT", 1_700_000_000_002L));
+
+            assertThat(side(h, MatchOperator.ORDERS)).containsExactly(
+                    new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
+                            new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.NEW,
+                            new BigDecimal("0.000"), new BigDecimal("0E-5"), new BigDecimal("0E-5"), null, 2,
+                            1_700_000_000_001L),
+                    new OrderRow(BTC, 2, 8, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, StpMode.NONE,
+                            new BigDecimal("65001.00"), new BigDecimal("0.800"), null, OrderStatus.CANCELLED,
+                            new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("65.00010"),
+                            CancelReason.IOC_REMAINDER, 5, 1_700_000_000_002L),
+                    new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
+                            new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.FILLED,
+                            new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("32.50005"), null, 4,
+                            1_700_000_000_002L));
+        }
+    }
+
+    /** Number of symbols with at least one resting order in keyed state. */
+    private static long symbolsWithRestingOrders(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
+        KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+        try (var keys = backend.getKeys(MatchOperator.ordersDescriptor().getName(), VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    private static long restingOrders(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            String symbol) throws Exception {
+        h.getOperator().setCurrentKey(symbol);
+        long n = 0;
+        for (var ignored : h.getOperator().getKeyedStateStore().getMapState(MatchOperator.ordersDescriptor()).keys()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void keyedStateReturnsToZeroWhenTheBookEmpties() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 7, Side.SELL, "101.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(3, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC));
+            h.snapshot(1, 1);
+            assertThat(restingOrders(h, BTC)).isEqualTo(3);
+            assertThat(symbolsWithRestingOrders(h)).isEqualTo(1);
+
+            send(h, BTC, Command.market(4, 9, Side.BUY, "1.500"));   // fills 1, half of 2
+            send(h, BTC, Command.cancel(3, 8));
+            send(h, BTC, Command.limit(5, 9, Side.BUY, "101.00", "0.500", TimeInForce.GTC)); // fills the rest of 2
+            send(h, BTC, Command.limit(6, 9, Side.BUY, "90.00", "0.500", TimeInForce.GTC));  // placed and cancelled
+            send(h, BTC, Command.cancel(6, 9));                                              // within one checkpoint
+            h.snapshot(2, 2);
+            assertThat(restingOrders(h, BTC)).isZero();
+            assertThat(symbolsWithRestingOrders(h)).isZero();
+        }
+    }
+
+    @Test
+    void snapshotAndRestoreOnRocksDbContinueExactlyAsWithout() throws Exception {
+        List<SymbolCommand> stream = interleavedFlows(3, 30_000);
+        int cut = 17_333;
+
+        List<String> uninterrupted;
+        try (var h = harness()) {
+            h.open();
+            for (SymbolCommand c : stream) {
+                h.processElement(c, c.timestamp());
+            }
+            uninterrupted = outputsAfter(h, cut);
+        }
+
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < cut; i++) {
+                h.processElement(stream.get(i), stream.get(i).timestamp());
+                if (i == 9_000) {
+                    h.snapshot(1, 1); // an earlier checkpoint, so the second one writes only what changed since
+                }
+            }
+            snapshot = h.snapshot(2, 2);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            for (int i = cut; i < stream.size(); i++) {
+                h.processElement(stream.get(i), stream.get(i).timestamp());
+            }
+            assertThat(outputsAfter(h, 0)).isEqualTo(uninterrupted);
+        }
+    }
+
+    /** Events, trade rows and order rows (as text) produced by the commands from index {@code from} on. */
+    private static List<String> outputsAfter(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            int from) {
+        List<String> all = new ArrayList<>();
+        List<String> events = events(h);
+        // Keep what the commands after the cut produced: events carry the command's timestamp.
+        long cutTime = BASE_TIME + from;
+        for (OrderEvent e : h.extractOutputValues()) {
+            String json = new String(e.json(), StandardCharsets.UTF_8);
+            if (timeOf(json) >= cutTime) {
+                all.add(json);
+            }
+        }
+        assertThat(events).isNotEmpty();
+        for (TradeRow t : side(h, MatchOperator.TRADES)) {
+            if (t.time() >= cutTime) {
+                all.add(t.toString());
+            }
+        }
+        for (OrderRow o : side(h, MatchOperator.ORDERS)) {
+            if (o.time() >= cutTime) {
+                all.add(o.toString());
+            }
+        }
+        return all;
+    }
+
+    private static long timeOf(String json) {
+        int at = json.indexOf("\"time\":") + 7;
+        return Long.parseLong(json.substring(at, json.indexOf(',', at)));
+    }
+
+    static final long BASE_TIME = 1_800_000_000_000L;
+
+    /** A realistic flow on several symbols, interleaved, one millisecond apart. */
+    static List<SymbolCommand> interleavedFlows(int symbols, int commands) {
+        List<OrderFlow> flows = new ArrayList<>();
+        List<SymbolCommand> out = new ArrayList<>();
+        for (int s = 0; s < symbols; s++) {
+            flows.add(new OrderFlow(100 + s, new OrderFlow.Shape(300, 60, 50, 10_000)));
+            out.add(new SymbolCommand("SYM" + s, OrderFlow.listing(), BASE_TIME + out.size(), 0));
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        while (out.size() < commands) {
+            int s = rnd.nextInt(symbols);
+            out.add(new SymbolCommand("SYM" + s, flows.get(s).next(), BASE_TIME + out.size(), 0));
+        }
+        return out;
+    }
+}
