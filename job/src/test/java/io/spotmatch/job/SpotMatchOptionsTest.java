@@ -1,0 +1,85 @@
+package io.spotmatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spotmatch.job.SpotMatchOptions.InvalidOptionException;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SpotMatchOptionsTest {
+
+    private static SpotMatchOptions parse(String... args) {
+        return SpotMatchOptions.fromArgs(args, Map.of());
+    }
+
+    @Test
+    void defaultsAreThoseDocumented() {
+        SpotMatchOptions o = parse();
+        assertThat(o.ordersTopic()).isEqualTo("orders");
+        assertThat(o.eventsTopic()).isEqualTo("order-events");
+        assertThat(o.deadLetterTopic()).isEqualTo("orders-dlq");
+        assertThat(o.eventsDelivery()).isEqualTo(SpotMatchOptions.Delivery.AT_LEAST_ONCE);
+        assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.maxParallelism()).isEqualTo(128);
+        assertThat(o.jdbcPassword()).isEmpty();
+    }
+
+    @Test
+    void readsTypedValues() {
+        SpotMatchOptions o = parse("--kafka.starting-offsets", "OFFSETS", "--kafka.starting-offsets-by-partition",
+                "0:12, 3:7", "--jdbc.batch-interval", "50 ms", "--kafka.events-delivery", "EXACTLY_ONCE",
+                "--kafka.bounded", "TIMESTAMP", "--kafka.stopping-timestamp", "1767225600000");
+        assertThat(o.startingOffsetsByPartition()).containsExactly(Map.entry(0, 12L), Map.entry(3, 7L));
+        assertThat(o.jdbcBatchInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(o.eventsDelivery()).isEqualTo(SpotMatchOptions.Delivery.EXACTLY_ONCE);
+        assertThat(o.stoppingTimestamp()).isEqualTo(1_767_225_600_000L);
+    }
+
+    @Test
+    void passwordComesFromTheEnvironmentUnlessGiven() {
+        assertThat(SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_JDBC_PASSWORD", "s3cret")).jdbcPassword())
+                .isEqualTo("s3cret");
+        assertThat(SpotMatchOptions.fromArgs(new String[] {"--jdbc.password", "given"},
+                Map.of("SPOTMATCH_JDBC_PASSWORD", "s3cret")).jdbcPassword()).isEqualTo("given");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--kafka.bootstrap-server  | x       | unknown option --kafka.bootstrap-server",
+        "--jdbc.batch-size         | many    | --jdbc.batch-size: cannot read 'many'",
+        "--jdbc.batch-size         | 0       | --jdbc.batch-size must be positive",
+        "--kafka.events-delivery   | NONE    | --kafka.events-delivery: cannot read 'NONE': expected one of AT_LEAST_ONCE, EXACTLY_ONCE",
+        "--job.checkpoint-interval | soon    | --job.checkpoint-interval: cannot read 'soon'",
+        "--kafka.starting-offsets  | TIMESTAMP | --kafka.starting-timestamp is required",
+        "--kafka.bounded           | TIMESTAMP | --kafka.stopping-timestamp is required",
+        "--kafka.orders-topic      | bad topic | --kafka.orders-topic is not a valid Kafka topic name",
+        "--jdbc.url                | jdbc:mysql://x/y | --jdbc.url must be a jdbc:postgresql: URL",
+        "--job.parallelism         | 500     | --job.parallelism must not exceed job.max-parallelism",
+    })
+    void invalidConfigurationFailsNamingTheOption(String option, String value, String message) {
+        assertThatThrownBy(() -> parse(option, value)).isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void malformedCommandLinesAreRefused() {
+        assertThatThrownBy(() -> parse("--jdbc.url")).hasMessageContaining("--jdbc.url needs a value");
+        assertThatThrownBy(() -> parse("jdbc.url", "x")).hasMessageContaining("expected --option value");
+        assertThatThrownBy(() -> parse("--kafka.starting-offsets", "OFFSETS", "--kafka.starting-offsets-by-partition",
+                "0-12")).hasMessageContaining("'0-12' is not partition:offset");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String help = SpotMatchOptions.help();
+        for (ConfigOption<?> o : SpotMatchOptions.ALL) {
+            assertThat(help).contains("--" + o.key());
+        }
+        assertThat(help).contains("(default: orders)", "SPOTMATCH_JDBC_PASSWORD");
+    }
+}
