@@ -70,9 +70,14 @@ public final class OrderFlow {
         shadow.process(listing(), tracker);
     }
 
-    /** The SYMBOL command that lists the flow's symbol: tick 0.01, step 0.001, 0.1% maker, 0.2% taker. */
+    /** The SYMBOL command that lists the flow's symbol as BTC/USDT. */
     public static Command listing() {
-        return Command.symbol(new SymbolUpdate("BTC", "USDT", new Decimal(1, PRICE_SCALE), new Decimal(1, QTY_SCALE),
+        return listing("BTC", "USDT");
+    }
+
+    /** The SYMBOL command that lists a flow's symbol: tick 0.01, step 0.001, 0.1% maker, 0.2% taker. */
+    public static Command listing(String base, String quote) {
+        return Command.symbol(new SymbolUpdate(base, quote, new Decimal(1, PRICE_SCALE), new Decimal(1, QTY_SCALE),
                 new Decimal(1, QTY_SCALE), new Decimal(100, 2), new Decimal(10_000_000, 0), new Decimal(10_000, 0),
                 new Decimal(10, 4), new Decimal(20, 4), SymbolStatus.TRADING, null, false));
     }

@@ -1,0 +1,205 @@
+package io.spotmatch.job.local;
+
+import io.spotmatch.job.Schema;
+import io.spotmatch.job.SpotMatchJob;
+import io.spotmatch.job.SpotMatchOptions;
+import io.spotmatch.job.load.Args;
+import io.spotmatch.job.load.LoadGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs everything on this machine with nothing installed: a real Kafka broker and a real
+ * PostgreSQL in this JVM's reach, the job on a local Flink with its web UI, and a synthetic order
+ * flow over a few demo symbols (with a little poison). Shows progress while it runs and ends with
+ * what PostgreSQL holds: trades and top of book per symbol.
+ */
+public final class LocalRunner {
+
+    private static final String GROUP = "spotmatch-local";
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("seconds", "30");
+        defaults.put("rate", "20000");
+        defaults.put("symbols", "8");
+        defaults.put("parallelism", "2");
+        defaults.put("ui-port", "8081");
+        defaults.put("seed", "1");
+        Map<String, String> a = Args.parse(args, defaults);
+        int seconds = Integer.parseInt(a.get("seconds"));
+        int rate = Integer.parseInt(a.get("rate"));
+        int symbols = Integer.parseInt(a.get("symbols"));
+        int parallelism = Integer.parseInt(a.get("parallelism"));
+
+        say("Starting Kafka (KRaft) and PostgreSQL ...");
+        try (EmbeddedKafka kafka = startKafka(); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+            say("  Kafka      %s", kafka.bootstrapServers());
+            say("  PostgreSQL %s (user postgres)", postgres.jdbcUrl());
+            kafka.createTopic("orders", 4);
+            kafka.createTopic("order-events", 4);
+            kafka.createTopic("orders-dlq", 1);
+            try (Connection c = postgres.connect()) {
+                Schema.apply(c);
+            }
+
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+            options.put("kafka.group-id", GROUP);
+            options.put("jdbc.url", postgres.jdbcUrl());
+            options.put("jdbc.user", EmbeddedPostgres.USER);
+            options.put("jdbc.password", EmbeddedPostgres.PASSWORD);
+            options.put("job.checkpoint-interval", "2 s");
+            options.put("job.parallelism", Integer.toString(parallelism));
+            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options);
+
+            Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
+            conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.ADDRESS, "127.0.0.1");
+            conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+            conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+            Path checkpoints = Files.createTempDirectory("spotmatch-local-checkpoints");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            SpotMatchJob.build(env, jobOptions);
+            JobClient job = env.executeAsync("SpotMatch (local)");
+            say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get("ui-port"));
+
+            LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(kafka.bootstrapServers(), "orders",
+                    symbols, (long) rate * seconds, rate, Long.parseLong(a.get("seed")), 200));
+            Thread producer = new Thread(generator::run, "load-generator");
+            say("Sending %,d orders over %d symbols at %,d/s (with a few poison records) ...", (long) rate * seconds,
+                    symbols, rate);
+            long start = System.nanoTime();
+            producer.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                long lastSent = 0;
+                long deadline = Long.MAX_VALUE;
+                while (true) {
+                    Thread.sleep(2000);
+                    long sent = generator.sent();
+                    long lag = lag(admin);
+                    say("[%3ds] sent %,9d (%,6d/s) | behind %,7d | events %,9d | trades in PostgreSQL %,8d | dead letters %,d",
+                            (System.nanoTime() - start) / 1_000_000_000L, sent, (sent - lastSent) / 2, lag,
+                            endOffsets(admin, "order-events"), count(postgres, "SELECT count(*) FROM trades"),
+                            endOffsets(admin, "orders-dlq"));
+                    lastSent = sent;
+                    if (!producer.isAlive() && deadline == Long.MAX_VALUE) {
+                        deadline = System.nanoTime() + 60_000_000_000L;
+                    }
+                    if (!producer.isAlive() && lag == 0 || System.nanoTime() > deadline) {
+                        break;
+                    }
+                }
+            }
+            job.cancel().get();
+            summary(postgres, kafka);
+            say("Done. (Everything ran in this JVM and is gone now.)");
+        }
+        System.exit(0);
+    }
+
+    private static EmbeddedKafka startKafka() {
+        try {
+            return EmbeddedKafka.start(9092, Map.of());
+        } catch (RuntimeException portTaken) {
+            return EmbeddedKafka.start(Map.of());
+        }
+    }
+
+    /** Orders not yet processed and checkpointed: the group's committed offsets lag the topic's end. */
+    private static long lag(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                .partitionsToOffsetAndMetadata().get();
+        long end = endOffsets(admin, "orders");
+        long done = committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        return end - done;
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        ListOffsetsResult r = admin.listOffsets(request);
+        long sum = 0;
+        for (TopicPartition tp : request.keySet()) {
+            sum += r.partitionResult(tp).get().offset();
+        }
+        return sum;
+    }
+
+    private static long count(EmbeddedPostgres pg, String sql) throws SQLException {
+        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void summary(EmbeddedPostgres pg, EmbeddedKafka kafka) throws SQLException {
+        say("");
+        say("What PostgreSQL holds now:");
+        say("%-10s %8s %14s %12s   %-24s %-24s %6s", "symbol", "trades", "volume", "last price", "best bid (qty)",
+                "best ask (qty)", "open");
+        String sql = """
+                SELECT s.symbol,
+                  (SELECT count(*) FROM trades t WHERE t.symbol = s.symbol),
+                  (SELECT coalesce(sum(quantity), 0) FROM trades t WHERE t.symbol = s.symbol),
+                  (SELECT price FROM trades t WHERE t.symbol = s.symbol ORDER BY trade_id DESC LIMIT 1),
+                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
+                     AND side = 'BUY' AND status IN ('NEW', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price DESC LIMIT 1),
+                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
+                     AND side = 'SELL' AND status IN ('NEW', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price LIMIT 1),
+                  (SELECT count(*) FROM orders o WHERE o.symbol = s.symbol AND status IN ('NEW', 'PARTIALLY_FILLED'))
+                FROM (SELECT DISTINCT symbol FROM orders) s ORDER BY 2 DESC""";
+        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                say("%-10s %,8d %14s %12s   %-24s %-24s %,6d", rs.getString(1), rs.getLong(2), rs.getBigDecimal(3).toPlainString(),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7));
+            }
+        }
+        say("");
+        List<String> lines = new ArrayList<>();
+        try (Connection c = pg.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")) {
+            while (rs.next()) {
+                lines.add(rs.getString(1) + " " + String.format(Locale.ROOT, "%,d", rs.getLong(2)));
+            }
+        }
+        say("Orders by status: %s", lines.stream().collect(Collectors.joining(", ")));
+        say("Dead letters are in topic orders-dlq, each with its reason in the spotmatch.error.* headers.");
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+}
