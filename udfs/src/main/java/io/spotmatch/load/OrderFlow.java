@@ -39,6 +39,11 @@ public final class OrderFlow {
             return new Shape(1_000, 800, 1_000, 6_500_000);
         }
 
+        /** ~10,000 resting orders over a few thousand levels. */
+        public static Shape medium() {
+            return new Shape(10_000, 2_000, 1_000, 6_500_000);
+        }
+
         /** ~100,000 resting orders over ~10,000 levels. */
         public static Shape deep() {
             return new Shape(100_000, 5_000, 1_000, 6_500_000);

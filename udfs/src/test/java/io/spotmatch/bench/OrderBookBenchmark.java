@@ -33,6 +33,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code steady}: ~1,000 resting orders over ~750 levels; ~50% GTC limits near a random-walking
  *       mid, ~8% IOC/market, ~40% cancels of live orders, ~2% amends (see {@link OrderFlow});
+ *   <li>{@code medium}: the same mix around ~10,000 resting orders;
  *   <li>{@code deep}: the same mix around ~100,000 resting orders over ~10,000 levels.
  * </ul>
  */
@@ -46,7 +47,7 @@ public class OrderBookBenchmark {
 
     static final int MEASURED = 1_000_000;
 
-    @Param({"steady", "deep"})
+    @Param({"steady", "medium", "deep"})
     public String workload;
 
     private Command[] prefix;
@@ -56,9 +57,17 @@ public class OrderBookBenchmark {
 
     @Setup(Level.Trial)
     public void generate() {
-        OrderFlow.Shape shape = workload.equals("deep") ? OrderFlow.Shape.deep() : OrderFlow.Shape.steady();
+        OrderFlow.Shape shape = switch (workload) {
+            case "deep" -> OrderFlow.Shape.deep();
+            case "medium" -> OrderFlow.Shape.medium();
+            default -> OrderFlow.Shape.steady();
+        };
         OrderFlow flow = new OrderFlow(42, shape);
-        int prefixLength = workload.equals("deep") ? 1_500_000 : 200_000;
+        int prefixLength = switch (workload) {
+            case "deep" -> 1_500_000;
+            case "medium" -> 400_000;
+            default -> 200_000;
+        };
         prefix = new Command[prefixLength + 1];
         prefix[0] = OrderFlow.listing();
         for (int i = 1; i < prefix.length; i++) {
