@@ -13,6 +13,7 @@ import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.job.SpotMatchOptions.Delivery;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -103,6 +104,15 @@ public final class SpotMatchJob {
 
     /** Adds the whole topology to {@code env}. */
     public static void build(StreamExecutionEnvironment env, SpotMatchOptions o) {
+        build(env, o, UnaryOperator.identity());
+    }
+
+    /**
+     * Adds the whole topology, with {@code beforeMatch} applied to the commands on their way to
+     * the books: the identity in production; tests put failure injection or a throttle there.
+     */
+    public static void build(StreamExecutionEnvironment env, SpotMatchOptions o,
+            UnaryOperator<DataStream<SymbolCommand>> beforeMatch) {
         if (o.parallelism() > 0) {
             env.setParallelism(o.parallelism());
         }
@@ -117,7 +127,7 @@ public final class SpotMatchJob {
                 .sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
                 .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
 
-        SingleOutputStreamOperator<OrderEvent> events = commands
+        SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
                 .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator())
                 .uid(MATCH_UID);

@@ -1,6 +1,7 @@
 package io.spotmatch.job;
 
 import io.spotmatch.book.Command;
+import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.wire.CommandJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,16 +14,24 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,15 +50,27 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class Pipeline {
 
     final String id = UUID.randomUUID().toString().substring(0, 8);
-    final String ordersTopic = "orders-" + id;
+    final String ordersTopic;
     final String eventsTopic = "events-" + id;
     final String deadLetterTopic = "dlq-" + id;
     final String schema = "t_" + id;
     final Path checkpoints;
 
     Pipeline(int partitions) throws Exception {
-        Infra.kafka().createTopic(ordersTopic, partitions);
-        Infra.kafka().createTopic(eventsTopic, partitions);
+        this(null, partitions);
+    }
+
+    /** A pipeline that reads another pipeline's orders topic into outputs of its own. */
+    Pipeline(Pipeline input) throws Exception {
+        this(input.ordersTopic, 0);
+    }
+
+    private Pipeline(String sharedOrdersTopic, int partitions) throws Exception {
+        ordersTopic = sharedOrdersTopic != null ? sharedOrdersTopic : "orders-" + id;
+        if (sharedOrdersTopic == null) {
+            Infra.kafka().createTopic(ordersTopic, partitions);
+        }
+        Infra.kafka().createTopic(eventsTopic, 2);
         Infra.kafka().createTopic(deadLetterTopic, 1);
         try (Connection c = Infra.postgres().connect(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
@@ -93,17 +114,93 @@ final class Pipeline {
         Configuration conf = SpotMatchJob.jobConfiguration(options);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.addAll(Configuration.fromMap(extra));
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
     /** Runs the production topology until its bounded source is exhausted; fails if the job fails. */
     void runToEnd(Map<String, String> overrides) throws Exception {
+        start(overrides, Map.of(), UnaryOperator.identity()).getJobExecutionResult().get();
+    }
+
+    /**
+     * Starts the production topology, with {@code beforeMatch} between the dead-letter routing and
+     * the books (failure injection, throttling) and {@code flinkConf} on top of the test settings.
+     */
+    JobClient start(Map<String, String> overrides, Map<String, String> flinkConf,
+            UnaryOperator<DataStream<SymbolCommand>> beforeMatch) throws Exception {
         SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides));
-        StreamExecutionEnvironment env = environment(options, Map.of());
-        SpotMatchJob.build(env, options);
-        JobClient job = env.executeAsync(options.jobName());
+        StreamExecutionEnvironment env = environment(options, flinkConf);
+        SpotMatchJob.build(env, options, beforeMatch);
+        return env.executeAsync(options.jobName());
+    }
+
+    /** Waits until the job's consumer group has committed the end of the orders topic (every sink flushed). */
+    void awaitCaughtUp(JobClient job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                Infra.kafka().bootstrapServers()))) {
+            while (true) {
+                JobStatus status = job.getJobStatus().get();
+                if (status.isGloballyTerminalState()) {
+                    job.getJobExecutionResult().get(); // throws the failure, if any
+                    throw new IllegalStateException("job ended (" + status + ") before catching up");
+                }
+                if (lag(admin) == 0) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("job still " + lag(admin) + " records behind after " + timeout);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Orders-topic records not yet covered by the group's committed offsets. */
+    long lag(Admin admin) throws Exception {
+        var committed = admin.listConsumerGroupOffsets("spotmatch-" + id).partitionsToOffsetAndMetadata().get();
+        var partitions = admin.describeTopics(List.of(ordersTopic)).allTopicNames().get().get(ordersTopic).partitions();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var p : partitions) {
+            request.put(new TopicPartition(ordersTopic, p.partition()), OffsetSpec.latest());
+        }
+        var ends = admin.listOffsets(request).all().get();
+        long lag = 0;
+        for (var e : ends.entrySet()) {
+            var c = committed.get(e.getKey());
+            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+        }
+        return lag;
+    }
+
+    /** Stops the job with a canonical savepoint and returns its path. */
+    String stopWithSavepoint(JobClient job) throws Exception {
+        Path dir = Files.createDirectories(checkpoints.resolve("savepoints"));
+        String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
         job.getJobExecutionResult().get();
+        return path;
+    }
+
+    /** The books in a savepoint, as the book inspector prints them (JSON, every resting order). */
+    static List<String> books(String savepoint) throws Exception {
+        return io.spotmatch.job.tools.BookInspector.inspect(StreamExecutionEnvironment.getExecutionEnvironment(),
+                savepoint, false, 1000, true);
+    }
+
+    /** Events per symbol with repeats (same seq) dropped, as an at-least-once consumer sees them. */
+    Map<String, List<String>> dedupedEvents() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, List<String>> e : events().entrySet()) {
+            Map<Long, String> bySeq = new java.util.TreeMap<>();
+            for (String json : e.getValue()) {
+                int at = json.indexOf("\"seq\":") + 6;
+                bySeq.putIfAbsent(Long.parseLong(json.substring(at, json.indexOf(',', at))), json);
+            }
+            out.put(e.getKey(), new ArrayList<>(bySeq.values()));
+        }
+        return out;
     }
 
     // ---- Kafka ----

@@ -140,6 +140,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofHours(1).toMillis()));
         p.put("auto.create.topics.enable", "false");
+        // Keep everything: tests and backfills replay records whose timestamps are months old, which
+        // the default 7-day time retention would delete under a running job.
+        p.put("log.retention.ms", "-1");
         // --- keep the footprint small (2-core machines, many brokers per test run) ---
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");

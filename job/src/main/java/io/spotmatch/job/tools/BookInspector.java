@@ -1,0 +1,183 @@
+package io.spotmatch.job.tools;
+
+import io.spotmatch.book.L2Level;
+import io.spotmatch.book.Order;
+import io.spotmatch.book.OrderBook;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.SymbolSpec;
+import io.spotmatch.flink.BookHeader;
+import io.spotmatch.flink.MatchOperator;
+import io.spotmatch.flink.RestingOrder;
+import io.spotmatch.flink.SymbolBook;
+import io.spotmatch.job.SpotMatchJob;
+import io.spotmatch.job.load.Args;
+import io.spotmatch.wire.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
+
+/**
+ * Prints the books held in a savepoint or a retained checkpoint, per symbol, as JSON (one line per
+ * symbol) or CSV: the top levels of each side and, with {@code --orders true}, every resting order
+ * in priority order (bids best first, then asks best first, time priority within a price). Reads
+ * the state with the State Processor API, through the job's own serializers.
+ *
+ * <pre>
+ * flink run -c io.spotmatch.job.tools.BookInspector spotmatch-job.jar --path file:///flink-data/savepoints/savepoint-...
+ * </pre>
+ */
+public final class BookInspector {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("path", "");
+        defaults.put("format", "json");
+        defaults.put("depth", "10");
+        defaults.put("orders", "false");
+        defaults.put("symbol", "");
+        Map<String, String> a = Args.parse(args, defaults);
+        if (a.get("path").isEmpty()) {
+            throw new IllegalArgumentException("--path <savepoint or checkpoint directory> is required");
+        }
+        String format = a.get("format").toLowerCase();
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new IllegalArgumentException("--format must be json or csv");
+        }
+        List<String> out = inspect(StreamExecutionEnvironment.getExecutionEnvironment(), a.get("path"), format.equals("csv"),
+                Integer.parseInt(a.get("depth")), Boolean.parseBoolean(a.get("orders")));
+        if (format.equals("csv")) {
+            System.out.println(CSV_HEADER);
+        }
+        for (String book : out) {
+            if (a.get("symbol").isEmpty() || book.startsWith(a.get("symbol") + ",")
+                    || book.startsWith("{\"symbol\":\"" + a.get("symbol") + "\"")) {
+                System.out.print(book);
+            }
+        }
+    }
+
+    static final String CSV_HEADER = "symbol,record,side,price,quantity,orders,order_id,user_id,filled,priority";
+
+    /** One text block per symbol, sorted by symbol. */
+    public static List<String> inspect(StreamExecutionEnvironment env, String path, boolean csv, int depth,
+            boolean orders) throws Exception {
+        SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
+        List<String> books = new ArrayList<>();
+        try (CloseableIterator<String> it = savepoint.readKeyedState(OperatorIdentifier.forUid(SpotMatchJob.MATCH_UID),
+                new Reader(csv, depth, orders), Types.STRING, Types.STRING).executeAndCollect()) {
+            it.forEachRemaining(books::add);
+        }
+        books.sort(null);
+        return books;
+    }
+
+    /** Rebuilds each symbol's book from its state exactly as the job does after a restore, then prints it. */
+    static final class Reader extends KeyedStateReaderFunction<String, String> {
+        private final boolean csv;
+        private final int depth;
+        private final boolean orders;
+        private transient ValueState<BookHeader> header;
+        private transient MapState<Long, RestingOrder> resting;
+
+        Reader(boolean csv, int depth, boolean orders) {
+            this.csv = csv;
+            this.depth = depth;
+            this.orders = orders;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            header = getRuntimeContext().getState(MatchOperator.headerDescriptor());
+            resting = getRuntimeContext().getMapState(MatchOperator.ordersDescriptor());
+        }
+
+        @Override
+        public void readKey(String symbol, Context context, Collector<String> out) throws Exception {
+            BookHeader h = header.value();
+            if (h == null) {
+                return;
+            }
+            List<RestingOrder> list = new ArrayList<>();
+            for (RestingOrder o : resting.values()) {
+                list.add(o);
+            }
+            OrderBook book = SymbolBook.restore(symbol, h, list).book();
+            out.collect(csv ? csv(symbol, book) : json(symbol, h, book));
+        }
+
+        private String json(String symbol, BookHeader h, OrderBook book) {
+            SymbolSpec s = book.spec();
+            StringBuilder sb = new StringBuilder("{\"symbol\":");
+            Json.string(sb, symbol);
+            sb.append(",\"status\":\"").append(s == null ? "UNLISTED" : s.status().name()).append('"');
+            sb.append(",\"seq\":").append(book.seq()).append(",\"lastTradeId\":").append(book.lastTradeId())
+                    .append(",\"lastOrderId\":").append(book.lastOrderId()).append(",\"openOrders\":")
+                    .append(book.openOrderCount()).append(",\"severalPartitions\":").append(h.severalPartitions());
+            if (s != null) {
+                for (Side side : Side.values()) {
+                    sb.append(side == Side.BUY ? ",\"bids\":[" : ",\"asks\":[");
+                    String sep = "";
+                    for (L2Level l : book.depth(side, depth)) {
+                        sb.append(sep).append("{\"price\":\"").append(s.ticksToDecimal(l.price()))
+                                .append("\",\"quantity\":\"").append(s.lotsToDecimal(l.quantity()))
+                                .append("\",\"orders\":").append(l.orders()).append('}');
+                        sep = ",";
+                    }
+                    sb.append(']');
+                }
+                if (orders) {
+                    sb.append(",\"orders\":[");
+                    String[] sep = {""};
+                    book.forEachOrder(o -> {
+                        sb.append(sep[0]).append("{\"orderId\":").append(o.orderId()).append(",\"userId\":")
+                                .append(o.userId()).append(",\"side\":\"").append(o.side()).append("\",\"type\":\"")
+                                .append(o.type()).append("\",\"price\":\"").append(s.ticksToDecimal(o.price()))
+                                .append("\",\"quantity\":\"").append(s.lotsToDecimal(o.quantity()))
+                                .append("\",\"filled\":\"").append(s.lotsToDecimal(o.filled()))
+                                .append("\",\"remaining\":\"").append(s.lotsToDecimal(o.remaining()))
+                                .append("\",\"fees\":\"").append(s.notionalToDecimal(o.fees()))
+                                .append("\",\"stp\":\"").append(o.stp()).append("\",\"priority\":")
+                                .append(o.priority()).append('}');
+                        sep[0] = ",";
+                    });
+                    sb.append(']');
+                }
+            }
+            return sb.append("}\n").toString();
+        }
+
+        private String csv(String symbol, OrderBook book) {
+            SymbolSpec s = book.spec();
+            StringBuilder sb = new StringBuilder();
+            if (s == null) {
+                return sb.toString();
+            }
+            for (Side side : Side.values()) {
+                for (L2Level l : book.depth(side, depth)) {
+                    sb.append(symbol).append(",LEVEL,").append(side).append(',').append(s.ticksToDecimal(l.price()))
+                            .append(',').append(s.lotsToDecimal(l.quantity())).append(',').append(l.orders())
+                            .append(",,,,\n");
+                }
+            }
+            if (orders) {
+                book.forEachOrder((Order o) -> sb.append(symbol).append(",ORDER,").append(o.side()).append(',')
+                        .append(s.ticksToDecimal(o.price())).append(',').append(s.lotsToDecimal(o.remaining()))
+                        .append(",,").append(o.orderId()).append(',').append(o.userId()).append(',')
+                        .append(s.lotsToDecimal(o.filled())).append(',').append(o.priority()).append('\n'));
+            }
+            return sb.toString();
+        }
+    }
+}
