@@ -158,6 +158,31 @@ final class Pipeline {
         }
     }
 
+    /** Waits until the job's consumer group has committed at least {@code records} records. */
+    void awaitProgress(JobClient job, long records, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                Infra.kafka().bootstrapServers()))) {
+            long total = total(admin);
+            while (total - lag(admin) < records) {
+                if (job.getJobStatus().get().isGloballyTerminalState() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("job did not reach " + records + " records: " + job.getJobStatus().get());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Records in the orders topic. */
+    long total(Admin admin) throws Exception {
+        var partitions = admin.describeTopics(List.of(ordersTopic)).allTopicNames().get().get(ordersTopic).partitions();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var p : partitions) {
+            request.put(new TopicPartition(ordersTopic, p.partition()), OffsetSpec.latest());
+        }
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
     /** Orders-topic records not yet covered by the group's committed offsets. */
     long lag(Admin admin) throws Exception {
         var committed = admin.listConsumerGroupOffsets("spotmatch-" + id).partitionsToOffsetAndMetadata().get();
