@@ -159,6 +159,34 @@ class MatchOperatorTest {
     }
 
     @Test
+    void aSymbolArrivingFromASecondPartitionIsFlaggedInItsStateOnce() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new SymbolCommand(BTC, listing(), 1, 0), 1);
+            h.processElement(new SymbolCommand(BTC, Command.cancel(1, 1), 2, 0), 2);
+            h.snapshot(1, 1);
+            assertThat(header(h, BTC).severalPartitions()).isFalse();
+            assertThat(header(h, BTC).sourcePartition()).isZero();
+            h.processElement(new SymbolCommand(BTC, Command.cancel(2, 1), 3, 1), 3);
+            h.processElement(new SymbolCommand(BTC, Command.cancel(3, 1), 4, 2), 4);
+            h.snapshot(2, 2);
+            assertThat(header(h, BTC).severalPartitions()).isTrue();
+        }
+        SymbolBook book = new SymbolBook(BTC);
+        assertThat(book.notePartition(4)).isFalse();
+        assertThat(book.notePartition(4)).isFalse();
+        assertThat(book.notePartition(5)).as("first time on a second partition").isTrue();
+        assertThat(book.notePartition(6)).as("reported once").isFalse();
+        assertThat(book.notePartition(4)).isFalse();
+    }
+
+    private static BookHeader header(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            String symbol) throws Exception {
+        h.getOperator().setCurrentKey(symbol);
+        return h.getOperator().getKeyedStateStore().getState(MatchOperator.headerDescriptor()).value();
+    }
+
+    @Test
     void snapshotAndRestoreOnRocksDbContinueExactlyAsWithout() throws Exception {
         List<SymbolCommand> stream = interleavedFlows(3, 30_000);
         int cut = 17_333;

@@ -1,0 +1,97 @@
+package io.spotmatch.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spotmatch.book.Command;
+import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
+import io.spotmatch.book.SymbolStatus;
+import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.book.TimeInForce;
+import java.io.IOException;
+import java.util.List;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Every type in state or on the wire between operators survives its serializer, and state formats are guarded. */
+class StateSerializerTest {
+
+    static final SymbolUpdate SPEC = new SymbolUpdate("BTC", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"),
+            Decimal.parse("0.002"), Decimal.parse("5"), Decimal.parse("1000000"), Decimal.parse("1000"),
+            Decimal.parse("0.001"), Decimal.parse("0.002"), SymbolStatus.CANCEL_ONLY, StpMode.EXPIRE_BOTH, false);
+
+    static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
+        assertThat(serializer.copy(value)).isEqualTo(value);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        T back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        return back;
+    }
+
+    @Test
+    void restingOrdersRoundTrip() throws IOException {
+        RestingOrder o = new RestingOrder(Long.MAX_VALUE, 7, Side.SELL, OrderType.LIMIT_MAKER, TimeInForce.GTC,
+                StpMode.EXPIRE_MAKER, 6_500_010, 1_000, 250, 1_625_002_500L, 3_250_005, 99_999_999, 42);
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, o)).isEqualTo(o);
+    }
+
+    @Test
+    void bookHeadersRoundTrip() throws IOException {
+        for (BookHeader h : List.of(new BookHeader(SPEC, 1234, 56, 789, 3, true),
+                new BookHeader(null, 2, 0, 0, -1, false),
+                new BookHeader(SymbolUpdate.status(SymbolStatus.HALTED), 1, 0, 0, 0, false))) {
+            assertThat(roundTrip(BookHeader.Serializer.INSTANCE, h)).isEqualTo(h);
+        }
+    }
+
+    @Test
+    void commandsRoundTrip() throws IOException {
+        for (Command c : List.of(Command.limit(1, 2, Side.BUY, "65000.10", "0.125", TimeInForce.IOC),
+                Command.marketQuote(3, 2, Side.BUY, "500").withStp(StpMode.EXPIRE_TAKER),
+                Command.amend(4, 2, null, "1.5"), Command.cancel(5, 2), Command.cancelAll(2), Command.symbol(SPEC),
+                new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
+            SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
+            assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
+        }
+    }
+
+    @Test
+    void snapshotsRestoreTheSameSerializerAsIs() throws IOException {
+        assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);
+        assertCompatibleAsIs(BookHeader.Serializer.INSTANCE);
+        assertCompatibleAsIs(SymbolCommand.Serializer.INSTANCE);
+    }
+
+    private static <T> void assertCompatibleAsIs(TypeSerializer<T> serializer) throws IOException {
+        TypeSerializerSnapshot<T> snapshot = serializer.snapshotConfiguration();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        TypeSerializerSnapshot<T> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), StateSerializerTest.class.getClassLoader());
+        TypeSerializerSchemaCompatibility<T> compatibility =
+                serializer.snapshotConfiguration().resolveSchemaCompatibility(read);
+        assertThat(compatibility.isCompatibleAsIs()).as(serializer.getClass().getName()).isTrue();
+        assertThat(read.restoreSerializer()).isSameAs(serializer);
+    }
+
+    @Test
+    void aFormatVersionFromTheFutureFailsLoudly() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(8);
+        out.writeByte(RestingOrder.Serializer.VERSION + 1);
+        assertThatThrownBy(() -> RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class).hasMessageContaining("format version 2")
+                .hasMessageContaining("newer SpotMatch");
+        assertThatThrownBy(() -> BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {0})))
+                .isInstanceOf(IOException.class).hasMessageContaining("format version 0");
+    }
+}
