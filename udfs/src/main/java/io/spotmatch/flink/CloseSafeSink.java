@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +45,12 @@ public final class CloseSafeSink<T> implements Sink<T> {
             public void close() {
                 try {
                     writer.close();
-                } catch (Exception e) {
+                } catch (Throwable t) {
+                    // Errors too: the PostgreSQL driver throws an AssertionError from a batch whose
+                    // connection died. Only what must end the JVM is passed on.
+                    ExceptionUtils.rethrowIfFatalErrorOrOOM(t);
                     LOG.warn("Ignored a failure while closing the sink writer; its unflushed records are replayed"
-                            + " from the last checkpoint", e);
+                            + " from the last checkpoint", t);
                 }
             }
         };
