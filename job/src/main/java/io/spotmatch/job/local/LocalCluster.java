@@ -1,0 +1,86 @@
+package io.spotmatch.job.local;
+
+import io.spotmatch.job.Schema;
+import io.spotmatch.job.load.Args;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+/**
+ * A stand-in for the docker-compose setup on a machine without Docker: Kafka, PostgreSQL with the
+ * schema, and a Flink session cluster (REST and web UI on 127.0.0.1:8081) that stays up until
+ * Ctrl-C, so jobs can be submitted, stopped, restored and rescaled with the {@code flink} CLI
+ * exactly as the README's Operations section does against docker-compose.
+ */
+public final class LocalCluster {
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("slots", "4");
+        defaults.put("ui-port", "8081");
+        defaults.put("data-dir", Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster").toString());
+        Map<String, String> a = Args.parse(args, defaults);
+        Path data = Files.createDirectories(Path.of(a.get("data-dir")));
+
+        EmbeddedKafka kafka = EmbeddedKafka.start(9092, Map.of());
+        EmbeddedPostgres postgres = EmbeddedPostgres.start();
+        kafka.createTopic("orders", 8);
+        kafka.createTopic("order-events", 8);
+        kafka.createTopic("orders-dlq", 1);
+        try (Connection c = postgres.connect()) {
+            Schema.apply(c);
+        }
+
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.setString("state.backend.type", "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, data.resolve("savepoints").toUri().toString());
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        // This JVM also runs the Kafka broker, so Kafka's classes are here as well as in the job jar.
+        // Both come from the same build: load from here. (A real cluster has no Kafka in lib/.)
+        conf.setString("classloader.resolve-order", "parent-first");
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(Integer.parseInt(a.get("slots")))
+                .build());
+        cluster.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                // going down anyway
+            }
+            postgres.close();
+            kafka.close();
+        }));
+
+        System.out.println(String.format(Locale.ROOT, """
+                Local cluster ready (Ctrl-C stops everything):
+                  Flink REST and web UI  http://127.0.0.1:%s   (flink ... -m 127.0.0.1:%s)
+                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1)
+                  PostgreSQL             %s   user postgres, password postgres
+                  Checkpoints            %s
+                  Savepoints             %s""", a.get("ui-port"), a.get("ui-port"), kafka.bootstrapServers(),
+                postgres.jdbcUrl(), data.resolve("checkpoints").toUri(), data.resolve("savepoints").toUri()));
+        Thread.currentThread().join();
+    }
+}
