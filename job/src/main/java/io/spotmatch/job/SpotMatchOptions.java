@@ -12,6 +12,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.Formatter;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Every option of the job, typed, with its default and what it does: the one place option names
@@ -227,11 +228,19 @@ public final class SpotMatchOptions {
         StringBuilder sb = new StringBuilder("SpotMatch options (--name value):\n\n");
         for (ConfigOption<?> o : ALL) {
             sb.append("  --").append(o.key());
-            sb.append("  (default: ").append(o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "none").append(")\n");
+            sb.append("  (default: ").append(defaultText(o)).append(")\n");
             String text = f.format(o.description()).replace("&lt;", "<").replace("&gt;", ">");
             sb.append(wrap(text, "      ")).append('\n');
         }
         return sb.toString();
+    }
+
+    /** An option's default as it would be typed on the command line. */
+    public static String defaultText(ConfigOption<?> o) {
+        if (!o.hasDefaultValue()) {
+            return "none";
+        }
+        return o.defaultValue() instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(o.defaultValue());
     }
 
     private static String wrap(String text, String indent) {

@@ -1,0 +1,42 @@
+package io.spotmatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spotmatch.book.CancelReason;
+import io.spotmatch.book.RejectReason;
+import io.spotmatch.wire.PoisonCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+/** The README documents every option, with its default, and every reason code an operator can see. */
+class ReadmeTest {
+
+    private static final String README = read();
+
+    private static String read() {
+        try {
+            return Files.readString(Path.of("..", "README.md"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void listsEveryOptionWithItsDefault() {
+        for (ConfigOption<?> o : SpotMatchOptions.ALL) {
+            assertThat(README).contains("| `--" + o.key() + "` | "
+                    + (o.hasDefaultValue() ? "`" + SpotMatchOptions.defaultText(o) + "`" : "none") + " |");
+        }
+    }
+
+    @Test
+    void namesEveryReasonCode() {
+        for (Enum<?>[] codes : new Enum<?>[][] {RejectReason.values(), CancelReason.values(), PoisonCode.values()}) {
+            for (Enum<?> code : codes) {
+                assertThat(README).as(code.getDeclaringClass().getSimpleName()).contains("`" + code.name() + "`");
+            }
+        }
+    }
+}
