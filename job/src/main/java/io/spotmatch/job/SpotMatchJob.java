@@ -7,6 +7,7 @@ import io.spotmatch.flink.EventSerializer;
 import io.spotmatch.flink.Inbound;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.OrderEvent;
+import io.spotmatch.flink.OrderRowSink;
 import io.spotmatch.flink.RouteDeadLetters;
 import io.spotmatch.flink.SqlStatements;
 import io.spotmatch.flink.SymbolCommand;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -86,8 +88,8 @@ public final class SpotMatchJob {
 
     /**
      * What the job sets for itself, whatever the cluster's defaults: RocksDB with incremental
-     * checkpoints, exactly-once checkpoints at the configured interval, no Kryo fallback, and the
-     * key-group count of the books.
+     * checkpoints, exactly-once checkpoints at the configured interval, no Kryo fallback, the
+     * key-group count of the books, and the network buffer timeout.
      */
     public static Configuration jobConfiguration(SpotMatchOptions options) {
         Configuration conf = new Configuration();
@@ -99,6 +101,7 @@ public final class SpotMatchJob {
         // Operators never keep or mutate a record after passing it on, so chained operators may share them.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(PipelineOptions.MAX_PARALLELISM, options.maxParallelism());
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, options.bufferTimeout());
         return conf;
     }
 
@@ -134,10 +137,13 @@ public final class SpotMatchJob {
         events.sinkTo(kafkaSink(o, new EventSerializer(o.eventsTopic()), o.eventsDelivery(), "events"))
                 .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
         events.getSideOutput(MatchOperator.TRADES)
-                .sinkTo(jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE, true))
-                .uid(TRADES_SINK_UID).name("Trades (PostgreSQL)");
+                .sinkTo(jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE))
+                .uid(TRADES_SINK_UID).name("Trades (PostgreSQL)")
+                // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
+                .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(jdbcSink(o, SqlStatements.UPSERT_ORDER, SqlStatements.ORDER, false))
+                .sinkTo(new OrderRowSink(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
+                        o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
     }
 
@@ -192,10 +198,9 @@ public final class SpotMatchJob {
         return b.build();
     }
 
-    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> binder, boolean rewriteBatches) {
-        // Multi-row INSERTs are much faster, but PostgreSQL refuses an ON CONFLICT DO UPDATE that meets the
-        // same row twice in one statement, which a batch of order rows can: only the trades sink rewrites.
-        String url = o.jdbcUrl() + (rewriteBatches ? (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true" : "");
+    /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
+    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> binder) {
+        String url = o.jdbcUrl() + (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
         return new CloseSafeSink<>(JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(JdbcExecutionOptions.builder()

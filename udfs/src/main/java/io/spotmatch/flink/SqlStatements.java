@@ -20,22 +20,34 @@ public final class SqlStatements {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (symbol, trade_id) DO NOTHING""";
 
+    static final String ORDER_COLUMNS = "symbol, order_id, user_id, side, order_type, time_in_force, stp, price,"
+            + " quantity, quote_quantity, status, filled_quantity, filled_quote, fees, cancel_reason, version, created_at,"
+            + " updated_at";
+    static final int ORDER_PARAMETERS = 18;
+
     /**
-     * The newest version of an order wins, whatever order rows arrive in: a replayed older row
-     * never overwrites a newer one. created_at is set by the first row and never changed.
+     * The guarded upsert of {@code rows} order rows: the newest version of an order wins, whatever
+     * order rows arrive in, so a replayed older row never overwrites a newer one. created_at is set
+     * by the first row and never changed. The rows must be distinct orders: PostgreSQL refuses an
+     * ON CONFLICT DO UPDATE that meets one row twice in a statement.
      */
-    public static final String UPSERT_ORDER = """
-            INSERT INTO orders (symbol, order_id, user_id, side, order_type, time_in_force, stp, price, quantity,
-                quote_quantity, status, filled_quantity, filled_quote, fees, cancel_reason, version, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (symbol, order_id) DO UPDATE SET
-                price = EXCLUDED.price, quantity = EXCLUDED.quantity, status = EXCLUDED.status,
-                filled_quantity = EXCLUDED.filled_quantity, filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees,
-                cancel_reason = EXCLUDED.cancel_reason, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-            WHERE orders.version < EXCLUDED.version""";
+    static String upsertOrders(int rows) {
+        StringBuilder sb = new StringBuilder("INSERT INTO orders (").append(ORDER_COLUMNS).append(") VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sb.append(r == 0 ? "(" : ",(");
+            for (int p = 0; p < ORDER_PARAMETERS; p++) {
+                sb.append(p == 0 ? "?" : ",?");
+            }
+            sb.append(')');
+        }
+        return sb.append(" ON CONFLICT (symbol, order_id) DO UPDATE SET price = EXCLUDED.price,"
+                + " quantity = EXCLUDED.quantity, status = EXCLUDED.status, filled_quantity = EXCLUDED.filled_quantity,"
+                + " filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees, cancel_reason = EXCLUDED.cancel_reason,"
+                + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE orders.version < EXCLUDED.version")
+                .toString();
+    }
 
     public static final JdbcStatementBuilder<TradeRow> TRADE = SqlStatements::bindTrade;
-    public static final JdbcStatementBuilder<OrderRow> ORDER = SqlStatements::bindOrder;
 
     static void bindTrade(PreparedStatement ps, TradeRow t) throws SQLException {
         ps.setString(1, t.symbol());
@@ -55,26 +67,26 @@ public final class SqlStatements {
         ps.setObject(15, time(t.time()));
     }
 
-    static void bindOrder(PreparedStatement ps, OrderRow o) throws SQLException {
-        ps.setString(1, o.symbol());
-        ps.setLong(2, o.orderId());
-        ps.setLong(3, o.userId());
-        ps.setString(4, o.side().name());
-        ps.setString(5, o.orderType().name());
-        ps.setString(6, o.timeInForce().name());
-        ps.setString(7, o.stp().name());
-        ps.setBigDecimal(8, o.price());
-        ps.setBigDecimal(9, o.quantity());
-        ps.setBigDecimal(10, o.quoteQuantity());
-        ps.setString(11, o.status().name());
-        ps.setBigDecimal(12, o.filledQuantity());
-        ps.setBigDecimal(13, o.filledQuote());
-        ps.setBigDecimal(14, o.fees());
-        ps.setString(15, o.cancelReason() == null ? null : o.cancelReason().name());
-        ps.setLong(16, o.version());
-        OffsetDateTime time = time(o.time());
-        ps.setObject(17, time);
-        ps.setObject(18, time);
+    /** Binds one order row to parameters {@code at + 1} to {@code at + 18}, in {@link #ORDER_COLUMNS} order. */
+    static void bindOrder(PreparedStatement ps, int at, OrderRow o) throws SQLException {
+        ps.setString(at + 1, o.symbol());
+        ps.setLong(at + 2, o.orderId());
+        ps.setLong(at + 3, o.userId());
+        ps.setString(at + 4, o.side().name());
+        ps.setString(at + 5, o.orderType().name());
+        ps.setString(at + 6, o.timeInForce().name());
+        ps.setString(at + 7, o.stp().name());
+        ps.setBigDecimal(at + 8, o.price());
+        ps.setBigDecimal(at + 9, o.quantity());
+        ps.setBigDecimal(at + 10, o.quoteQuantity());
+        ps.setString(at + 11, o.status().name());
+        ps.setBigDecimal(at + 12, o.filledQuantity());
+        ps.setBigDecimal(at + 13, o.filledQuote());
+        ps.setBigDecimal(at + 14, o.fees());
+        ps.setString(at + 15, o.cancelReason() == null ? null : o.cancelReason().name());
+        ps.setLong(at + 16, o.version());
+        ps.setObject(at + 17, time(o.createdAt()));
+        ps.setObject(at + 18, time(o.updatedAt()));
     }
 
     private static OffsetDateTime time(long epochMillis) {

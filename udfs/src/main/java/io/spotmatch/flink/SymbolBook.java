@@ -139,7 +139,7 @@ public final class SymbolBook implements EventSink {
                 o.quoteQuantity() != 0 ? null : qty(s, o.quantity()),
                 o.quoteQuantity() != 0 ? quote(s, o.quoteQuantity()) : null,
                 o.status(), qty(s, o.filled()), quote(s, o.filledQuote()), quote(s, o.fees()),
-                cancel, seq, time));
+                cancel, seq, time, time));
         long id = o.orderId();
         if (o.status().isOpen()) {
             dirtyOrders.put(id, RestingOrder.of(o));

@@ -32,8 +32,16 @@ import java.util.SplittableRandom;
  */
 public final class OrderFlow {
 
-    /** Shape of the flow. {@code spreadTicks}: how far from the mid resting orders go on each side. */
-    public record Shape(int targetResting, int spreadTicks, int users, long startMidTicks) {
+    /**
+     * Shape of the flow. {@code spreadTicks}: how far from the mid resting orders go on each side.
+     * {@code recentCancels}: cancels and amends mostly hit the orders placed most recently, as real
+     * cancel flow does, instead of any live order with equal chance.
+     */
+    public record Shape(int targetResting, int spreadTicks, int users, long startMidTicks, boolean recentCancels) {
+        public Shape(int targetResting, int spreadTicks, int users, long startMidTicks) {
+            this(targetResting, spreadTicks, users, startMidTicks, false);
+        }
+
         /** ~1,000 resting orders over ~750 levels. */
         public static Shape steady() {
             return new Shape(1_000, 800, 1_000, 6_500_000);
@@ -47,6 +55,11 @@ public final class OrderFlow {
         /** ~100,000 resting orders over ~10,000 levels. */
         public static Shape deep() {
             return new Shape(100_000, 5_000, 1_000, 6_500_000);
+        }
+
+        /** The deep book with cancels and amends aimed mostly at recent orders. */
+        public static Shape deepRecent() {
+            return new Shape(100_000, 5_000, 1_000, 6_500_000, true);
         }
     }
 
@@ -118,11 +131,11 @@ public final class OrderFlow {
         int cancelPerMille = live == 0 ? 0 : Math.max(300, Math.min(500, 400 + (live - target) * 400 / target));
         int roll = rnd.nextInt(1000);
         if (roll < cancelPerMille) {
-            Order o = tracker.pick(rnd);
+            Order o = tracker.pick(rnd, shape.recentCancels());
             return Command.cancel(o.orderId(), o.userId());
         }
         if (roll < cancelPerMille + 20 && live > 0) {
-            return amend(tracker.pick(rnd));
+            return amend(tracker.pick(rnd, shape.recentCancels()));
         }
         if (roll < cancelPerMille + 100) {
             return marketable();
@@ -187,8 +200,18 @@ public final class OrderFlow {
         private Order[] live = new Order[1024];
         private final Map<Long, Integer> index = new HashMap<>();
         int size;
+        /** Ids of the last orders placed, newest overwriting oldest. */
+        private final long[] recent = new long[1024];
+        private int placed;
 
-        Order pick(SplittableRandom rnd) {
+        /** A live order: nine times in ten among the recently placed ones if {@code recentFirst}, else any. */
+        Order pick(SplittableRandom rnd, boolean recentFirst) {
+            if (recentFirst && placed > 0 && rnd.nextInt(10) != 0) {
+                Integer at = index.get(recent[rnd.nextInt(Math.min(placed, recent.length))]);
+                if (at != null) {
+                    return live[at];
+                }
+            }
             return live[rnd.nextInt(size)];
         }
 
@@ -224,6 +247,7 @@ public final class OrderFlow {
         public void accepted(long seq, Order order) {
             if (order.type() == OrderType.LIMIT && order.timeInForce() == TimeInForce.GTC) {
                 upsert(order);
+                recent[placed++ % recent.length] = order.orderId();
             }
         }
 

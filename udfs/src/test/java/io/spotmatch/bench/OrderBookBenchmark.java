@@ -34,7 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code steady}: ~1,000 resting orders over ~750 levels; ~50% GTC limits near a random-walking
  *       mid, ~8% IOC/market, ~40% cancels of live orders, ~2% amends (see {@link OrderFlow});
  *   <li>{@code medium}: the same mix around ~10,000 resting orders;
- *   <li>{@code deep}: the same mix around ~100,000 resting orders over ~10,000 levels.
+ *   <li>{@code deep}: the same mix around ~100,000 resting orders over ~10,000 levels;
+ *   <li>{@code deep-recent}: the deep book, with cancels and amends aimed nine times in ten at the
+ *       1,024 orders placed last (as real cancel flow is) instead of any of the 100,000.
  * </ul>
  */
 @State(Scope.Thread)
@@ -47,7 +49,7 @@ public class OrderBookBenchmark {
 
     static final int MEASURED = 1_000_000;
 
-    @Param({"steady", "medium", "deep"})
+    @Param({"steady", "medium", "deep", "deep-recent"})
     public String workload;
 
     private Command[] prefix;
@@ -59,12 +61,13 @@ public class OrderBookBenchmark {
     public void generate() {
         OrderFlow.Shape shape = switch (workload) {
             case "deep" -> OrderFlow.Shape.deep();
+            case "deep-recent" -> OrderFlow.Shape.deepRecent();
             case "medium" -> OrderFlow.Shape.medium();
             default -> OrderFlow.Shape.steady();
         };
         OrderFlow flow = new OrderFlow(42, shape);
         int prefixLength = switch (workload) {
-            case "deep" -> 1_500_000;
+            case "deep", "deep-recent" -> 1_500_000;
             case "medium" -> 400_000;
             default -> 200_000;
         };

@@ -105,15 +105,15 @@ class MatchOperatorTest {
                     new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
                             new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.NEW,
                             new BigDecimal("0.000"), new BigDecimal("0E-5"), new BigDecimal("0E-5"), null, 2,
-                            1_700_000_000_001L),
+                            1_700_000_000_001L, 1_700_000_000_001L),
                     new OrderRow(BTC, 2, 8, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, StpMode.NONE,
                             new BigDecimal("65001.00"), new BigDecimal("0.800"), null, OrderStatus.CANCELLED,
                             new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("65.00010"),
-                            CancelReason.IOC_REMAINDER, 5, 1_700_000_000_002L),
+                            CancelReason.IOC_REMAINDER, 5, 1_700_000_000_002L, 1_700_000_000_002L),
                     new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
                             new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.FILLED,
                             new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("32.50005"), null, 4,
-                            1_700_000_000_002L));
+                            1_700_000_000_002L, 1_700_000_000_002L));
         }
     }
 
@@ -241,7 +241,7 @@ class MatchOperatorTest {
             }
         }
         for (OrderRow o : side(h, MatchOperator.ORDERS)) {
-            if (o.time() >= cutTime) {
+            if (o.updatedAt() >= cutTime) {
                 all.add(o.toString());
             }
         }

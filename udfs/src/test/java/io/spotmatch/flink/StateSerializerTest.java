@@ -65,6 +65,32 @@ class StateSerializerTest {
         }
     }
 
+    static OrderRow orderRow(long version, long createdAt, long updatedAt) {
+        return new OrderRow("BTC-USDT", 42, 7, Side.BUY, OrderType.MARKET, TimeInForce.IOC, StpMode.NONE, null, null,
+                new java.math.BigDecimal("500.00000"), io.spotmatch.book.OrderStatus.CANCELLED,
+                new java.math.BigDecimal("0.004"), new java.math.BigDecimal("499.99000"),
+                new java.math.BigDecimal("-0.00001"), io.spotmatch.book.CancelReason.MARKET_NO_LIQUIDITY, version,
+                createdAt, updatedAt);
+    }
+
+    @Test
+    void unwrittenOrderRowsRoundTrip() throws IOException {
+        OrderRowSink.UnwrittenSerializer serializer = new OrderRowSink.UnwrittenSerializer();
+        OrderRowSink.Unwritten rows = new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30)));
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows))).isEqualTo(rows);
+        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, serializer.serialize(rows)))
+                .isInstanceOf(IOException.class).hasMessageContaining("newer SpotMatch");
+    }
+
+    @Test
+    void mergedOrderRowsKeepTheNewestVersionAndTheEarliestCreationTime() {
+        OrderRow accepted = orderRow(3, 1_000, 1_000);
+        OrderRow filled = orderRow(8, 5_000, 5_000);
+        assertThat(OrderRow.newer(accepted, filled)).isEqualTo(orderRow(8, 1_000, 5_000));
+        assertThat(OrderRow.newer(filled, accepted)).isEqualTo(orderRow(8, 1_000, 5_000));
+        assertThat(OrderRow.newer(accepted, accepted)).isSameAs(accepted);
+    }
+
     @Test
     void snapshotsRestoreTheSameSerializerAsIs() throws IOException {
         assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);

@@ -186,8 +186,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates a topic (replication factor 1) and waits until the controller has accepted it. */
     public void createTopic(String name, int partitions) {
+        createTopic(bootstrapServers, name, partitions, Map.of());
+    }
+
+    /** Creates a topic with topic-level configs on any broker. */
+    public static void createTopic(String bootstrapServers, String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin(bootstrapServers)) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Creating topic " + name + " failed", e.getCause());
         } catch (Exception e) {

@@ -51,6 +51,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("fsync", "off") // a test database: speed over durability
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
+                    // Room for the benchmark's millions of rows without constant checkpoints.
+                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("checkpoint_timeout", "30min")
+                    .setServerConfig("wal_buffers", "64MB")
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .start();
