@@ -6,6 +6,7 @@ import io.spotmatch.book.Order;
 import io.spotmatch.book.OrderType;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The order-events topic's JSON. Every event starts with symbol, seq, time and type; fields come
@@ -154,11 +155,7 @@ public final class EventJson {
 
     /** The buffer's characters as bytes; event JSON is ASCII because {@link Json#string} escapes the rest. */
     public static byte[] bytes(StringBuilder sb) {
-        int n = sb.length();
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) sb.charAt(i);
-        }
-        return b;
+        // two array copies beat a charAt loop (bounds checks per char showed in the profile)
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 }
