@@ -7,7 +7,6 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -45,34 +44,9 @@ public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long las
     }
 
     /** Format version byte first; see {@link RestingOrder.Serializer} for how to evolve it. */
-    public static final class Serializer extends TypeSerializerSingleton<BookHeader> {
+    public static final class Serializer extends ImmutableSerializer<BookHeader> {
         public static final Serializer INSTANCE = new Serializer();
         static final int VERSION = 1;
-
-        @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
-        public BookHeader createInstance() {
-            return null;
-        }
-
-        @Override
-        public BookHeader copy(BookHeader from) {
-            return from;
-        }
-
-        @Override
-        public BookHeader copy(BookHeader from, BookHeader reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(BookHeader h, DataOutputView out) throws IOException {
@@ -93,16 +67,6 @@ public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long las
             Codec.readVersion(in, VERSION, "BookHeader");
             SymbolUpdate spec = in.readBoolean() ? SymbolCommand.Serializer.readUpdate(in) : null;
             return new BookHeader(spec, in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readBoolean());
-        }
-
-        @Override
-        public BookHeader deserialize(BookHeader reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override

@@ -1,12 +1,22 @@
 package io.spotmatch.flink;
 
 import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
+import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /** Binary helpers shared by the serializers: nullable enums, decimals and strings. */
 final class Codec {
+
+    // Enum tables for readEnum, shared by every serializer that writes these enums.
+    static final Side[] SIDES = Side.values();
+    static final OrderType[] ORDER_TYPES = OrderType.values();
+    static final TimeInForce[] TIME_IN_FORCES = TimeInForce.values();
+    static final StpMode[] STP_MODES = StpMode.values();
 
     private Codec() {
     }

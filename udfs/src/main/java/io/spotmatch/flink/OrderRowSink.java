@@ -2,10 +2,6 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.CancelReason;
 import io.spotmatch.book.OrderStatus;
-import io.spotmatch.book.OrderType;
-import io.spotmatch.book.Side;
-import io.spotmatch.book.StpMode;
-import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -291,10 +287,6 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
     /** Versioned binary form of the unwritten rows, kept in checkpoints and savepoints. */
     static final class UnwrittenSerializer implements SimpleVersionedSerializer<Unwritten> {
         static final int VERSION = 1;
-        private static final Side[] SIDES = Side.values();
-        private static final OrderType[] TYPES = OrderType.values();
-        private static final TimeInForce[] TIFS = TimeInForce.values();
-        private static final StpMode[] STPS = StpMode.values();
         private static final OrderStatus[] STATUSES = OrderStatus.values();
         private static final CancelReason[] REASONS = CancelReason.values();
 
@@ -340,11 +332,11 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             int n = in.readInt();
             List<OrderRow> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                rows.add(new OrderRow(in.readUTF(), in.readLong(), in.readLong(), Codec.readEnum(in, SIDES),
-                        Codec.readEnum(in, TYPES), Codec.readEnum(in, TIFS), Codec.readEnum(in, STPS), readDecimal(in),
-                        readDecimal(in), readDecimal(in), Codec.readEnum(in, STATUSES), readDecimal(in),
-                        readDecimal(in), readDecimal(in), Codec.readEnum(in, REASONS), in.readLong(), in.readLong(),
-                        in.readLong()));
+                rows.add(new OrderRow(in.readUTF(), in.readLong(), in.readLong(), Codec.readEnum(in, Codec.SIDES),
+                        Codec.readEnum(in, Codec.ORDER_TYPES), Codec.readEnum(in, Codec.TIME_IN_FORCES),
+                        Codec.readEnum(in, Codec.STP_MODES), readDecimal(in), readDecimal(in), readDecimal(in),
+                        Codec.readEnum(in, STATUSES), readDecimal(in), readDecimal(in), readDecimal(in),
+                        Codec.readEnum(in, REASONS), in.readLong(), in.readLong(), in.readLong()));
             }
             return new Unwritten(rows);
         }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -40,39 +39,10 @@ public record RestingOrder(long orderId, long userId, Side side, OrderType type,
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
      */
-    public static final class Serializer extends TypeSerializerSingleton<RestingOrder> {
+    public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
         static final int VERSION = 1;
 
-        private static final Side[] SIDES = Side.values();
-        private static final OrderType[] TYPES = OrderType.values();
-        private static final TimeInForce[] TIFS = TimeInForce.values();
-        private static final StpMode[] STPS = StpMode.values();
-
-        @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
-        public RestingOrder createInstance() {
-            return null;
-        }
-
-        @Override
-        public RestingOrder copy(RestingOrder from) {
-            return from;
-        }
-
-        @Override
-        public RestingOrder copy(RestingOrder from, RestingOrder reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(RestingOrder o, DataOutputView out) throws IOException {
@@ -95,19 +65,10 @@ public record RestingOrder(long orderId, long userId, Side side, OrderType type,
         @Override
         public RestingOrder deserialize(DataInputView in) throws IOException {
             Codec.readVersion(in, VERSION, "RestingOrder");
-            return new RestingOrder(in.readLong(), in.readLong(), Codec.readEnum(in, SIDES), Codec.readEnum(in, TYPES),
-                    Codec.readEnum(in, TIFS), Codec.readEnum(in, STPS), in.readLong(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readLong(), in.readLong());
-        }
-
-        @Override
-        public RestingOrder deserialize(RestingOrder reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
+            return new RestingOrder(in.readLong(), in.readLong(), Codec.readEnum(in, Codec.SIDES),
+                    Codec.readEnum(in, Codec.ORDER_TYPES), Codec.readEnum(in, Codec.TIME_IN_FORCES),
+                    Codec.readEnum(in, Codec.STP_MODES), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong());
         }
 
         @Override

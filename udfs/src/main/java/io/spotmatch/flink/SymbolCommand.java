@@ -2,17 +2,12 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.CommandType;
-import io.spotmatch.book.OrderType;
-import io.spotmatch.book.Side;
-import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
-import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -28,40 +23,11 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             new SerializerTypeInfo<>(SymbolCommand.class, Serializer.INSTANCE);
 
     /** Compact binary form; not kept in state, so it carries no format version. */
-    public static final class Serializer extends TypeSerializerSingleton<SymbolCommand> {
+    public static final class Serializer extends ImmutableSerializer<SymbolCommand> {
         public static final Serializer INSTANCE = new Serializer();
 
         private static final CommandType[] TYPES = CommandType.values();
-        private static final Side[] SIDES = Side.values();
-        private static final OrderType[] ORDER_TYPES = OrderType.values();
-        private static final TimeInForce[] TIFS = TimeInForce.values();
-        private static final StpMode[] STPS = StpMode.values();
         private static final SymbolStatus[] STATUSES = SymbolStatus.values();
-
-        @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
-        public SymbolCommand createInstance() {
-            return null;
-        }
-
-        @Override
-        public SymbolCommand copy(SymbolCommand from) {
-            return from;
-        }
-
-        @Override
-        public SymbolCommand copy(SymbolCommand from, SymbolCommand reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(SymbolCommand r, DataOutputView out) throws IOException {
@@ -91,10 +57,10 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             String symbol = in.readUTF();
             long timestamp = in.readLong();
             int partition = in.readInt();
-            Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(), Codec.readEnum(in, SIDES),
-                    Codec.readEnum(in, ORDER_TYPES), Codec.readEnum(in, TIFS), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readEnum(in, STPS),
-                    in.readBoolean() ? readUpdate(in) : null);
+            Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(),
+                    Codec.readEnum(in, Codec.SIDES), Codec.readEnum(in, Codec.ORDER_TYPES),
+                    Codec.readEnum(in, Codec.TIME_IN_FORCES), Codec.readDecimal(in), Codec.readDecimal(in),
+                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean() ? readUpdate(in) : null);
             return new SymbolCommand(symbol, c, timestamp, partition);
         }
 
@@ -118,17 +84,7 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             return new SymbolUpdate(Codec.readString(in), Codec.readString(in), Codec.readDecimal(in),
                     Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
                     Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, STPS), in.readBoolean());
-        }
-
-        @Override
-        public SymbolCommand deserialize(SymbolCommand reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
+                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean());
         }
 
         @Override
