@@ -7,6 +7,13 @@ package io.spotmatch.book;
  */
 public record Decimal(long unscaled, int scale) implements Comparable<Decimal> {
 
+    /** A well-formed decimal that does not fit: more than 64 bits of digits, or too many fractional digits. */
+    public static final class OutOfRangeException extends NumberFormatException {
+        OutOfRangeException(String message) {
+            super(message);
+        }
+    }
+
     /** The most fractional digits a wire value may have. */
     public static final int MAX_SCALE = 18;
 
@@ -36,7 +43,8 @@ public record Decimal(long unscaled, int scale) implements Comparable<Decimal> {
      * exponent, no '+', no NaN or Infinity, at most {@value #MAX_SCALE} fractional digits, and the
      * digits must fit a signed 64-bit integer.
      *
-     * @throws NumberFormatException with a message that says what is wrong
+     * @throws NumberFormatException with a message that says what is wrong; an
+     *     {@link OutOfRangeException} when the text is a decimal that does not fit
      */
     public static Decimal parse(CharSequence text) {
         int len = text.length();
@@ -65,7 +73,7 @@ public record Decimal(long unscaled, int scale) implements Comparable<Decimal> {
             }
             int d = c - '0';
             if (unscaled > (Long.MAX_VALUE - d) / 10) {
-                throw new NumberFormatException("too many digits to fit 64 bits: " + text);
+                throw new OutOfRangeException("too many digits to fit 64 bits: " + text);
             }
             unscaled = unscaled * 10 + d;
             digits++;
@@ -77,7 +85,7 @@ public record Decimal(long unscaled, int scale) implements Comparable<Decimal> {
             throw new NumberFormatException("not a plain decimal: " + text);
         }
         if (scale > MAX_SCALE) {
-            throw new NumberFormatException("more than " + MAX_SCALE + " fractional digits: " + text);
+            throw new OutOfRangeException("more than " + MAX_SCALE + " fractional digits: " + text);
         }
         return new Decimal(negative ? -unscaled : unscaled, Math.max(scale, 0));
     }
@@ -130,8 +138,12 @@ public record Decimal(long unscaled, int scale) implements Comparable<Decimal> {
         if (a != Long.MIN_VALUE && b != Long.MIN_VALUE) {
             return Long.compare(a, b);
         }
-        return new java.math.BigDecimal(java.math.BigInteger.valueOf(unscaled), scale)
-                .compareTo(new java.math.BigDecimal(java.math.BigInteger.valueOf(o.unscaled), o.scale));
+        return toBigDecimal().compareTo(o.toBigDecimal());
+    }
+
+    /** The same number as a {@link java.math.BigDecimal} (for JDBC), exactly. */
+    public java.math.BigDecimal toBigDecimal() {
+        return java.math.BigDecimal.valueOf(unscaled, scale);
     }
 
     public boolean numericallyEquals(Decimal o) {

@@ -229,15 +229,15 @@ public final class SymbolBook implements EventSink {
     }
 
     private static BigDecimal price(SymbolSpec s, long ticks) {
-        return BigDecimal.valueOf(ticks * s.tickSize().unscaled(), s.priceScale());
+        return s.ticksToDecimal(ticks).toBigDecimal();
     }
 
     private static BigDecimal qty(SymbolSpec s, long lots) {
-        return BigDecimal.valueOf(lots * s.stepSize().unscaled(), s.qtyScale());
+        return s.lotsToDecimal(lots).toBigDecimal();
     }
 
     private static BigDecimal quote(SymbolSpec s, long units) {
-        return BigDecimal.valueOf(units, s.notionalScale());
+        return s.notionalToDecimal(units).toBigDecimal();
     }
 
     // ---- Flushing to keyed state ----

@@ -267,13 +267,12 @@ public final class CommandJson {
         if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a decimal string");
         }
-        String s = p.getText();
         try {
-            return Decimal.parse(s);
+            return Decimal.parse(p.getText());
+        } catch (Decimal.OutOfRangeException e) {
+            throw new PoisonException(PoisonCode.OUT_OF_RANGE, "'" + name + "': " + e.getMessage());
         } catch (NumberFormatException e) {
-            boolean tooBig = e.getMessage() != null && (e.getMessage().startsWith("too many") || e.getMessage().startsWith("more than"));
-            throw new PoisonException(tooBig ? PoisonCode.OUT_OF_RANGE : PoisonCode.INVALID_DECIMAL,
-                    "'" + name + "': " + e.getMessage());
+            throw new PoisonException(PoisonCode.INVALID_DECIMAL, "'" + name + "': " + e.getMessage());
         }
     }
 
