@@ -2,11 +2,9 @@ package io.spotmatch.job;
 
 import io.spotmatch.job.local.EmbeddedKafka;
 import io.spotmatch.job.local.EmbeddedPostgres;
+import io.spotmatch.job.local.LocalCluster;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -37,11 +35,7 @@ final class Infra {
 
     /** A MiniCluster with enough slots for a rescale to 3, listening on loopback only. */
     static MiniClusterExtension miniCluster() {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        Configuration conf = LocalCluster.onLoopback(new Configuration());
         conf.setString("taskmanager.memory.managed.size", "256m");
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setNumberTaskManagers(1)

@@ -2,6 +2,7 @@ package io.spotmatch.job;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.flink.SymbolCommand;
+import io.spotmatch.job.local.EmbeddedKafka;
 import io.spotmatch.wire.CommandJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -175,27 +174,16 @@ final class Pipeline {
 
     /** Records in the orders topic. */
     long total(Admin admin) throws Exception {
-        var partitions = admin.describeTopics(List.of(ordersTopic)).allTopicNames().get().get(ordersTopic).partitions();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var p : partitions) {
-            request.put(new TopicPartition(ordersTopic, p.partition()), OffsetSpec.latest());
-        }
-        return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        return EmbeddedKafka.records(admin, ordersTopic);
     }
 
     /** Orders-topic records not yet covered by the group's committed offsets. */
     long lag(Admin admin) throws Exception {
         var committed = admin.listConsumerGroupOffsets("spotmatch-" + id).partitionsToOffsetAndMetadata().get();
-        var partitions = admin.describeTopics(List.of(ordersTopic)).allTopicNames().get().get(ordersTopic).partitions();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var p : partitions) {
-            request.put(new TopicPartition(ordersTopic, p.partition()), OffsetSpec.latest());
-        }
-        var ends = admin.listOffsets(request).all().get();
         long lag = 0;
-        for (var e : ends.entrySet()) {
+        for (var e : EmbeddedKafka.endOffsets(admin, ordersTopic).entrySet()) {
             var c = committed.get(e.getKey());
-            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            lag += e.getValue() - (c == null ? 0 : c.offset());
         }
         return lag;
     }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -36,11 +34,9 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -139,11 +135,8 @@ public final class EndToEndBenchmark {
         postgres = EmbeddedPostgres.start();
 
         Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        LocalCluster.onLoopback(conf);
         conf.set(RestOptions.PORT, 0);
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(Math.max(4, parallelism)).build());
@@ -251,8 +244,9 @@ public final class EndToEndBenchmark {
             rates.add(rate);
             Thread.sleep(1000); // PostgreSQL's table statistics lag a little
             say("| %d | %,.0f | %.1f | %,d | %,d | %,d | %.1f | %.1f | %.1f |", i, rate, seconds,
-                    count("SELECT count(*) FROM " + schemaOf(options) + ".trades"), endOffsets(options.eventsTopic()),
-                    count("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
+                    postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
+                    records(options.eventsTopic()),
+                    postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
                             + schemaOf(options) + "' AND relname = 'orders'"),
                     used.self / (total / 1e6), used.kafka / (total / 1e6), used.postgres / (total / 1e6));
         }
@@ -329,24 +323,13 @@ public final class EndToEndBenchmark {
 
     // ---- Measuring ----
 
-    private long count(String sql) throws Exception {
-        try (Connection c = postgres.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private static String schemaOf(SpotMatchOptions o) {
         return o.jdbcUrl().substring(o.jdbcUrl().indexOf("currentSchema=") + 14);
     }
 
-    private long endOffsets(String topic) throws Exception {
+    private long records(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-            for (var pi : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-                request.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest());
-            }
-            return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+            return EmbeddedKafka.records(admin, topic);
         }
     }
 

@@ -45,10 +45,7 @@ public final class LocalCluster {
 
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        onLoopback(conf);
         conf.setString("state.backend.type", "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, data.resolve("savepoints").toUri().toString());
@@ -82,5 +79,14 @@ public final class LocalCluster {
                   Savepoints             %s""", a.get("ui-port"), a.get("ui-port"), kafka.bootstrapServers(),
                 postgres.jdbcUrl(), data.resolve("checkpoints").toUri(), data.resolve("savepoints").toUri()));
         Thread.currentThread().join();
+    }
+
+    /** Puts every endpoint of a local Flink on 127.0.0.1, so nothing listens on the machine's other interfaces. */
+    public static Configuration onLoopback(Configuration conf) {
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        return conf;
     }
 }

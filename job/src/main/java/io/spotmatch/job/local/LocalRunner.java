@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -27,8 +26,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -80,10 +77,7 @@ public final class LocalRunner {
 
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
             conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
-            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            conf.set(RestOptions.ADDRESS, "127.0.0.1");
-            conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-            conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+            LocalCluster.onLoopback(conf);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
             Path checkpoints = Files.createTempDirectory("spotmatch-local-checkpoints");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
@@ -109,8 +103,8 @@ public final class LocalRunner {
                     long lag = lag(admin);
                     say("[%3ds] sent %,9d (%,6d/s) | behind %,7d | events %,9d | trades in PostgreSQL %,8d | dead letters %,d",
                             (System.nanoTime() - start) / 1_000_000_000L, sent, (sent - lastSent) / 2, lag,
-                            endOffsets(admin, "order-events"), count(postgres, "SELECT count(*) FROM trades"),
-                            endOffsets(admin, "orders-dlq"));
+                            EmbeddedKafka.records(admin, "order-events"), postgres.queryLong("SELECT count(*) FROM trades"),
+                            EmbeddedKafka.records(admin, "orders-dlq"));
                     lastSent = sent;
                     if (!producer.isAlive() && deadline == Long.MAX_VALUE) {
                         deadline = System.nanoTime() + 60_000_000_000L;
@@ -139,30 +133,9 @@ public final class LocalRunner {
     private static long lag(Admin admin) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                 .partitionsToOffsetAndMetadata().get();
-        long end = endOffsets(admin, "orders");
+        long end = EmbeddedKafka.records(admin, "orders");
         long done = committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
         return end - done;
-    }
-
-    private static long endOffsets(Admin admin, String topic) throws Exception {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        ListOffsetsResult r = admin.listOffsets(request);
-        long sum = 0;
-        for (TopicPartition tp : request.keySet()) {
-            sum += r.partitionResult(tp).get().offset();
-        }
-        return sum;
-    }
-
-    private static long count(EmbeddedPostgres pg, String sql) throws SQLException {
-        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static void summary(EmbeddedPostgres pg, EmbeddedKafka kafka) throws SQLException {
