@@ -11,6 +11,7 @@ import io.spotmatch.flink.OrderRowSink;
 import io.spotmatch.flink.RouteDeadLetters;
 import io.spotmatch.flink.SqlStatements;
 import io.spotmatch.flink.SymbolCommand;
+import io.spotmatch.flink.TradeRow;
 import io.spotmatch.job.SpotMatchOptions.Delivery;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +28,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -137,7 +137,7 @@ public final class SpotMatchJob {
         events.sinkTo(kafkaSink(o, new EventSerializer(o.eventsTopic()), o.eventsDelivery(), "events"))
                 .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
         events.getSideOutput(MatchOperator.TRADES)
-                .sinkTo(jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE))
+                .sinkTo(tradesSink(o))
                 .uid(TRADES_SINK_UID).name("Trades (PostgreSQL)")
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
@@ -199,10 +199,10 @@ public final class SpotMatchJob {
     }
 
     /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
-    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> binder) {
+    static Sink<TradeRow> tradesSink(SpotMatchOptions o) {
         String url = o.jdbcUrl() + (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
-        return new CloseSafeSink<>(JdbcSink.<T>builder()
-                .withQueryStatement(sql, binder)
+        return new CloseSafeSink<>(JdbcSink.<TradeRow>builder()
+                .withQueryStatement(SqlStatements.INSERT_TRADE, SqlStatements.TRADE)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(o.jdbcBatchSize())
                         .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
@@ -216,5 +216,4 @@ public final class SpotMatchJob {
                         .withConnectionCheckTimeoutSeconds(10)
                         .build()));
     }
-
 }

@@ -78,8 +78,9 @@ public final class SpotMatchOptions {
             .withDescription("PostgreSQL password. Better: leave it out and set the environment variable "
                     + SpotMatchOptions.PASSWORD_ENV + ".");
     public static final ConfigOption<Integer> JDBC_BATCH_SIZE = key("jdbc.batch-size").intType().defaultValue(20000)
-            .withDescription("Rows per JDBC batch (distinct orders, for the orders table); a batch is also written"
-                    + " on every checkpoint.");
+            .withDescription("Rows per JDBC batch (distinct orders, for the orders table). At every checkpoint the"
+                    + " trades sink writes its batch; the orders sink hands its batch to its writer thread and keeps"
+                    + " what is not yet written in the checkpoint.");
     public static final ConfigOption<Duration> JDBC_BATCH_INTERVAL = key("jdbc.batch-interval").durationType()
             .defaultValue(Duration.ofSeconds(1)).withDescription("Longest time a row waits for its batch. Rows of"
                     + " the same order within it are written once (the newest), so longer means fewer writes.");
