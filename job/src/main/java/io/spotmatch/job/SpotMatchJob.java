@@ -1,9 +1,9 @@
 package io.spotmatch.job;
 
 import io.spotmatch.flink.CloseSafeSink;
-import io.spotmatch.flink.CommandDeserializer;
-import io.spotmatch.flink.DeadLetterSerializer;
-import io.spotmatch.flink.EventSerializer;
+import io.spotmatch.flink.CommandDeserializationSchema;
+import io.spotmatch.flink.DeadLetterSerializationSchema;
+import io.spotmatch.flink.OrderEventSerializationSchema;
 import io.spotmatch.flink.Inbound;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.OrderEvent;
@@ -69,14 +69,14 @@ public final class SpotMatchJob {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (CommandLine.wantsHelp(args)) {
             System.out.println(SpotMatchOptions.help());
             return;
         }
         SpotMatchOptions options;
         try {
             options = SpotMatchOptions.fromArgs(args);
-        } catch (SpotMatchOptions.InvalidOptionException e) {
+        } catch (CommandLine.InvalidOptionException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
@@ -127,14 +127,14 @@ public final class SpotMatchJob {
                 .process(new RouteDeadLetters(), SymbolCommand.TYPE)
                 .uid(ROUTE_UID).name("Route dead letters");
         commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .sinkTo(kafkaSink(o, new DeadLetterSerializer(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
+                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
                 .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
 
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
                 .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator())
                 .uid(MATCH_UID);
-        events.sinkTo(kafkaSink(o, new EventSerializer(o.eventsTopic()), o.eventsDelivery(), "events"))
+        events.sinkTo(kafkaSink(o, new OrderEventSerializationSchema(o.eventsTopic()), o.eventsDelivery(), "events"))
                 .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
         events.getSideOutput(MatchOperator.TRADES)
                 .sinkTo(tradesSink(o))
@@ -152,7 +152,7 @@ public final class SpotMatchJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.ordersTopic())
                 .setGroupId(o.groupId())
-                .setDeserializer(new CommandDeserializer(o.maxRecordBytes()))
+                .setDeserializer(new CommandDeserializationSchema(o.maxRecordBytes()))
                 .setStartingOffsets(startingOffsets(o))
                 // Producers that write in transactions: never read what they abort.
                 .setProperty("isolation.level", "read_committed");

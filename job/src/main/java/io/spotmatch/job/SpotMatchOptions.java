@@ -3,16 +3,10 @@ package io.spotmatch.job;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.description.Formatter;
-import org.apache.flink.configuration.description.HtmlFormatter;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * Every option of the job, typed, with its default and what it does: the one place option names
@@ -109,18 +103,11 @@ public final class SpotMatchOptions {
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
             JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME);
 
-    /** A bad option: the message names it and says what is wrong. */
-    public static final class InvalidOptionException extends RuntimeException {
-        public InvalidOptionException(String message) {
-            super(message);
-        }
-    }
-
-    private final Configuration conf;
+    private final CommandLine line;
     private final Map<String, String> env;
 
-    private SpotMatchOptions(Configuration conf, Map<String, String> env) {
-        this.conf = conf;
+    private SpotMatchOptions(CommandLine line, Map<String, String> env) {
+        this.line = line;
         this.env = env;
     }
 
@@ -130,19 +117,7 @@ public final class SpotMatchOptions {
     }
 
     static SpotMatchOptions fromArgs(String[] args, Map<String, String> env) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new InvalidOptionException("expected --option value, found '" + arg + "'; see --help");
-            }
-            String name = arg.substring(2);
-            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                throw new InvalidOptionException("--" + name + " needs a value");
-            }
-            values.put(name, args[++i]);
-        }
-        return fromMap(values, env);
+        return validated(CommandLine.parse(args, ALL), env);
     }
 
     public static SpotMatchOptions fromMap(Map<String, String> values) {
@@ -150,48 +125,20 @@ public final class SpotMatchOptions {
     }
 
     static SpotMatchOptions fromMap(Map<String, String> values, Map<String, String> env) {
-        Map<String, ConfigOption<?>> known = new HashMap<>();
-        for (ConfigOption<?> o : ALL) {
-            known.put(o.key(), o);
-        }
-        for (String name : values.keySet()) {
-            if (!known.containsKey(name)) {
-                throw new InvalidOptionException("unknown option --" + name + "; see --help");
-            }
-        }
-        SpotMatchOptions options = new SpotMatchOptions(Configuration.fromMap(values), env);
+        return validated(CommandLine.of(values, ALL), env);
+    }
+
+    private static SpotMatchOptions validated(CommandLine line, Map<String, String> env) {
+        SpotMatchOptions options = new SpotMatchOptions(line, env);
         options.validate();
         return options;
     }
 
     private <T> T get(ConfigOption<T> option) {
-        try {
-            return conf.get(option);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("--" + option.key() + ": cannot read '" + conf.toMap().get(option.key())
-                    + "': " + describeType(option));
-        }
-    }
-
-    private static String describeType(ConfigOption<?> option) {
-        Object d = option.hasDefaultValue() ? option.defaultValue() : null;
-        if (d instanceof Enum<?> e) {
-            List<String> names = new ArrayList<>();
-            for (Object c : e.getDeclaringClass().getEnumConstants()) {
-                names.add(((Enum<?>) c).name());
-            }
-            return "expected one of " + String.join(", ", names);
-        }
-        if (d instanceof Duration) {
-            return "expected a duration such as 500 ms, 10 s or 2 min";
-        }
-        return "expected " + (d == null ? "a value" : "a " + d.getClass().getSimpleName().toLowerCase());
+        return line.get(option);
     }
 
     private void validate() {
-        for (ConfigOption<?> o : ALL) {
-            get(o);
-        }
         require(!get(BOOTSTRAP_SERVERS).isBlank(), BOOTSTRAP_SERVERS, "must not be empty");
         for (ConfigOption<String> topic : List.of(ORDERS_TOPIC, EVENTS_TOPIC, DEAD_LETTER_TOPIC)) {
             require(get(topic).matches("[a-zA-Z0-9._-]{1,249}"), topic, "is not a valid Kafka topic name");
@@ -225,46 +172,12 @@ public final class SpotMatchOptions {
     }
 
     private static void require(boolean ok, ConfigOption<?> option, String what) {
-        if (!ok) {
-            throw new InvalidOptionException("--" + option.key() + " " + what);
-        }
+        CommandLine.require(ok, option, what);
     }
 
     /** The options as a table: name, default, description. */
     public static String help() {
-        Formatter f = new HtmlFormatter();
-        StringBuilder sb = new StringBuilder("SpotMatch options (--name value):\n\n");
-        for (ConfigOption<?> o : ALL) {
-            sb.append("  --").append(o.key());
-            sb.append("  (default: ").append(defaultText(o)).append(")\n");
-            String text = f.format(o.description()).replace("&lt;", "<").replace("&gt;", ">");
-            sb.append(wrap(text, "      ")).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** An option's default as it would be typed on the command line. */
-    public static String defaultText(ConfigOption<?> o) {
-        if (!o.hasDefaultValue()) {
-            return "none";
-        }
-        return o.defaultValue() instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(o.defaultValue());
-    }
-
-    private static String wrap(String text, String indent) {
-        StringBuilder out = new StringBuilder();
-        StringBuilder line = new StringBuilder(indent);
-        for (String word : text.split(" ")) {
-            if (line.length() + word.length() > 100 && line.length() > indent.length()) {
-                out.append(line).append('\n');
-                line = new StringBuilder(indent);
-            }
-            if (line.length() > indent.length()) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        return out.append(line).toString();
+        return CommandLine.help("SpotMatch options", ALL);
     }
 
     public String bootstrapServers() { return get(BOOTSTRAP_SERVERS); }
@@ -313,7 +226,7 @@ public final class SpotMatchOptions {
                 }
                 result.put(Integer.parseInt(po[0].trim()), Long.parseLong(po[1].trim()));
             } catch (NumberFormatException e) {
-                throw new InvalidOptionException("--" + STARTING_OFFSETS_BY_PARTITION.key() + ": '" + pair
+                throw new CommandLine.InvalidOptionException("--" + STARTING_OFFSETS_BY_PARTITION.key() + ": '" + pair
                         + "' is not partition:offset");
             }
         }
@@ -322,6 +235,6 @@ public final class SpotMatchOptions {
 
     /** The options as given, for passing on (e.g. to a job started from the local runner). */
     public Map<String, String> toMap() {
-        return conf.toMap();
+        return line.toMap();
     }
 }

@@ -17,14 +17,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BackfillITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 20_000;
     static Pipeline history;
 
     @BeforeAll
     static void historicalTopic() throws Exception {
-        history = new Pipeline(3);
+        history = new Pipeline(SERVERS, 3);
         history.produce(FailureRecoveryITCase.flow(history, ORDERS, 5, 31)); // one millisecond apart from T0
     }
 

@@ -20,11 +20,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatabaseOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     @Test
     void theSinkSurvivesTheDatabaseGoingAway() throws Exception {
-        Pipeline reference = new Pipeline(2);
+        Pipeline reference = new Pipeline(SERVERS, 2);
         List<ProducerRecord<byte[], byte[]>> flow = FailureRecoveryITCase.flow(reference, 30_000, 4, 21);
         reference.produce(flow);
         reference.runToEnd(Map.of());
@@ -37,11 +42,11 @@ class DatabaseOutageITCase {
                         "restart-strategy.exponential-delay.attempts-before-reset-backoff", "1000"),
                 s -> s.map(new Throttle(3000), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
         p.awaitProgress(job, 8_000, Duration.ofMinutes(1));
-        Infra.postgres().stop();
+        SERVERS.postgres().stop();
         try {
             Thread.sleep(6_000); // writes fail, retries fail, the job restarts and cannot reconnect
         } finally {
-            Infra.postgres().restart();
+            SERVERS.postgres().restart();
         }
         p.awaitCaughtUp(job, Duration.ofMinutes(3));
         job.cancel().get();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.TimeInForce;
-import io.spotmatch.flink.DeadLetterSerializer;
+import io.spotmatch.flink.DeadLetterSerializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeadLetterITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     private static final long T0 = 1_767_225_600_000L;
 
@@ -37,7 +42,7 @@ class DeadLetterITCase {
 
     @Test
     void everyPoisonRecordIsDeadLetteredAndNothingElseStops() throws Exception {
-        Pipeline p = new Pipeline(1);
+        Pipeline p = new Pipeline(SERVERS, 1);
         byte[] btc = utf8("BTC-USDT");
         List<Poison> poison = List.of(
                 new Poison("INVALID_JSON", btc, utf8("{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\"")),
@@ -78,23 +83,23 @@ class DeadLetterITCase {
 
         p.runToEnd(Map.of("kafka.max-record-bytes", "1024"));
 
-        List<ConsumerRecord<byte[], byte[]>> dead = Pipeline.readAll(p.deadLetterTopic, false);
+        List<ConsumerRecord<byte[], byte[]>> dead = p.readAll(p.deadLetterTopic, false);
         dead.sort((a, b) -> Long.compare(offsetOf(a), offsetOf(b)));
         assertThat(dead).hasSize(poison.size());
         for (int i = 0; i < poison.size(); i++) {
             ConsumerRecord<byte[], byte[]> d = dead.get(i);
             Poison expected = poison.get(i);
-            assertThat(header(d, DeadLetterSerializer.ERROR_CODE)).as("record %d", i).isEqualTo(expected.expectedCode());
-            assertThat(header(d, DeadLetterSerializer.ERROR_MESSAGE)).as("record %d", i).isNotBlank();
+            assertThat(header(d, DeadLetterSerializationSchema.ERROR_CODE)).as("record %d", i).isEqualTo(expected.expectedCode());
+            assertThat(header(d, DeadLetterSerializationSchema.ERROR_MESSAGE)).as("record %d", i).isNotBlank();
             assertThat(d.key()).as("key of record %d", i).isEqualTo(expected.key());
             assertThat(d.value()).as("value of record %d", i).isEqualTo(expected.value());
-            assertThat(header(d, DeadLetterSerializer.SOURCE_TOPIC)).isEqualTo(p.ordersTopic);
-            assertThat(header(d, DeadLetterSerializer.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(header(d, DeadLetterSerializationSchema.SOURCE_TOPIC)).isEqualTo(p.ordersTopic);
+            assertThat(header(d, DeadLetterSerializationSchema.SOURCE_PARTITION)).isEqualTo("0");
             assertThat(offsetOf(d)).isEqualTo(poisonOffsets.get(i));
-            assertThat(Long.parseLong(header(d, DeadLetterSerializer.SOURCE_TIMESTAMP))).isEqualTo(d.timestamp())
+            assertThat(Long.parseLong(header(d, DeadLetterSerializationSchema.SOURCE_TIMESTAMP))).isEqualTo(d.timestamp())
                     .isEqualTo(records.get(poisonOffsets.get(i).intValue()).timestamp());
         }
-        assertThat(header(dead.get(10), DeadLetterSerializer.ERROR_MESSAGE)).contains("1024");
+        assertThat(header(dead.get(10), DeadLetterSerializationSchema.ERROR_MESSAGE)).contains("1024");
 
         // Every valid command was processed, in order, around the poison.
         List<String> events = p.events().get("BTC-USDT");
@@ -106,7 +111,7 @@ class DeadLetterITCase {
     }
 
     private static long offsetOf(ConsumerRecord<byte[], byte[]> r) {
-        return Long.parseLong(header(r, DeadLetterSerializer.SOURCE_OFFSET));
+        return Long.parseLong(header(r, DeadLetterSerializationSchema.SOURCE_OFFSET));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -23,11 +23,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeadLetterReplayITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     @Test
     void replaysChosenDeadLettersBackToTheOrdersTopic() throws Exception {
-        Pipeline p = new Pipeline(1);
+        Pipeline p = new Pipeline(SERVERS, 1);
         long t = JobEndToEndITCase.T0;
         p.produce(List.of(
                 p.command("BTC-USDT", JobEndToEndITCase.listing("BTC", "0.01", "0.001", "0", "0"), t),
@@ -38,26 +43,26 @@ class DeadLetterReplayITCase {
                 p.record(0, "BTC-USDT".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8), t + 4)));
         JobClient job = p.start(Map.of("kafka.bounded", "NONE"), Map.of(), s -> s);
         p.awaitCaughtUp(job, Duration.ofMinutes(1));
-        assertThat(Pipeline.readAll(p.deadLetterTopic, false)).hasSize(3);
+        assertThat(p.readAll(p.deadLetterTopic, false)).hasSize(3);
         assertThat(p.query("SELECT count(*) FROM trades")).containsExactly("0");
 
-        DeadLetterReplay.Settings dry = new DeadLetterReplay.Settings(Infra.kafka().bootstrapServers(), p.deadLetterTopic,
+        DeadLetterReplay.Settings dry = new DeadLetterReplay.Settings(SERVERS.kafka().bootstrapServers(), p.deadLetterTopic,
                 p.ordersTopic, -1, 0, -1, "KEY_SYMBOL_MISMATCH", true, true);
         ByteArrayOutputStream dryOut = new ByteArrayOutputStream();
         assertThat(DeadLetterReplay.replay(dry, new PrintStream(dryOut, true, StandardCharsets.UTF_8)))
                 .isEqualTo(new DeadLetterReplay.Result(2, 1));
-        assertThat(Pipeline.readAll(p.ordersTopic, false)).hasSize(5);
+        assertThat(p.readAll(p.ordersTopic, false)).hasSize(5);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DeadLetterReplay.Result result = DeadLetterReplay.replay(new DeadLetterReplay.Settings(
-                Infra.kafka().bootstrapServers(), p.deadLetterTopic, p.ordersTopic, -1, 0, -1, "KEY_SYMBOL_MISMATCH",
+                SERVERS.kafka().bootstrapServers(), p.deadLetterTopic, p.ordersTopic, -1, 0, -1, "KEY_SYMBOL_MISMATCH",
                 true, false), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(result).isEqualTo(new DeadLetterReplay.Result(2, 1));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains(p.deadLetterTopic + "[0]@0 KEY_SYMBOL_MISMATCH -> published to " + p.ordersTopic
                 + " keyed BTC-USDT", "@2 INVALID_JSON -> skipped (not KEY_SYMBOL_MISMATCH)", "Replayed 2, skipped 1");
 
-        List<ConsumerRecord<byte[], byte[]>> orders = Pipeline.readAll(p.ordersTopic, false);
+        List<ConsumerRecord<byte[], byte[]>> orders = p.readAll(p.ordersTopic, false);
         assertThat(orders).hasSize(7);
         for (ConsumerRecord<byte[], byte[]> r : orders.subList(5, 7)) {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("BTC-USDT");
@@ -70,6 +75,6 @@ class DeadLetterReplayITCase {
         job.cancel().get();
         assertThat(p.query("SELECT taker_order_id, maker_order_id, quantity FROM trades ORDER BY trade_id"))
                 .containsExactly("2|1|0.400", "3|1|0.100");
-        assertThat(Pipeline.readAll(p.deadLetterTopic, false)).hasSize(3);
+        assertThat(p.readAll(p.deadLetterTopic, false)).hasSize(3);
     }
 }

@@ -31,7 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FailureRecoveryITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 100_000;
 
@@ -77,7 +82,7 @@ class FailureRecoveryITCase {
 
     @Test
     void failuresLoseAndDuplicateNothing() throws Exception {
-        Pipeline reference = new Pipeline(4);
+        Pipeline reference = new Pipeline(SERVERS, 4);
         reference.produce(flow(reference, ORDERS, 8, 7));
         Pipeline failing = new Pipeline(reference);
 

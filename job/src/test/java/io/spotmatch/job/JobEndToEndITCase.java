@@ -19,7 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JobEndToEndITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
 
@@ -31,7 +36,7 @@ class JobEndToEndITCase {
 
     @Test
     void ordersInExactEventsTradesAndOrdersOut() throws Exception {
-        Pipeline p = new Pipeline(2);
+        Pipeline p = new Pipeline(SERVERS, 2);
         p.produce(List.of(
                 p.command("BTC-USDT", listing("BTC", "0.01", "0.001", "0.001", "0.002"), T0),
                 p.command("BTC-USDT", Command.limit(1, 7, Side.SELL, "65000.10", "0.500", TimeInForce.GTC), T0 + 1000),
@@ -89,6 +94,6 @@ class JobEndToEndITCase {
                         + "65000.116666666667|78.00014|null|6|1767225603000|1767225603000",
                 "ETH-USDT|10|9|BUY|LIMIT|GTC|NONE|3500.00|1.0000|null|NEW|0.0000|1.0000|0.000000|null|0.000000|null|2|"
                         + "1767225607000|1767225607000");
-        assertThat(Pipeline.readAll(p.deadLetterTopic, false)).isEmpty();
+        assertThat(p.readAll(p.deadLetterTopic, false)).isEmpty();
     }
 }

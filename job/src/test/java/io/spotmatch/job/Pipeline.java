@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class Pipeline {
 
+    final RealServers servers;
     final String id = UUID.randomUUID().toString().substring(0, 8);
     final String ordersTopic;
     final String eventsTopic = "events-" + id;
@@ -55,23 +56,24 @@ final class Pipeline {
     final String schema = "t_" + id;
     final Path checkpoints;
 
-    Pipeline(int partitions) throws Exception {
-        this(null, partitions);
+    Pipeline(RealServers servers, int partitions) throws Exception {
+        this(servers, null, partitions);
     }
 
     /** A pipeline that reads another pipeline's orders topic into outputs of its own. */
     Pipeline(Pipeline input) throws Exception {
-        this(input.ordersTopic, 0);
+        this(input.servers, input.ordersTopic, 0);
     }
 
-    private Pipeline(String sharedOrdersTopic, int partitions) throws Exception {
+    private Pipeline(RealServers servers, String sharedOrdersTopic, int partitions) throws Exception {
+        this.servers = servers;
         ordersTopic = sharedOrdersTopic != null ? sharedOrdersTopic : "orders-" + id;
         if (sharedOrdersTopic == null) {
-            Infra.kafka().createTopic(ordersTopic, partitions);
+            servers.kafka().createTopic(ordersTopic, partitions);
         }
-        Infra.kafka().createTopic(eventsTopic, 2);
-        Infra.kafka().createTopic(deadLetterTopic, 1);
-        try (Connection c = Infra.postgres().connect(); Statement st = c.createStatement()) {
+        servers.kafka().createTopic(eventsTopic, 2);
+        servers.kafka().createTopic(deadLetterTopic, 1);
+        try (Connection c = servers.postgres().connect(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
         try (Connection c = connect()) {
@@ -81,7 +83,7 @@ final class Pipeline {
     }
 
     String jdbcUrl() {
-        return Infra.postgres().jdbcUrl() + "?currentSchema=" + schema;
+        return servers.postgres().jdbcUrl() + "?currentSchema=" + schema;
     }
 
     Connection connect() throws SQLException {
@@ -91,7 +93,7 @@ final class Pipeline {
     /** The job's options for this pipeline; {@code overrides} win. */
     Map<String, String> options(Map<String, String> overrides) {
         Map<String, String> o = new LinkedHashMap<>();
-        o.put("kafka.bootstrap-servers", Infra.kafka().bootstrapServers());
+        o.put("kafka.bootstrap-servers", servers.kafka().bootstrapServers());
         o.put("kafka.orders-topic", ordersTopic);
         o.put("kafka.events-topic", eventsTopic);
         o.put("kafka.dead-letter-topic", deadLetterTopic);
@@ -139,7 +141,7 @@ final class Pipeline {
     void awaitCaughtUp(JobClient job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                Infra.kafka().bootstrapServers()))) {
+                servers.kafka().bootstrapServers()))) {
             while (true) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState()) {
@@ -161,7 +163,7 @@ final class Pipeline {
     void awaitProgress(JobClient job, long records, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                Infra.kafka().bootstrapServers()))) {
+                servers.kafka().bootstrapServers()))) {
             long total = total(admin);
             while (total - lag(admin) < records) {
                 if (job.getJobStatus().get().isGloballyTerminalState() || System.nanoTime() > deadline) {
@@ -218,9 +220,9 @@ final class Pipeline {
 
     // ---- Kafka ----
 
-    static Properties producerProps() {
+    Properties producerProps() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -249,9 +251,9 @@ final class Pipeline {
     }
 
     /** Everything in a topic up to its current end, partition by partition. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean readCommitted) {
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean readCommitted) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafka().bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");

@@ -27,7 +27,7 @@ class ReadmeTest {
     void listsEveryOptionWithItsDefault() {
         for (ConfigOption<?> o : SpotMatchOptions.ALL) {
             assertThat(README).contains("| `--" + o.key() + "` | "
-                    + (o.hasDefaultValue() ? "`" + SpotMatchOptions.defaultText(o) + "`" : "none") + " |");
+                    + (o.hasDefaultValue() ? "`" + CommandLine.defaultText(o) + "`" : "none") + " |");
         }
     }
 

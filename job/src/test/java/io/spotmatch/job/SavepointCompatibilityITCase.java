@@ -19,7 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SavepointCompatibilityITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     @Test
     void theCommittedSavepointStillRestoresTheSameBooks() throws Exception {

@@ -63,7 +63,7 @@ public final class SavepointFixture {
 
     public static void main(String[] args) throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
-        Pipeline p = new Pipeline(2);
+        Pipeline p = new Pipeline(RealServers.standalone(), 2);
         p.produce(scenario(p));
         JobClient job = p.start(Map.of("kafka.bounded", "NONE"), Map.of(), s -> s);
         p.awaitCaughtUp(job, Duration.ofMinutes(1));

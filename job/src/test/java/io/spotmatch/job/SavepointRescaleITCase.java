@@ -20,7 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SavepointRescaleITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = Infra.miniCluster();
+    static final MiniClusterExtension FLINK = RealServers.miniCluster();
+
+
+    @RegisterExtension
+
+    static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 30_000;
     static final Map<String, String> UNBOUNDED = Map.of("kafka.bounded", "NONE");
@@ -31,7 +36,7 @@ class SavepointRescaleITCase {
 
     @BeforeAll
     static void uninterruptedRun() throws Exception {
-        input = new Pipeline(4);
+        input = new Pipeline(SERVERS, 4);
         input.produce(FailureRecoveryITCase.flow(input, ORDERS, 6, 11));
         reference = new Pipeline(input);
         JobClient job = reference.start(UNBOUNDED, Map.of(), s -> s);
@@ -62,7 +67,7 @@ class SavepointRescaleITCase {
             savepoint = p.stopWithSavepoint(job);
             if (!last) {
                 try (var admin = org.apache.kafka.clients.admin.Admin.create(
-                        Map.of("bootstrap.servers", Infra.kafka().bootstrapServers()))) {
+                        Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()))) {
                     assertThat(p.lag(admin)).as("leg %d stopped mid-stream", leg).isPositive();
                 }
             }

@@ -3,7 +3,7 @@ package io.spotmatch.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.spotmatch.job.SpotMatchOptions.InvalidOptionException;
+import io.spotmatch.job.CommandLine.InvalidOptionException;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;

@@ -1,5 +1,7 @@
 package io.spotmatch.job.tools;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import io.spotmatch.book.L2Level;
 import io.spotmatch.book.Order;
 import io.spotmatch.book.OrderBook;
@@ -10,16 +12,16 @@ import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
 import io.spotmatch.job.SpotMatchJob;
-import io.spotmatch.job.load.Args;
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.wire.Json;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
@@ -40,29 +42,37 @@ import org.apache.flink.util.Collector;
  */
 public final class BookInspector {
 
+    public enum Format { JSON, CSV }
+
+    static final ConfigOption<String> PATH = key("path").stringType().noDefaultValue()
+            .withDescription("Savepoint or retained checkpoint directory (required).");
+    static final ConfigOption<Format> FORMAT = key("format").enumType(Format.class).defaultValue(Format.JSON)
+            .withDescription("JSON (one line per symbol) or CSV.");
+    static final ConfigOption<Integer> DEPTH = key("depth").intType().defaultValue(10)
+            .withDescription("Price levels per side.");
+    static final ConfigOption<Boolean> ORDERS = key("orders").booleanType().defaultValue(false)
+            .withDescription("Also print every resting order, in priority order.");
+    static final ConfigOption<String> SYMBOL = key("symbol").stringType().noDefaultValue()
+            .withDescription("Only this symbol.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(PATH, FORMAT, DEPTH, ORDERS, SYMBOL);
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("path", "");
-        defaults.put("format", "json");
-        defaults.put("depth", "10");
-        defaults.put("orders", "false");
-        defaults.put("symbol", "");
-        Map<String, String> a = Args.parse(args, defaults);
-        if (a.get("path").isEmpty()) {
-            throw new IllegalArgumentException("--path <savepoint or checkpoint directory> is required");
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(CommandLine.help("BookInspector options", OPTIONS));
+            return;
         }
-        String format = a.get("format").toLowerCase();
-        if (!format.equals("json") && !format.equals("csv")) {
-            throw new IllegalArgumentException("--format must be json or csv");
-        }
-        List<String> out = inspect(StreamExecutionEnvironment.getExecutionEnvironment(), a.get("path"), format.equals("csv"),
-                Integer.parseInt(a.get("depth")), Boolean.parseBoolean(a.get("orders")));
-        if (format.equals("csv")) {
+        CommandLine a = CommandLine.parse(args, OPTIONS);
+        String path = a.required(PATH);
+        CommandLine.require(a.get(DEPTH) >= 0, DEPTH, "must not be negative");
+        boolean csv = a.get(FORMAT) == Format.CSV;
+        String symbol = a.get(SYMBOL);
+        List<String> out = inspect(StreamExecutionEnvironment.getExecutionEnvironment(), path, csv, a.get(DEPTH),
+                a.get(ORDERS));
+        if (csv) {
             System.out.println(CSV_HEADER);
         }
         for (String book : out) {
-            if (a.get("symbol").isEmpty() || book.startsWith(a.get("symbol") + ",")
-                    || book.startsWith("{\"symbol\":\"" + a.get("symbol") + "\"")) {
+            if (symbol == null || book.startsWith(symbol + ",") || book.startsWith("{\"symbol\":\"" + symbol + "\"")) {
                 System.out.print(book);
             }
         }

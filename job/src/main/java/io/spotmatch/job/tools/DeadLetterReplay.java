@@ -1,11 +1,12 @@
 package io.spotmatch.job.tools;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.spotmatch.flink.DeadLetterSerializer;
-import io.spotmatch.job.load.Args;
-import io.spotmatch.job.load.LoadGenerator;
+import io.spotmatch.flink.DeadLetterSerializationSchema;
+import io.spotmatch.job.CommandLine;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,11 +19,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * Publishes dead letters back to the orders topic: a range of the dead-letter topic, optionally
@@ -54,23 +58,49 @@ public final class DeadLetterReplay {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType()
+            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
+            .defaultValue("orders-dlq").withDescription("Topic to read the dead letters from.");
+    static final ConfigOption<String> ORDERS_TOPIC = key("orders-topic").stringType().defaultValue("orders")
+            .withDescription("Topic to publish them to.");
+    static final ConfigOption<Integer> PARTITION = key("partition").intType().defaultValue(-1)
+            .withDescription("One partition of the dead-letter topic; -1 for all.");
+    static final ConfigOption<Long> FROM_OFFSET = key("from-offset").longType().defaultValue(0L)
+            .withDescription("First offset to replay.");
+    static final ConfigOption<Long> TO_OFFSET = key("to-offset").longType().defaultValue(-1L)
+            .withDescription("Offset to stop before; -1 for the end of the topic when the replay starts.");
+    static final ConfigOption<String> ERROR_CODE = key("error-code").stringType().noDefaultValue()
+            .withDescription("Only dead letters with this code.");
+    static final ConfigOption<Boolean> REKEY = key("rekey").booleanType().defaultValue(false)
+            .withDescription("Key each record by the symbol inside it (the fix for KEY_SYMBOL_MISMATCH).");
+    static final ConfigOption<Boolean> DRY_RUN = key("dry-run").booleanType().defaultValue(false)
+            .withDescription("Only print what would be replayed.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, DEAD_LETTER_TOPIC, ORDERS_TOPIC,
+            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, REKEY, DRY_RUN);
+
     public static void main(String[] args) {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("bootstrap-servers", "localhost:9092");
-        d.put("dead-letter-topic", "orders-dlq");
-        d.put("orders-topic", "orders");
-        d.put("partition", "-1");
-        d.put("from-offset", "0");
-        d.put("to-offset", "-1");
-        d.put("error-code", "");
-        d.put("rekey", "false");
-        d.put("dry-run", "false");
-        Map<String, String> a = Args.parse(args, d);
-        replay(new Settings(a.get("bootstrap-servers"), a.get("dead-letter-topic"), a.get("orders-topic"),
-                Integer.parseInt(a.get("partition")), Long.parseLong(a.get("from-offset")),
-                Long.parseLong(a.get("to-offset")), a.get("error-code"), Boolean.parseBoolean(a.get("rekey")),
-                Boolean.parseBoolean(a.get("dry-run"))), System.out);
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(CommandLine.help("DeadLetterReplay options", OPTIONS));
+            return;
+        }
+        CommandLine a = CommandLine.parse(args, OPTIONS);
+        String errorCode = a.get(ERROR_CODE);
+        replay(new Settings(a.get(BOOTSTRAP_SERVERS), a.get(DEAD_LETTER_TOPIC), a.get(ORDERS_TOPIC), a.get(PARTITION),
+                a.get(FROM_OFFSET), a.get(TO_OFFSET), errorCode == null ? "" : errorCode, a.get(REKEY),
+                a.get(DRY_RUN)), System.out);
         System.exit(0);
+    }
+
+    /** Idempotent, ordered writes of the replayed records. */
+    static Properties producerProperties(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
     }
 
     public static Result replay(Settings s, PrintStream out) {
@@ -84,7 +114,7 @@ public final class DeadLetterReplay {
         int skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
                 KafkaProducer<byte[], byte[]> producer = s.dryRun() ? null
-                        : new KafkaProducer<>(LoadGenerator.producerProperties(s.bootstrapServers()))) {
+                        : new KafkaProducer<>(producerProperties(s.bootstrapServers()))) {
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(s.deadLetterTopic()).forEach(p -> {
                 if (s.partition() < 0 || p.partition() == s.partition()) {
@@ -105,7 +135,7 @@ public final class DeadLetterReplay {
                     if (r.offset() >= end.get(tp)) {
                         continue;
                     }
-                    String code = header(r, DeadLetterSerializer.ERROR_CODE);
+                    String code = header(r, DeadLetterSerializationSchema.ERROR_CODE);
                     String where = r.topic() + "[" + r.partition() + "]@" + r.offset() + " " + code;
                     if (!s.errorCode().isEmpty() && !s.errorCode().equals(code)) {
                         skipped++;

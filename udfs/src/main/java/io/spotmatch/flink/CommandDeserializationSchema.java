@@ -13,11 +13,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Reads the orders topic and never throws: every record becomes a command or a dead letter. A
  * deserializer that throws restarts the job, and the same record would restart it forever.
  */
-public final class CommandDeserializer implements KafkaRecordDeserializationSchema<Inbound> {
+public final class CommandDeserializationSchema implements KafkaRecordDeserializationSchema<Inbound> {
 
     private final int maxRecordBytes;
 
-    public CommandDeserializer(int maxRecordBytes) {
+    public CommandDeserializationSchema(int maxRecordBytes) {
         this.maxRecordBytes = maxRecordBytes;
     }
 

@@ -12,7 +12,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * timestamp; where it came from and why it failed travel in headers. Replaying it is publishing
  * the same key and value again.
  */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+public final class DeadLetterSerializationSchema implements KafkaRecordSerializationSchema<DeadLetter> {
 
     public static final String ERROR_CODE = "spotmatch.error.code";
     public static final String ERROR_MESSAGE = "spotmatch.error.message";
@@ -23,7 +23,7 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
 
     private final String topic;
 
-    public DeadLetterSerializer(String topic) {
+    public DeadLetterSerializationSchema(String topic) {
         this.topic = topic;
     }
 

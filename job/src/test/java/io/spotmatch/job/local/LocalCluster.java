@@ -1,13 +1,17 @@
 package io.spotmatch.job.local;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import io.spotmatch.job.Schema;
-import io.spotmatch.job.load.Args;
+import io.spotmatch.job.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -25,14 +29,19 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  */
 public final class LocalCluster {
 
+    static final ConfigOption<Integer> SLOTS = key("slots").intType().defaultValue(4)
+            .withDescription("Task slots of the one TaskManager.");
+    static final ConfigOption<Integer> UI_PORT = key("ui-port").intType().defaultValue(8081)
+            .withDescription("Port of Flink's REST endpoint and web UI.");
+    static final ConfigOption<String> DATA_DIR = key("data-dir").stringType()
+            .defaultValue(Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster").toString())
+            .withDescription("Where checkpoints and savepoints go.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(SLOTS, UI_PORT, DATA_DIR);
+
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("slots", "4");
-        defaults.put("ui-port", "8081");
-        defaults.put("data-dir", Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster").toString());
-        Map<String, String> a = Args.parse(args, defaults);
-        Path data = Files.createDirectories(Path.of(a.get("data-dir")));
+        CommandLine a = CommandLine.parse(args, OPTIONS);
+        Path data = Files.createDirectories(Path.of(a.get(DATA_DIR)));
 
         EmbeddedKafka kafka = EmbeddedKafka.start(9092, Map.of());
         EmbeddedPostgres postgres = EmbeddedPostgres.start();
@@ -44,7 +53,7 @@ public final class LocalCluster {
         }
 
         Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
+        conf.set(RestOptions.PORT, a.get(UI_PORT));
         onLoopback(conf);
         conf.setString("state.backend.type", "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
@@ -57,7 +66,7 @@ public final class LocalCluster {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(Integer.parseInt(a.get("slots")))
+                .setNumSlotsPerTaskManager(a.get(SLOTS))
                 .build());
         cluster.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,7 +85,7 @@ public final class LocalCluster {
                   Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
-                  Savepoints             %s""", a.get("ui-port"), a.get("ui-port"), kafka.bootstrapServers(),
+                  Savepoints             %s""", a.get(UI_PORT), a.get(UI_PORT), kafka.bootstrapServers(),
                 postgres.jdbcUrl(), data.resolve("checkpoints").toUri(), data.resolve("savepoints").toUri()));
         Thread.currentThread().join();
     }

@@ -1,9 +1,11 @@
 package io.spotmatch.job.local;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.SpotMatchOptions;
-import io.spotmatch.job.load.Args;
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.load.LoadGenerator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -58,7 +61,28 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class EndToEndBenchmark {
 
-    private final Map<String, String> a;
+    static final ConfigOption<String> SCENARIO = key("scenario").stringType().defaultValue("all")
+            .withDescription("all, throughput, hot or latency.");
+    static final ConfigOption<Long> ORDERS = key("orders").longType().defaultValue(2_000_000L)
+            .withDescription("Preloaded orders of the throughput scenarios.");
+    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(50)
+            .withDescription("Symbols of the throughput and latency scenarios.");
+    static final ConfigOption<Integer> RUNS = key("runs").intType().defaultValue(3)
+            .withDescription("Measured runs per scenario, after one warm-up.");
+    static final ConfigOption<String> RATES = key("rates").stringType().defaultValue("10000,25000,50000")
+            .withDescription("Offered loads of the latency scenario, orders/s.");
+    static final ConfigOption<Integer> SECONDS = key("seconds").intType().defaultValue(30)
+            .withDescription("Length of a latency run.");
+    static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(2)
+            .withDescription("Parallelism of the job.");
+    static final ConfigOption<Integer> PARTITIONS = key("partitions").intType().defaultValue(4)
+            .withDescription("Partitions of the orders and events topics.");
+    static final ConfigOption<String> JOB_OPTIONS = key("job-options").stringType().defaultValue("")
+            .withDescription("Job options, key=value,...");
+    static final List<ConfigOption<?>> OPTIONS = List.of(SCENARIO, ORDERS, SYMBOLS, RUNS, RATES, SECONDS,
+            PARALLELISM, PARTITIONS, JOB_OPTIONS);
+
+    private final CommandLine a;
     private final int parallelism;
     private Process kafkaProcess;
     private String bootstrap;
@@ -67,35 +91,25 @@ public final class EndToEndBenchmark {
     private Path work;
     private int runNo;
 
-    private EndToEndBenchmark(Map<String, String> a) {
+    private EndToEndBenchmark(CommandLine a) {
         this.a = a;
-        this.parallelism = Integer.parseInt(a.get("parallelism"));
+        this.parallelism = a.get(PARALLELISM);
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("scenario", "all");
-        d.put("orders", "2000000");
-        d.put("symbols", "50");
-        d.put("runs", "3");
-        d.put("rates", "10000,25000,50000");
-        d.put("seconds", "30");
-        d.put("parallelism", "2");
-        d.put("partitions", "4");
-        d.put("job-options", "");
-        EndToEndBenchmark b = new EndToEndBenchmark(Args.parse(args, d));
+        EndToEndBenchmark b = new EndToEndBenchmark(CommandLine.parse(args, OPTIONS));
         try {
             b.start();
-            String s = b.a.get("scenario");
+            String s = b.a.get(SCENARIO);
             if (s.equals("all") || s.equals("throughput")) {
-                b.throughput("throughput", Integer.parseInt(b.a.get("symbols")));
+                b.throughput("throughput", b.a.get(SYMBOLS));
             }
             if (s.equals("all") || s.equals("hot")) {
                 b.throughput("hot symbol", 1);
             }
             if (s.equals("all") || s.equals("latency")) {
-                for (String rate : b.a.get("rates").split(",")) {
+                for (String rate : b.a.get(RATES).split(",")) {
                     b.latency(Integer.parseInt(rate.trim()));
                 }
             }
@@ -165,7 +179,7 @@ public final class EndToEndBenchmark {
     private SpotMatchOptions run(String ordersTopic, Map<String, String> extra) throws Exception {
         runNo++;
         String id = "r" + runNo;
-        EmbeddedKafka.createTopic(bootstrap, "events-" + id, Integer.parseInt(a.get("partitions")),
+        EmbeddedKafka.createTopic(bootstrap, "events-" + id, a.get(PARTITIONS),
                 Map.of("message.timestamp.type", "LogAppendTime"));
         EmbeddedKafka.createTopic(bootstrap, "dlq-" + id, 1, Map.of());
         try (Connection c = postgres.connect(); Statement st = c.createStatement()) {
@@ -186,7 +200,7 @@ public final class EndToEndBenchmark {
         o.put("jdbc.password", "postgres");
         o.put("job.checkpoint-interval", "10 s");
         o.put("job.parallelism", Integer.toString(parallelism));
-        for (String kv : a.get("job-options").split(",")) {
+        for (String kv : a.get(JOB_OPTIONS).split(",")) {
             if (!kv.isBlank()) {
                 o.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
             }
@@ -212,9 +226,9 @@ public final class EndToEndBenchmark {
     // ---- Scenarios ----
 
     private void throughput(String name, int symbols) throws Exception {
-        long orders = Long.parseLong(a.get("orders"));
+        long orders = a.get(ORDERS);
         String topic = "orders-" + symbols + "-symbols";
-        EmbeddedKafka.createTopic(bootstrap, topic, Integer.parseInt(a.get("partitions")), Map.of());
+        EmbeddedKafka.createTopic(bootstrap, topic, a.get(PARTITIONS), Map.of());
         long t0 = System.nanoTime();
         new LoadGenerator(new LoadGenerator.Settings(bootstrap, topic, symbols, orders, 0, 1, 0)).run();
         double preload = (System.nanoTime() - t0) / 1e9;
@@ -224,7 +238,7 @@ public final class EndToEndBenchmark {
         say("| run | orders/s | seconds | trades | events | orders rows written | job CPU s/M | Kafka CPU s/M | PostgreSQL CPU s/M |");
         say("|---|---|---|---|---|---|---|---|---|");
         List<Double> rates = new ArrayList<>();
-        for (int i = 0; i <= Integer.parseInt(a.get("runs")); i++) {
+        for (int i = 0; i <= a.get(RUNS); i++) {
             SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"));
             Cpu before = Cpu.now(kafkaProcess.pid());
             long start = System.nanoTime();
@@ -256,16 +270,16 @@ public final class EndToEndBenchmark {
     }
 
     private void latency(int rate) throws Exception {
-        int seconds = Integer.parseInt(a.get("seconds"));
-        int symbols = Integer.parseInt(a.get("symbols"));
+        int seconds = a.get(SECONDS);
+        int symbols = a.get(SYMBOLS);
         say("");
         say("latency at %,d orders/s for %d s over %d symbols (first %d s not counted), microseconds:", rate, seconds,
                 symbols, 5);
         say("| run | p50 | p99 | p99.9 | max | commands measured | job CPU s/M | Kafka CPU s/M | PostgreSQL CPU s/M |");
         say("|---|---|---|---|---|---|---|---|---|");
-        for (int i = 0; i <= Integer.parseInt(a.get("runs")); i++) {
+        for (int i = 0; i <= a.get(RUNS); i++) {
             String topic = "latency-" + rate + "-" + i;
-            EmbeddedKafka.createTopic(bootstrap, topic, Integer.parseInt(a.get("partitions")),
+            EmbeddedKafka.createTopic(bootstrap, topic, a.get(PARTITIONS),
                     Map.of("message.timestamp.type", "LogAppendTime"));
             SpotMatchOptions options = run(topic, Map.of());
             JobID job = submit(options);

@@ -1,11 +1,16 @@
 package io.spotmatch.job.load;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.load.OrderStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,13 +85,27 @@ public final class LoadGenerator {
         }
     }
 
+    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType()
+            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    static final ConfigOption<String> TOPIC = key("topic").stringType().defaultValue("orders")
+            .withDescription("Orders topic.");
+    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(50)
+            .withDescription("Symbols, Zipf-popular.");
+    static final ConfigOption<Long> ORDERS = key("orders").longType().defaultValue(1_000_000L)
+            .withDescription("Orders to send (listings come on top).");
+    static final ConfigOption<Long> RATE = key("rate").longType().defaultValue(0L)
+            .withDescription("Orders per second; 0 for as fast as possible.");
+    static final ConfigOption<Long> SEED = key("seed").longType().defaultValue(1L)
+            .withDescription("Seed of the flow.");
+    static final ConfigOption<Integer> POISON_PER_MILLION = key("poison-per-million").intType().defaultValue(0)
+            .withDescription("Poison records per million.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, SYMBOLS, ORDERS, RATE, SEED,
+            POISON_PER_MILLION);
+
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> a = Args.parse(args, Map.of(
-                "bootstrap-servers", "localhost:9092", "topic", "orders", "symbols", "50", "orders", "1000000",
-                "rate", "0", "seed", "1", "poison-per-million", "0"));
-        Settings s = new Settings(a.get("bootstrap-servers"), a.get("topic"), Integer.parseInt(a.get("symbols")),
-                Long.parseLong(a.get("orders")), Long.parseLong(a.get("rate")), Long.parseLong(a.get("seed")),
-                Integer.parseInt(a.get("poison-per-million")));
+        CommandLine a = CommandLine.parse(args, OPTIONS);
+        Settings s = new Settings(a.get(BOOTSTRAP_SERVERS), a.get(TOPIC), a.get(SYMBOLS), a.get(ORDERS), a.get(RATE),
+                a.get(SEED), a.get(POISON_PER_MILLION));
         LoadGenerator g = new LoadGenerator(s);
         Thread t = new Thread(g::run, "load-generator");
         long start = System.nanoTime();

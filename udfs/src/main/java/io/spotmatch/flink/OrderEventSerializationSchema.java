@@ -5,11 +5,11 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Order events keyed by symbol, so each symbol's events stay in one partition, in sequence order. */
-public final class EventSerializer implements KafkaRecordSerializationSchema<OrderEvent> {
+public final class OrderEventSerializationSchema implements KafkaRecordSerializationSchema<OrderEvent> {
 
     private final String topic;
 
-    public EventSerializer(String topic) {
+    public OrderEventSerializationSchema(String topic) {
         this.topic = topic;
     }
 

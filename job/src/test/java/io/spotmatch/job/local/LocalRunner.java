@@ -1,9 +1,11 @@
 package io.spotmatch.job.local;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.SpotMatchOptions;
-import io.spotmatch.job.load.Args;
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.load.LoadGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -39,20 +42,27 @@ public final class LocalRunner {
 
     private static final String GROUP = "spotmatch-local";
 
+    static final ConfigOption<Integer> SECONDS = key("seconds").intType().defaultValue(30)
+            .withDescription("How long the synthetic flow runs.");
+    static final ConfigOption<Integer> RATE = key("rate").intType().defaultValue(20000)
+            .withDescription("Orders per second.");
+    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(8)
+            .withDescription("Symbols in the flow.");
+    static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(2)
+            .withDescription("Parallelism of the job.");
+    static final ConfigOption<Integer> UI_PORT = key("ui-port").intType().defaultValue(8081)
+            .withDescription("Port of Flink's web UI.");
+    static final ConfigOption<Long> SEED = key("seed").longType().defaultValue(1L)
+            .withDescription("Seed of the synthetic flow.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(SECONDS, RATE, SYMBOLS, PARALLELISM, UI_PORT, SEED);
+
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("seconds", "30");
-        defaults.put("rate", "20000");
-        defaults.put("symbols", "8");
-        defaults.put("parallelism", "2");
-        defaults.put("ui-port", "8081");
-        defaults.put("seed", "1");
-        Map<String, String> a = Args.parse(args, defaults);
-        int seconds = Integer.parseInt(a.get("seconds"));
-        int rate = Integer.parseInt(a.get("rate"));
-        int symbols = Integer.parseInt(a.get("symbols"));
-        int parallelism = Integer.parseInt(a.get("parallelism"));
+        CommandLine a = CommandLine.parse(args, OPTIONS);
+        int seconds = a.get(SECONDS);
+        int rate = a.get(RATE);
+        int symbols = a.get(SYMBOLS);
+        int parallelism = a.get(PARALLELISM);
 
         say("Starting Kafka (KRaft) and PostgreSQL ...");
         try (EmbeddedKafka kafka = startKafka(); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
@@ -76,7 +86,7 @@ public final class LocalRunner {
             SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options);
 
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
-            conf.set(RestOptions.PORT, Integer.parseInt(a.get("ui-port")));
+            conf.set(RestOptions.PORT, a.get(UI_PORT));
             LocalCluster.onLoopback(conf);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
             Path checkpoints = Files.createTempDirectory("spotmatch-local-checkpoints");
@@ -85,10 +95,10 @@ public final class LocalRunner {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SpotMatchJob.build(env, jobOptions);
             JobClient job = env.executeAsync("SpotMatch (local)");
-            say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get("ui-port"));
+            say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get(UI_PORT));
 
             LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(kafka.bootstrapServers(), "orders",
-                    symbols, (long) rate * seconds, rate, Long.parseLong(a.get("seed")), 200));
+                    symbols, (long) rate * seconds, rate, a.get(SEED), 200));
             Thread producer = new Thread(generator::run, "load-generator");
             say("Sending %,d orders over %d symbols at %,d/s (with a few poison records) ...", (long) rate * seconds,
                     symbols, rate);
