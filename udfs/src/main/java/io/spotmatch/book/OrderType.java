@@ -1,5 +1,11 @@
 package io.spotmatch.book;
 
+/**
+ * How an order trades.
+ *
+ * <p>Append-only: savepoints store its ordinals, so never reorder or remove a constant
+ * ({@code StateEnumOrderTest} pins the order).
+ */
 public enum OrderType {
     /** Trades at its limit price or better; the remainder follows its time in force. */
     LIMIT,

@@ -3,6 +3,9 @@ package io.spotmatch.book;
 /**
  * Self-trade prevention, decided by the taker's mode when the taker meets a resting order of
  * the same user (the same semantics as the major spot venues).
+ *
+ * <p>Append-only: savepoints store its ordinals, so never reorder or remove a constant
+ * ({@code StateEnumOrderTest} pins the order).
  */
 public enum StpMode {
     /** Self-trades are allowed. */

@@ -1,5 +1,11 @@
 package io.spotmatch.book;
 
+/**
+ * What a symbol accepts.
+ *
+ * <p>Append-only: savepoints store its ordinals, so never reorder or remove a constant
+ * ({@code StateEnumOrderTest} pins the order).
+ */
 public enum SymbolStatus {
     /** Every command is accepted. */
     TRADING,

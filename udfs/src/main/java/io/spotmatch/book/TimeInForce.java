@@ -1,5 +1,11 @@
 package io.spotmatch.book;
 
+/**
+ * What happens to the part of an order that does not trade at once.
+ *
+ * <p>Append-only: savepoints store its ordinals, so never reorder or remove a constant
+ * ({@code StateEnumOrderTest} pins the order).
+ */
 public enum TimeInForce {
     /** Good till cancelled: the remainder rests in the book. */
     GTC,

@@ -6,7 +6,6 @@ import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
 import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -20,9 +19,6 @@ import org.apache.flink.core.memory.DataOutputView;
 public record RestingOrder(long orderId, long userId, Side side, OrderType type, TimeInForce timeInForce,
         StpMode stp, long price, long quantity, long filled, long filledQuote, long fees, long feeRemainder,
         long priority) {
-
-    public static final TypeInformation<RestingOrder> TYPE =
-            new SerializerTypeInfo<>(RestingOrder.class, Serializer.INSTANCE);
 
     public static RestingOrder of(Order o) {
         return new RestingOrder(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(), o.price(),

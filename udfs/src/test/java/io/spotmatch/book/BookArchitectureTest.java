@@ -13,7 +13,8 @@ class BookArchitectureTest {
 
     @ArchTest
     static final ArchRule noFrameworks = noClasses().should().dependOnClassesThat()
-            .resideInAnyPackage("org.apache.flink..", "org.apache.kafka..", "java.sql..", "com.fasterxml..");
+            .resideInAnyPackage("org.apache.flink..", "org.apache.kafka..", "java.sql..", "com.fasterxml..",
+                    "io.spotmatch.flink..", "io.spotmatch.wire..", "io.spotmatch.job..");
 
     @ArchTest
     static final ArchRule noFloatingPoint = noClasses().should().dependOnClassesThat()

@@ -1,0 +1,41 @@
+package io.spotmatch.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
+import io.spotmatch.book.SymbolStatus;
+import io.spotmatch.book.TimeInForce;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Savepoints store these enums as ordinals ({@link Codec#writeEnum}): reordering or removing a
+ * constant would silently turn every stored BUY into a SELL. New constants go at the end, and
+ * this list grows with them.
+ */
+class StateEnumOrderTest {
+
+    static List<String> names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).toList();
+    }
+
+    @Test
+    void storedEnumsKeepTheirOrdinals() {
+        assertThat(names(Side.values())).containsExactly("BUY", "SELL");
+        assertThat(names(OrderType.values())).containsExactly("LIMIT", "MARKET", "LIMIT_MAKER");
+        assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK");
+        assertThat(names(StpMode.values())).containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH");
+        assertThat(names(SymbolStatus.values())).containsExactly("TRADING", "CANCEL_ONLY", "HALTED");
+    }
+
+    @Test
+    void codecTablesAreTheEnumsInDeclarationOrder() {
+        assertThat(Codec.SIDES).containsExactly(Side.values());
+        assertThat(Codec.ORDER_TYPES).containsExactly(OrderType.values());
+        assertThat(Codec.TIME_IN_FORCES).containsExactly(TimeInForce.values());
+        assertThat(Codec.STP_MODES).containsExactly(StpMode.values());
+    }
+}
