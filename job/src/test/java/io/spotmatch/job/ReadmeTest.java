@@ -7,10 +7,15 @@ import io.spotmatch.book.RejectReason;
 import io.spotmatch.wire.PoisonCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
-/** The README documents every option, with its default, and every reason code an operator can see. */
+/**
+ * The README documents every option, with its default, and every reason code an operator can see;
+ * and every class its commands start exists where the command looks for it.
+ */
 class ReadmeTest {
 
     private static final String README = read();
@@ -37,6 +42,25 @@ class ReadmeTest {
             for (Enum<?> code : codes) {
                 assertThat(README).as(code.getDeclaringClass().getSimpleName()).contains("`" + code.name() + "`");
             }
+        }
+    }
+
+    @Test
+    void everyClassTheCommandsStartExists() throws Exception {
+        Matcher m = Pattern.compile("(?:-Dspotmatch\\.main=|--class |\\s)(io\\.spotmatch\\.[\\w.]+[A-Z]\\w+)").matcher(README);
+        int found = 0;
+        while (m.find()) {
+            Class.forName(m.group(1));
+            found++;
+        }
+        assertThat(found).as("class names in README commands").isGreaterThan(5);
+    }
+
+    @Test
+    void toolsInTheJobJarAreProductionCode() {
+        for (String tool : new String[] {"io/spotmatch/job/tools/BookInspector.class",
+            "io/spotmatch/job/tools/DeadLetterReplay.class", "io/spotmatch/job/SpotMatchJob.class"}) {
+            assertThat(getClass().getClassLoader().getResource(tool).toString()).as(tool).contains("/target/classes/");
         }
     }
 }
