@@ -25,6 +25,12 @@ public interface EventSink {
     /** The order left the book, or never entered it; {@code order.remaining()} is what was cancelled. */
     void cancelled(long seq, Order order, CancelReason reason);
 
+    /**
+     * A CANCEL_ALL is done: after the {@link #cancelled} event of each of the user's open orders,
+     * {@code count} of them (possibly 0).
+     */
+    void cancelledAll(long seq, long userId, int count);
+
     /** An AMEND applied. When the price changed or the quantity grew, the order lost its time priority and may trade next. */
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 

@@ -210,6 +210,12 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
+    public void cancelledAll(long seq, long userId, int count) {
+        EventJson.cancelledAll(json, symbol, seq, time, userId, count);
+        emit(seq);
+    }
+
+    @Override
     public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
         becomeSubject(o, seq);
         EventJson.amended(json, symbol, seq, time, book.spec(), o, previousPrice, previousQuantity, priorityKept);

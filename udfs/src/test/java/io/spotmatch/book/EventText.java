@@ -57,6 +57,11 @@ final class EventText implements EventSink {
     }
 
     @Override
+    public void cancelledAll(long seq, long userId, int count) {
+        add(seq, "CANCELLED_ALL user=" + userId + " count=" + count);
+    }
+
+    @Override
     public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
         add(seq, "AMENDED id=" + o.orderId() + " price=" + price(o.price()) + " qty=" + qty(o.quantity())
                 + " priority=" + (priorityKept ? "KEPT" : "LOST"));
