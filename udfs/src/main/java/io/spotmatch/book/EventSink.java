@@ -34,7 +34,7 @@ public interface EventSink {
     /** An AMEND applied. When the price changed or the quantity grew, the order lost its time priority and may trade next. */
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 
-    /** The command changed nothing. */
+    /** The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence starts at the listing). */
     void rejected(long seq, Command command, RejectReason reason);
 
     /** A SYMBOL command listed or changed the symbol. */

@@ -291,8 +291,9 @@ public abstract class OrderBook {
         return true;
     }
 
+    /** Before its listing a symbol has no sequence: its rejects carry seq 0 and leave nothing behind. */
     private void reject(Command c, RejectReason reason) {
-        sink.rejected(++seq, c, reason);
+        sink.rejected(spec == null ? 0 : ++seq, c, reason);
     }
 
     /** Ends an order that is not in the book: cancels its remainder and gives it back. */
