@@ -47,8 +47,9 @@ import org.apache.kafka.common.TopicPartition;
  * topic.
  *
  * <pre>
- * orders (Kafka) -> route dead letters -+-> orders-dlq (Kafka)
- *                                       +-> keyBy(symbol) -> match -+-> order-events (Kafka)
+ * orders (Kafka) -> route dead letters -+-> orders-dlq (Kafka) <------------+
+ *                                       +-> keyBy(symbol) -> match -+-> (wrong partition, engine failure)
+ *                                                                   +-> order-events (Kafka)
  *                                                                   +-> trades (PostgreSQL)
  *                                                                   +-> orders (PostgreSQL)
  * </pre>
@@ -126,14 +127,15 @@ public final class SpotMatchJob {
         SingleOutputStreamOperator<SymbolCommand> commands = inbound
                 .process(new RouteDeadLetters(), SymbolCommand.TYPE)
                 .uid(ROUTE_UID).name("Route dead letters");
-        commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
-                .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
-
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
-                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator())
+                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator(o.ordersTopic()))
                 .uid(MATCH_UID);
+        // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
+        commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .union(events.getSideOutput(MatchOperator.DEAD_LETTERS))
+                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
+                .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
         events.sinkTo(kafkaSink(o, new OrderEventSerializationSchema(o.eventsTopic()), o.eventsDelivery(), "events"))
                 .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
         events.getSideOutput(MatchOperator.TRADES)

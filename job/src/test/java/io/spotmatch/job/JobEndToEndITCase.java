@@ -79,7 +79,7 @@ class JobEndToEndITCase {
                 "{\"symbol\":\"ETH-USDT\",\"seq\":3,\"time\":1767225608000,\"type\":\"REJECTED\",\"command\":\"NEW\","
                         + "\"orderId\":11,\"userId\":9,\"reason\":\"INVALID_PRICE\"}");
         assertThat(p.events().get("DOGE-USDT")).containsExactly(
-                "{\"symbol\":\"DOGE-USDT\",\"seq\":1,\"time\":1767225609000,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                "{\"symbol\":\"DOGE-USDT\",\"seq\":0,\"time\":1767225609000,\"type\":\"REJECTED\",\"command\":\"NEW\","
                         + "\"orderId\":1,\"userId\":9,\"reason\":\"UNKNOWN_SYMBOL\"}");
 
         assertThat(p.query(Pipeline.TRADES)).containsExactly(

@@ -204,16 +204,28 @@ final class Pipeline {
                 savepoint, false, 1000, true);
     }
 
-    /** Events per symbol with repeats (same seq) dropped, as an at-least-once consumer sees them. */
+    /**
+     * Events per symbol with repeats (same seq) dropped, as an at-least-once consumer sees them;
+     * seq-0 events (rejects of an unlisted symbol) are outside the sequence and dropped only as
+     * byte-identical repeats.
+     */
     Map<String, List<String>> dedupedEvents() {
         Map<String, List<String>> out = new java.util.TreeMap<>();
         for (Map.Entry<String, List<String>> e : events().entrySet()) {
             Map<Long, String> bySeq = new java.util.TreeMap<>();
+            java.util.Set<String> unsequenced = new java.util.LinkedHashSet<>();
             for (String json : e.getValue()) {
                 int at = json.indexOf("\"seq\":") + 6;
-                bySeq.putIfAbsent(Long.parseLong(json.substring(at, json.indexOf(',', at))), json);
+                long seq = Long.parseLong(json.substring(at, json.indexOf(',', at)));
+                if (seq == 0) {
+                    unsequenced.add(json);
+                } else {
+                    bySeq.putIfAbsent(seq, json);
+                }
             }
-            out.put(e.getKey(), new ArrayList<>(bySeq.values()));
+            List<String> events = new ArrayList<>(unsequenced);
+            events.addAll(bySeq.values());
+            out.put(e.getKey(), events);
         }
         return out;
     }

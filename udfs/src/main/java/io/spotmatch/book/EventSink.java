@@ -25,10 +25,16 @@ public interface EventSink {
     /** The order left the book, or never entered it; {@code order.remaining()} is what was cancelled. */
     void cancelled(long seq, Order order, CancelReason reason);
 
+    /**
+     * A CANCEL_ALL is done: after the {@link #cancelled} event of each of the user's open orders,
+     * {@code count} of them (possibly 0).
+     */
+    void cancelledAll(long seq, long userId, int count);
+
     /** An AMEND applied. When the price changed or the quantity grew, the order lost its time priority and may trade next. */
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 
-    /** The command changed nothing. */
+    /** The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence starts at the listing). */
     void rejected(long seq, Command command, RejectReason reason);
 
     /** A SYMBOL command listed or changed the symbol. */

@@ -17,6 +17,20 @@ import java.util.function.Consumer;
  */
 public abstract class OrderBook {
 
+    /**
+     * The highest order id a symbol accepts: 2^53 - 1, so every id is exact in a JavaScript number
+     * (and a double) anywhere downstream, and an id near 2^63 cannot end the id space at once.
+     */
+    public static final long MAX_ORDER_ID = (1L << 53) - 1;
+
+    /**
+     * The largest step above the symbol's highest accepted id (0 before its first order) a NEW may
+     * take: ids must rise, so one wild id would otherwise use up the rest of the id space. With
+     * 2^50, at least seven such ids must be accepted before a symbol runs out, and a gateway's first
+     * id on a symbol may be anything up to 2^50 (35 years of one million orders a second).
+     */
+    public static final long MAX_ORDER_ID_STEP = 1L << 50;
+
     private SymbolSpec spec;
     private long seq;
     private long lastTradeId;
@@ -42,6 +56,10 @@ public abstract class OrderBook {
         }
         if (c.orderId() <= lastOrderId) {
             reject(c, RejectReason.DUPLICATE_ORDER_ID);
+            return;
+        }
+        if (c.orderId() > MAX_ORDER_ID || c.orderId() - lastOrderId > MAX_ORDER_ID_STEP) {
+            reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
             return;
         }
         OrderType type = c.orderType();
@@ -176,10 +194,14 @@ public abstract class OrderBook {
         if (!cancellable(c)) {
             return;
         }
+        int cancelled = 0;
         for (Order o : openOrdersOf(c.userId())) {
             remove(o);
             finish(o, CancelReason.CANCEL_ALL);
+            cancelled++;
         }
+        // Every command says what became of it, even when there was nothing to cancel.
+        sink.cancelledAll(++seq, c.userId(), cancelled);
     }
 
     private void onAmend(Command c) {
@@ -269,8 +291,9 @@ public abstract class OrderBook {
         return true;
     }
 
+    /** Before its listing a symbol has no sequence: its rejects carry seq 0 and leave nothing behind. */
     private void reject(Command c, RejectReason reason) {
-        sink.rejected(++seq, c, reason);
+        sink.rejected(spec == null ? 0 : ++seq, c, reason);
     }
 
     /** Ends an order that is not in the book: cancels its remainder and gives it back. */

@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 /**
  * The reference model: each side is one list of orders kept sorted by price priority, then time
  * priority, and every operation is a plain loop over it. Slow on purpose and short enough to check
- * by reading; the contract tests hold the heap book to the same events.
+ * by reading; the contract tests hold the heap book to the same events. Not final: operator tests
+ * extend it to make the engine fail on purpose.
  */
-public final class ReferenceOrderBook extends OrderBook {
+public class ReferenceOrderBook extends OrderBook {
 
     private final List<Order> bids = new ArrayList<>();
     private final List<Order> asks = new ArrayList<>();

@@ -10,6 +10,8 @@ public enum RejectReason {
     SYMBOL_CANCEL_ONLY,
     /** The order id is not above the highest order id this symbol has accepted. */
     DUPLICATE_ORDER_ID,
+    /** The order id is above {@link OrderBook#MAX_ORDER_ID} or more than {@link OrderBook#MAX_ORDER_ID_STEP} above the highest accepted. */
+    ORDER_ID_OUT_OF_RANGE,
     /** No open order with this id on this symbol. */
     UNKNOWN_ORDER,
     /** The order belongs to another user. */

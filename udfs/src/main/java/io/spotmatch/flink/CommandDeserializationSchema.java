@@ -26,7 +26,8 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         Inbound result;
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
-            result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition()), null);
+            result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition(),
+                    record.offset()), null);
         } catch (PoisonException e) {
             result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()));
         } catch (RuntimeException e) {

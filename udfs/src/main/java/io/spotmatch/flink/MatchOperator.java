@@ -1,5 +1,16 @@
 package io.spotmatch.flink;
 
+import io.spotmatch.book.Command;
+import io.spotmatch.book.CommandType;
+import io.spotmatch.book.HeapOrderBook;
+import io.spotmatch.book.OrderBook;
+import io.spotmatch.book.RejectReason;
+import io.spotmatch.book.SymbolStatus;
+import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.wire.CommandJson;
+import io.spotmatch.wire.EventJson;
+import io.spotmatch.wire.PoisonCode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +27,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * checkpoint instead of once per command. Nothing reads the state between checkpoints except a
  * restore, which starts from the last checkpoint anyway. This is the same mini-batch pattern as
  * Flink's own bundle operators.
+ *
+ * <p>What one command produces is held back until the command is done. If the engine throws on a
+ * command (a bug, never a business problem), its outputs are dropped, the command goes to the
+ * dead-letter output ({@code ENGINE_ERROR}), and the symbol is rebuilt from its state before the
+ * command and HALTED; every other symbol keeps trading. A command from another Kafka partition than
+ * the one its symbol is bound to goes to the dead-letter output too ({@code WRONG_PARTITION}). A
+ * symbol that is not listed costs nothing: its commands are rejected with seq 0 and leave no state.
  */
 public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         implements OneInputStreamOperator<SymbolCommand, OrderEvent> {
@@ -40,6 +59,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     public static final OutputTag<TradeRow> TRADES = new OutputTag<>("trades", TypeInformation.of(TradeRow.class));
     public static final OutputTag<OrderRow> ORDERS = new OutputTag<>("orders", TypeInformation.of(OrderRow.class));
+    /** Commands the books could not take; same type as {@link RouteDeadLetters#DEAD_LETTERS}, for one sink. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("match-dead-letters", RouteDeadLetters.DEAD_LETTERS.getTypeInfo());
+
+    private static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
     /** The symbol's spec and counters. Name and serializer are part of the savepoint format. */
     public static ValueStateDescriptor<BookHeader> headerDescriptor() {
@@ -51,19 +75,40 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         return new MapStateDescriptor<>("resting-orders", LongSerializer.INSTANCE, RestingOrder.Serializer.INSTANCE);
     }
 
+    private final String ordersTopic;
+    private final SerializableFunction<String, OrderBook> engines;
+
     private transient ValueState<BookHeader> header;
     private transient MapState<Long, RestingOrder> resting;
-    /** In-memory books of the symbols this subtask has seen; iteration order never reaches an output. */
+    /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
     private transient List<SymbolBook> dirty;
     private transient StreamRecord<OrderEvent> eventRecord;
     private transient SymbolBook.Outputs outputs;
+    private transient SymbolBook.StateWriter stateWriter;
     private transient long currentTimestamp;
+    // One command's outputs until it is done; reused, so holding them back allocates nothing.
+    private transient List<OrderEvent> pendingEvents;
+    private transient List<TradeRow> pendingTrades;
+    private transient List<OrderRow> pendingOrders;
+    private transient StringBuilder json;
 
     private transient Counter commands;
     private transient Counter events;
     private transient Counter trades;
-    private transient Counter symbolsOnSeveralPartitions;
+    private transient Counter wrongPartitionCommands;
+    private transient Counter quarantinedSymbols;
+
+    /** @param ordersTopic the topic commands are read from, named in dead letters */
+    public MatchOperator(String ordersTopic) {
+        this(ordersTopic, symbol -> new HeapOrderBook());
+    }
+
+    /** Tests hand in engines that fail on purpose. */
+    MatchOperator(String ordersTopic, SerializableFunction<String, OrderBook> engines) {
+        this.ordersTopic = ordersTopic;
+        this.engines = engines;
+    }
 
     @Override
     public void open() throws Exception {
@@ -73,27 +118,46 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         books = new HashMap<>();
         dirty = new ArrayList<>();
         eventRecord = new StreamRecord<>(null);
+        pendingEvents = new ArrayList<>();
+        pendingTrades = new ArrayList<>();
+        pendingOrders = new ArrayList<>();
+        json = new StringBuilder(256);
         commands = getMetricGroup().counter("commands");
         events = getMetricGroup().counter("orderEvents");
         trades = getMetricGroup().counter("trades");
-        symbolsOnSeveralPartitions = getMetricGroup().counter("symbolsOnSeveralPartitions");
+        wrongPartitionCommands = getMetricGroup().counter("wrongPartitionCommands");
+        quarantinedSymbols = getMetricGroup().counter("quarantinedSymbols");
         getMetricGroup().gauge("symbols", () -> books.size());
         outputs = new SymbolBook.Outputs() {
             @Override
             public void event(OrderEvent event) {
-                events.inc();
-                output.collect(eventRecord.replace(event, currentTimestamp));
+                pendingEvents.add(event);
             }
 
             @Override
             public void trade(TradeRow row) {
-                trades.inc();
-                output.collect(TRADES, new StreamRecord<>(row, currentTimestamp));
+                pendingTrades.add(row);
             }
 
             @Override
             public void order(OrderRow row) {
-                output.collect(ORDERS, new StreamRecord<>(row, currentTimestamp));
+                pendingOrders.add(row);
+            }
+        };
+        stateWriter = new SymbolBook.StateWriter() {
+            @Override
+            public void header(BookHeader h) throws Exception {
+                header.update(h);
+            }
+
+            @Override
+            public void put(RestingOrder o) throws Exception {
+                resting.put(o.orderId(), o);
+            }
+
+            @Override
+            public void remove(long orderId) throws Exception {
+                resting.remove(orderId);
             }
         };
     }
@@ -101,36 +165,136 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     @Override
     public void processElement(StreamRecord<SymbolCommand> record) throws Exception {
         SymbolCommand c = record.getValue();
-        SymbolBook book = books.get(c.symbol());
-        if (book == null) {
-            book = load(c.symbol());
-            books.put(c.symbol(), book);
-        }
-        boolean wasDirty = book.isDirty();
-        if (book.notePartition(c.partition())) {
-            symbolsOnSeveralPartitions.inc();
-            LOG.warn("Symbol {} arrives from more than one partition of the orders topic (now {}): its commands are"
-                    + " no longer in one order, so replays of this topic may not give the same trades. Produce"
-                    + " orders keyed by symbol.", c.symbol(), c.partition());
-        }
+        String symbol = c.symbol();
         currentTimestamp = c.timestamp();
         commands.inc();
-        book.process(c.command(), c.timestamp(), outputs);
-        if (!wasDirty && book.isDirty()) {
+        SymbolBook book = books.get(symbol);
+        boolean fresh = false;
+        if (book == null) {
+            BookHeader h = header.value();
+            if (h == null) {
+                if (c.command().type() != CommandType.SYMBOL) {
+                    rejectUnlisted(c);
+                    return;
+                }
+                book = new SymbolBook(symbol, engines.apply(symbol));
+                fresh = true;
+            } else {
+                book = restore(symbol, h);
+            }
+            books.put(symbol, book);
+        }
+        boolean wasDirty = book.isDirty();
+        if (!book.admits(c.partition())) {
+            wrongPartition(book, c);
+            return;
+        }
+        try {
+            book.process(c.command(), c.timestamp(), outputs);
+        } catch (RuntimeException e) {
+            dropPending();
+            quarantine(book, c, e);
+            return;
+        }
+        releasePending();
+        if (fresh && book.book().spec() == null) {
+            // A refused listing: the symbol stays unlisted and keeps costing nothing.
+            books.remove(symbol);
+        } else if (!wasDirty && book.isDirty()) {
             dirty.add(book);
         }
     }
 
-    private SymbolBook load(String symbol) throws Exception {
-        BookHeader h = header.value();
-        if (h == null) {
-            return new SymbolBook(symbol);
+    /** Not listed and no state: answered without a book, so garbage symbols cost neither memory nor state. */
+    private void rejectUnlisted(SymbolCommand c) {
+        EventJson.rejected(json, c.symbol(), 0, c.timestamp(), c.command(), RejectReason.UNKNOWN_SYMBOL);
+        events.inc();
+        output.collect(eventRecord.replace(new OrderEvent(c.symbol(), 0, EventJson.bytes(json)), c.timestamp()));
+    }
+
+    private void wrongPartition(SymbolBook book, SymbolCommand c) {
+        wrongPartitionCommands.inc();
+        String message = "symbol " + c.symbol() + " is bound to partition " + book.sourcePartition() + " of "
+                + ordersTopic + " but this command came from partition " + c.partition() + "; it was not processed."
+                + " Produce orders keyed by symbol; to move a symbol to another partition, see 'Moving a symbol"
+                + " to another partition' in the README";
+        LOG.warn("{} (offset {})", message, c.offset());
+        deadLetter(c, PoisonCode.WRONG_PARTITION, message);
+    }
+
+    /**
+     * The engine threw on a command: nothing it produced leaves, the symbol's state is put back as it
+     * was before the command, and the symbol is HALTED so an operator can look before it trades again.
+     */
+    private void quarantine(SymbolBook failed, SymbolCommand c, RuntimeException e) throws Exception {
+        quarantinedSymbols.inc();
+        String symbol = c.symbol();
+        LOG.error("The matching engine failed on a command of symbol {} ({}[{}]@{}): the command goes to the"
+                + " dead-letter topic as ENGINE_ERROR and the symbol is HALTED with its book as before the command;"
+                + " every other symbol keeps trading. Resume it with a SYMBOL command with status TRADING.",
+                symbol, ordersTopic, c.partition(), c.offset(), e);
+        deadLetter(c, PoisonCode.ENGINE_ERROR, "the matching engine failed on this command: " + e
+                + "; symbol " + symbol + " is HALTED with its book as before the command");
+        books.remove(symbol);
+        if (!failed.rollBack(stateWriter)) {
+            return; // a listing that failed: the symbol stays unlisted
         }
+        BookHeader h = header.value();
+        SymbolBook book = restore(symbol, h);
+        books.put(symbol, book);
+        if (book.book().spec() != null) {
+            book.process(HALT, c.timestamp(), outputs);
+            releasePending();
+        }
+        if (book.isDirty()) {
+            dirty.add(book);
+        }
+    }
+
+    private void deadLetter(SymbolCommand c, PoisonCode code, String message) {
+        // The original bytes do not travel with the command; the symbol is the key and the JSON says the same.
+        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(c.symbol().getBytes(StandardCharsets.UTF_8),
+                CommandJson.write(c.symbol(), c.command()), ordersTopic, c.partition(), c.offset(), c.timestamp(),
+                code, message), c.timestamp()));
+    }
+
+    private void releasePending() {
+        for (int i = 0; i < pendingEvents.size(); i++) {
+            events.inc();
+            output.collect(eventRecord.replace(pendingEvents.get(i), currentTimestamp));
+        }
+        for (int i = 0; i < pendingTrades.size(); i++) {
+            trades.inc();
+            output.collect(TRADES, new StreamRecord<>(pendingTrades.get(i), currentTimestamp));
+        }
+        for (int i = 0; i < pendingOrders.size(); i++) {
+            output.collect(ORDERS, new StreamRecord<>(pendingOrders.get(i), currentTimestamp));
+        }
+        dropPending();
+    }
+
+    private void dropPending() {
+        pendingEvents.clear();
+        pendingTrades.clear();
+        pendingOrders.clear();
+    }
+
+    private SymbolBook restore(String symbol, BookHeader h) throws Exception {
         List<RestingOrder> orders = new ArrayList<>();
         for (RestingOrder o : resting.values()) {
             orders.add(o);
         }
-        return SymbolBook.restore(symbol, h, orders);
+        return SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
+    }
+
+    /** In-memory books (listed symbols seen by this subtask); for tests. */
+    int booksInMemory() {
+        return books.size();
+    }
+
+    /** The in-memory book of a symbol, or null; for tests. */
+    SymbolBook bookOf(String symbol) {
+        return books.get(symbol);
     }
 
     /** Runs for every checkpoint and savepoint right before the keyed state backend is snapshotted. */
@@ -147,25 +311,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
 
     private void flush() throws Exception {
-        SymbolBook.StateWriter writer = new SymbolBook.StateWriter() {
-            @Override
-            public void header(BookHeader h) throws Exception {
-                header.update(h);
-            }
-
-            @Override
-            public void put(RestingOrder o) throws Exception {
-                resting.put(o.orderId(), o);
-            }
-
-            @Override
-            public void remove(long orderId) throws Exception {
-                resting.remove(orderId);
-            }
-        };
         for (SymbolBook book : dirty) {
             setCurrentKey(book.symbol());
-            book.flush(writer);
+            book.flush(stateWriter);
         }
         dirty.clear();
     }

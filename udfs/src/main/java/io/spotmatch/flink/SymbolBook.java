@@ -35,7 +35,7 @@ public final class SymbolBook implements EventSink {
     }
 
     private final String symbol;
-    private final OrderBook book = new HeapOrderBook();
+    private final OrderBook book;
     private final StringBuilder json = new StringBuilder(512);
     private int sourcePartition = -1;
     private boolean severalPartitions;
@@ -63,13 +63,31 @@ public final class SymbolBook implements EventSink {
         CancelReason cancel;
     }
 
+    // What the command being processed may change, as it was before: if the engine fails half way,
+    // this and the unchanged dirty maps are the state before the command.
+    private SymbolSpec specBefore;
+    private long seqBefore;
+    private long lastTradeIdBefore;
+    private long lastOrderIdBefore;
+
     public SymbolBook(String symbol) {
+        this(symbol, new HeapOrderBook());
+    }
+
+    /** A book on the given (empty) engine; tests hand in an engine that fails on purpose. */
+    public SymbolBook(String symbol, OrderBook book) {
         this.symbol = symbol;
+        this.book = book;
     }
 
     /** A book rebuilt from keyed state. */
     public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting) {
-        SymbolBook b = new SymbolBook(symbol);
+        return restore(symbol, header, resting, new HeapOrderBook());
+    }
+
+    /** A book rebuilt from keyed state into the given (empty) engine. */
+    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting, OrderBook into) {
+        SymbolBook b = new SymbolBook(symbol, into);
         List<Order> orders = new ArrayList<>(resting.size());
         for (RestingOrder r : resting) {
             orders.add(r.toOrder());
@@ -88,51 +106,86 @@ public final class SymbolBook implements EventSink {
         return book;
     }
 
-    /**
-     * Notes the Kafka partition a command came from.
-     *
-     * @return true the first time this symbol shows up on a second partition
-     */
-    public boolean notePartition(int partition) {
-        if (sourcePartition == partition) {
-            return false;
-        }
-        headerDirty = true;
-        if (sourcePartition < 0) {
-            sourcePartition = partition;
-            return false;
-        }
-        if (severalPartitions) {
-            return false;
-        }
-        severalPartitions = true;
-        return true;
+    /** The Kafka partition of the orders topic this symbol is bound to, -1 before its first command. */
+    public int sourcePartition() {
+        return sourcePartition;
     }
 
+    /**
+     * Whether a command from this Kafka partition may reach the book. The first partition binds
+     * the symbol: a symbol's commands are in one order only if they all come from one partition.
+     */
+    public boolean admits(int partition) {
+        if (sourcePartition == partition) {
+            return true;
+        }
+        if (sourcePartition < 0) {
+            sourcePartition = partition;
+            headerDirty = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Runs one command. If the engine throws, the book in memory is broken and must be dropped;
+     * {@link #rollBack} then writes the state as it was before the command.
+     */
     public void process(Command command, long timestamp, Outputs outputs) {
         this.out = outputs;
         this.time = timestamp;
         subject = null;
         othersUsed = 0;
-        long seqBefore = book.seq();
+        specBefore = book.spec();
+        seqBefore = book.seq();
+        lastTradeIdBefore = book.lastTradeId();
+        lastOrderIdBefore = book.lastOrderId();
         book.process(command, this);
+        // Rows first, state second: a failure while building a row leaves the dirty maps as before the command.
+        if (subject != null) {
+            orderRow(subject, subjectSeq, subjectCancel);
+        }
+        for (int i = 0; i < othersUsed; i++) {
+            Touched t = others.get(i);
+            orderRow(t.order, t.seq, t.cancel);
+        }
         if (book.seq() != seqBefore) {
             headerDirty = true;
         }
         if (subject != null) {
-            settle(subject, subjectSeq, subjectCancel);
+            track(subject);
         }
         for (int i = 0; i < othersUsed; i++) {
             Touched t = others.get(i);
-            settle(t.order, t.seq, t.cancel);
+            track(t.order);
             t.order = null;
         }
         subject = null;
         out = null;
     }
 
-    /** After a command: one order row per order it changed, and the order's place in state. */
-    private void settle(Order o, long seq, CancelReason cancel) {
+    /**
+     * After {@link #process} threw: writes the symbol's state as it was before that command (what
+     * earlier commands changed since the last flush, and the counters and spec from before it), so
+     * the book can be rebuilt from keyed state without any trace of the failed command.
+     *
+     * @return false if the symbol has no state to write (it was never listed nor stored)
+     */
+    public boolean rollBack(StateWriter writer) throws Exception {
+        boolean stored = specBefore != null || seqBefore != 0;
+        if (stored) {
+            writer.header(new BookHeader(specBefore == null ? null : specBefore.toUpdate(), seqBefore,
+                    lastTradeIdBefore, lastOrderIdBefore, sourcePartition, severalPartitions));
+            writeOrders(writer);
+        }
+        headerDirty = false;
+        dirtyOrders.clear();
+        bornSinceFlush.clear();
+        return stored;
+    }
+
+    /** After a command: one order row per order it changed. */
+    private void orderRow(Order o, long seq, CancelReason cancel) {
         SymbolSpec s = book.spec();
         out.order(new OrderRow(symbol, o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(),
                 o.price() == 0 ? null : price(s, o.price()),
@@ -140,6 +193,10 @@ public final class SymbolBook implements EventSink {
                 o.quoteQuantity() != 0 ? quote(s, o.quoteQuantity()) : null,
                 o.status(), qty(s, o.filled()), quote(s, o.filledQuote()), quote(s, o.fees()),
                 cancel, seq, time, time));
+    }
+
+    /** After a command: the changed order's place in state. */
+    private void track(Order o) {
         long id = o.orderId();
         if (o.status().isOpen()) {
             dirtyOrders.put(id, RestingOrder.of(o));
@@ -210,6 +267,12 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
+    public void cancelledAll(long seq, long userId, int count) {
+        EventJson.cancelledAll(json, symbol, seq, time, userId, count);
+        emit(seq);
+    }
+
+    @Override
     public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
         becomeSubject(o, seq);
         EventJson.amended(json, symbol, seq, time, book.spec(), o, previousPrice, previousQuantity, priorityKept);
@@ -261,6 +324,12 @@ public final class SymbolBook implements EventSink {
             writer.header(BookHeader.of(book, sourcePartition, severalPartitions));
             headerDirty = false;
         }
+        writeOrders(writer);
+        dirtyOrders.clear();
+        bornSinceFlush.clear();
+    }
+
+    private void writeOrders(StateWriter writer) throws Exception {
         for (Map.Entry<Long, RestingOrder> e : dirtyOrders.entrySet()) {
             if (e.getValue() == null) {
                 writer.remove(e.getKey());
@@ -268,8 +337,6 @@ public final class SymbolBook implements EventSink {
                 writer.put(e.getValue());
             }
         }
-        dirtyOrders.clear();
-        bornSinceFlush.clear();
     }
 
     @Override

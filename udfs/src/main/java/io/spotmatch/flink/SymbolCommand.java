@@ -15,9 +15,14 @@ import org.apache.flink.core.memory.DataOutputView;
  * A command on its way to its symbol's book: what crosses the network at keyBy.
  *
  * @param timestamp the Kafka record timestamp; event and trade times come from here, never from a clock
- * @param partition the Kafka partition it was read from, to detect symbols spread over partitions
+ * @param partition the Kafka partition it was read from; a symbol is bound to one
+ * @param offset the Kafka offset it was read from (-1 if it came from elsewhere), for dead letters
  */
-public record SymbolCommand(String symbol, Command command, long timestamp, int partition) {
+public record SymbolCommand(String symbol, Command command, long timestamp, int partition, long offset) {
+
+    public SymbolCommand(String symbol, Command command, long timestamp, int partition) {
+        this(symbol, command, timestamp, partition, -1);
+    }
 
     public static final TypeInformation<SymbolCommand> TYPE =
             new SerializerTypeInfo<>(SymbolCommand.class, Serializer.INSTANCE);
@@ -34,6 +39,7 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             out.writeUTF(r.symbol);
             out.writeLong(r.timestamp);
             out.writeInt(r.partition);
+            out.writeLong(r.offset);
             Command c = r.command;
             Codec.writeEnum(out, c.type());
             out.writeLong(c.orderId());
@@ -57,11 +63,12 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             String symbol = in.readUTF();
             long timestamp = in.readLong();
             int partition = in.readInt();
+            long offset = in.readLong();
             Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(),
                     Codec.readEnum(in, Codec.SIDES), Codec.readEnum(in, Codec.ORDER_TYPES),
                     Codec.readEnum(in, Codec.TIME_IN_FORCES), Codec.readDecimal(in), Codec.readDecimal(in),
                     Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean() ? readUpdate(in) : null);
-            return new SymbolCommand(symbol, c, timestamp, partition);
+            return new SymbolCommand(symbol, c, timestamp, partition, offset);
         }
 
         static void writeUpdate(DataOutputView out, SymbolUpdate u) throws IOException {

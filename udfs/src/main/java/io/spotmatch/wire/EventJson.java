@@ -106,6 +106,13 @@ public final class EventJson {
         sb.append('}');
     }
 
+    public static void cancelledAll(StringBuilder sb, String symbol, long seq, long time, long userId, int count) {
+        head(sb, symbol, seq, time, "CANCELLED_ALL");
+        number(sb, "userId", userId);
+        number(sb, "cancelledOrders", count);
+        sb.append('}');
+    }
+
     public static void amended(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o,
             long previousPrice, long previousQuantity, boolean priorityKept) {
         head(sb, symbol, seq, time, "AMENDED");

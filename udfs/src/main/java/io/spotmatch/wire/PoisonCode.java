@@ -21,5 +21,15 @@ public enum PoisonCode {
     /** The Kafka key is missing or is not the command's symbol, so the record may be on the wrong partition. */
     KEY_SYMBOL_MISMATCH,
     /** The reader itself failed; the record is kept so nothing is lost. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /**
+     * A symbol's command came from another partition of the orders topic than the one the symbol is
+     * bound to; it never reached the book. The value is the command re-encoded, the key the symbol.
+     */
+    WRONG_PARTITION,
+    /**
+     * The matching engine failed on this command; the symbol is HALTED with its book as before the
+     * command. The value is the command re-encoded, the key the symbol.
+     */
+    ENGINE_ERROR
 }

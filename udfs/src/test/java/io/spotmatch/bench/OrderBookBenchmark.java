@@ -153,6 +153,13 @@ public class OrderBookBenchmark {
         }
 
         @Override
+        public void cancelledAll(long seq, long userId, int count) {
+            put(seq);
+            put(userId);
+            put(count);
+        }
+
+        @Override
         public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
             put(seq);
             put(o.orderId());

@@ -18,6 +18,14 @@ final class EventText implements EventSink {
     }
 
     private void add(long seq, String line) {
+        if (seq == 0) {
+            if (book.spec() != null || !line.startsWith("REJECTED")) {
+                throw new AssertionError("seq 0 is only for rejects before a listing: " + line);
+            }
+            lines.add(line + " seq=0");
+            lastSeq = Math.max(lastSeq, 0); // the listing that may follow must be seq 1
+            return;
+        }
         if (lastSeq >= 0 && seq != lastSeq + 1) {
             throw new AssertionError("sequence gap: " + lastSeq + " then " + seq + " at " + line);
         }
@@ -54,6 +62,11 @@ final class EventText implements EventSink {
     public void cancelled(long seq, Order o, CancelReason reason) {
         String left = o.quoteQuantity() != 0 ? "remainingQuote=" + quote(o.remainingQuote()) : "remaining=" + qty(o.remaining());
         add(seq, "CANCELLED id=" + o.orderId() + " reason=" + reason + " " + left);
+    }
+
+    @Override
+    public void cancelledAll(long seq, long userId, int count) {
+        add(seq, "CANCELLED_ALL user=" + userId + " count=" + count);
     }
 
     @Override

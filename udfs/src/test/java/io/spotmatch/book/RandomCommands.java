@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * An adversarial, seeded command stream for the differential test: few users (so self-trade
  * prevention fires), prices packed around a wandering mid (so orders cross), every order type,
  * time in force and STP mode, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
- * status changes, fee changes, book wipes, duplicate ids and malformed values.
+ * status changes, fee changes, book wipes, duplicate and out-of-range ids and malformed values.
  */
 final class RandomCommands {
 
@@ -70,6 +70,9 @@ final class RandomCommands {
     private long newId() {
         if (rnd.nextInt(100) == 0 && nextId > 1) {
             return rnd.nextLong(1, nextId); // a duplicate
+        }
+        if (rnd.nextInt(2000) == 0) {
+            return Long.MAX_VALUE - rnd.nextInt(1000); // out of range, must not use up the id space
         }
         long id = nextId;
         nextId += 1 + (rnd.nextInt(10) == 0 ? rnd.nextInt(5) : 0);

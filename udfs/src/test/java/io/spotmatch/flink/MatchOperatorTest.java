@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spotmatch.book.CancelReason;
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Decimal;
+import io.spotmatch.book.HeapOrderBook;
+import io.spotmatch.book.Order;
+import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.OrderStatus;
 import io.spotmatch.book.OrderType;
+import io.spotmatch.book.ReferenceOrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
 import io.spotmatch.load.OrderFlow;
+import io.spotmatch.wire.PoisonCode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +43,7 @@ class MatchOperatorTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new MatchOperator(), SymbolCommand::symbol, Types.STRING,
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new MatchOperator("orders"), SymbolCommand::symbol, Types.STRING,
                 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
@@ -159,25 +164,233 @@ class MatchOperatorTest {
     }
 
     @Test
-    void aSymbolArrivingFromASecondPartitionIsFlaggedInItsStateOnce() throws Exception {
+    void aCommandFromAnotherPartitionThanItsSymbolsIsDeadLetteredAndNeverReachesTheBook() throws Exception {
+        OperatorSubtaskState snapshot;
         try (var h = harness()) {
             h.open();
-            h.processElement(new SymbolCommand(BTC, listing(), 1, 0), 1);
-            h.processElement(new SymbolCommand(BTC, Command.cancel(1, 1), 2, 0), 2);
-            h.snapshot(1, 1);
-            assertThat(header(h, BTC).severalPartitions()).isFalse();
+            h.processElement(new SymbolCommand(BTC, listing(), 1, 0, 10), 1);
+            h.processElement(new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 2, 0, 11), 2);
+            h.processElement(new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 3, 1, 42), 3);
+            assertThat(events(h)).hasSize(2);
+            assertThat(side(h, MatchOperator.TRADES)).isEmpty();
+            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement().satisfies(d -> assertDeadLetter(d,
+                    "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":2,\"userId\":8,\"side\":\"BUY\",\"orderType\":\"LIMIT\","
+                            + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\"}",
+                    1, 42, 3, PoisonCode.WRONG_PARTITION,
+                    "symbol BTC-USDT is bound to partition 0 of orders but this command came from partition 1; it was"
+                            + " not processed. Produce orders keyed by symbol; to move a symbol to another partition,"
+                            + " see 'Moving a symbol to another partition' in the README"));
+            snapshot = h.snapshot(1, 1);
             assertThat(header(h, BTC).sourcePartition()).isZero();
-            h.processElement(new SymbolCommand(BTC, Command.cancel(2, 1), 3, 1), 3);
-            h.processElement(new SymbolCommand(BTC, Command.cancel(3, 1), 4, 2), 4);
-            h.snapshot(2, 2);
-            assertThat(header(h, BTC).severalPartitions()).isTrue();
+            assertThat(header(h, BTC).severalPartitions()).isFalse();
+            assertThat(header(h, BTC).seq()).isEqualTo(2);
         }
-        SymbolBook book = new SymbolBook(BTC);
-        assertThat(book.notePartition(4)).isFalse();
-        assertThat(book.notePartition(4)).isFalse();
-        assertThat(book.notePartition(5)).as("first time on a second partition").isTrue();
-        assertThat(book.notePartition(6)).as("reported once").isFalse();
-        assertThat(book.notePartition(4)).isFalse();
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new SymbolCommand(BTC, Command.cancel(1, 7), 4, 2, 5), 4);
+            assertThat(events(h)).isEmpty();
+            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement()
+                    .satisfies(d -> assertThat(d.code()).isEqualTo(PoisonCode.WRONG_PARTITION));
+            // The dead-lettered NEW did not use up id 2, and order 1 is still there.
+            h.processElement(new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 5, 0, 12), 5);
+            assertThat(events(h)).hasSize(2);
+            assertThat(events(h).get(0)).contains("\"seq\":3,", "\"type\":\"ACCEPTED\"", "\"orderId\":2,");
+            assertThat(events(h).get(1)).contains("\"seq\":4,", "\"type\":\"TRADE\"", "\"makerOrderId\":1,");
+        }
+    }
+
+    private static void assertDeadLetter(DeadLetter d, String value, int partition, long offset, long timestamp,
+            PoisonCode code, String message) {
+        assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo(BTC);
+        assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo(value);
+        assertThat(d.topic()).isEqualTo("orders");
+        assertThat(d.partition()).isEqualTo(partition);
+        assertThat(d.offset()).isEqualTo(offset);
+        assertThat(d.timestamp()).isEqualTo(timestamp);
+        assertThat(d.code()).isEqualTo(code);
+        assertThat(d.message()).isEqualTo(message);
+    }
+
+    /** The reference engine, failing on purpose when an order of user 666 is about to rest, half way through its command. */
+    static final class FailingEngine extends ReferenceOrderBook {
+        @Override
+        protected void rest(Order o) {
+            if (o.userId() == 666) {
+                throw new IllegalStateException("injected engine failure");
+            }
+            super.rest(o);
+        }
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> failingHarness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new MatchOperator("orders", s -> s.equals(BTC) ? new FailingEngine() : new HeapOrderBook()),
+                SymbolCommand::symbol, Types.STRING, 128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    static final String ETH = "ETH-USDT";
+
+    private static void clearOutputs(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
+        h.getOutput().clear();
+        for (var tag : List.of(MatchOperator.TRADES, MatchOperator.ORDERS, MatchOperator.DEAD_LETTERS)) {
+            if (h.getSideOutput(tag) != null) {
+                h.getSideOutput(tag).clear();
+            }
+        }
+    }
+
+    /** Everything of a book that decides what it does next, as text (the spec's status aside). */
+    private static List<String> bookState(OrderBook b) {
+        List<String> out = new ArrayList<>();
+        out.add("lastTradeId=" + b.lastTradeId() + " lastOrderId=" + b.lastOrderId());
+        b.forEachOrder(o -> out.add(RestingOrder.of(o).toString()));
+        return out;
+    }
+
+    private static List<String> stateOf(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            String symbol) throws Exception {
+        BookHeader hd = header(h, symbol);
+        List<String> out = new ArrayList<>();
+        out.add("lastTradeId=" + hd.lastTradeId() + " lastOrderId=" + hd.lastOrderId());
+        List<RestingOrder> orders = new ArrayList<>();
+        for (RestingOrder o : h.getOperator().getKeyedStateStore().getMapState(MatchOperator.ordersDescriptor()).values()) {
+            orders.add(o);
+        }
+        // bids first (best first), then asks (best first): the same order as forEachOrder for these books
+        orders.sort(java.util.Comparator.comparing((RestingOrder o) -> o.side() == Side.BUY ? 0 : 1)
+                .thenComparing(o -> o.side() == Side.BUY ? -o.price() : o.price()).thenComparing(RestingOrder::priority));
+        orders.forEach(o -> out.add(o.toString()));
+        return out;
+    }
+
+    private static void sendTo(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            String symbol, Command c, long offset) throws Exception {
+        long t = BASE_TIME + offset;
+        h.processElement(new SymbolCommand(symbol, c, t, 0, offset), t);
+    }
+
+    @Test
+    void anEngineFailureHaltsOnlyItsSymbolWithItsBookAsBeforeTheCommand() throws Exception {
+        OperatorSubtaskState snapshot;
+        List<String> before;
+        try (var h = failingHarness()) {
+            h.open();
+            MatchOperator operator = (MatchOperator) h.getOperator();
+            sendTo(h, BTC, listing(), 0);
+            sendTo(h, ETH, listing(), 1);
+            sendTo(h, BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 2);
+            sendTo(h, BTC, Command.limit(2, 7, Side.SELL, "101.00", "1.000", TimeInForce.GTC), 3);
+            sendTo(h, BTC, Command.limit(3, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC), 4);
+            h.snapshot(1, 1);
+            // Changes after the checkpoint, still only in memory when the engine fails.
+            sendTo(h, BTC, Command.cancel(3, 8), 5);
+            sendTo(h, BTC, Command.limit(4, 9, Side.SELL, "102.00", "1.000", TimeInForce.GTC), 6);
+            before = bookState(operator.bookOf(BTC).book());
+            long seqBefore = operator.bookOf(BTC).book().seq();
+            assertThat(seqBefore).isEqualTo(6);
+            clearOutputs(h);
+
+            // Trades with orders 1 and 2, then fails when its remainder is about to rest.
+            sendTo(h, BTC, Command.limit(5, 666, Side.BUY, "101.00", "2.500", TimeInForce.GTC), 7);
+
+            assertThat(events(h)).containsExactly("{\"symbol\":\"BTC-USDT\",\"seq\":7,\"time\":" + (BASE_TIME + 7)
+                    + ",\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\",\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\","
+                    + "\"stepSize\":\"0.001\",\"minQty\":\"0.001\",\"minNotional\":\"0\",\"maxPrice\":\"1000000\","
+                    + "\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\",\"takerFeeRate\":\"0.002\",\"status\":\"HALTED\","
+                    + "\"defaultStp\":\"NONE\"}");
+            assertThat(side(h, MatchOperator.TRADES)).isEmpty();
+            assertThat(side(h, MatchOperator.ORDERS)).isEmpty();
+            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement().satisfies(d -> assertDeadLetter(d,
+                    "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":666,\"side\":\"BUY\","
+                            + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"101.00\",\"quantity\":\"2.500\"}",
+                    0, 7, BASE_TIME + 7, PoisonCode.ENGINE_ERROR,
+                    "the matching engine failed on this command: java.lang.IllegalStateException: injected engine"
+                            + " failure; symbol BTC-USDT is HALTED with its book as before the command"));
+            assertThat(bookState(operator.bookOf(BTC).book())).isEqualTo(before);
+            assertThat(operator.bookOf(BTC).book().spec().status()).isEqualTo(SymbolStatus.HALTED);
+            clearOutputs(h);
+
+            sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.000", TimeInForce.GTC), 8);
+            assertThat(events(h)).singleElement().asString()
+                    .contains("\"seq\":8,", "\"type\":\"REJECTED\"", "\"reason\":\"SYMBOL_HALTED\"");
+            sendTo(h, ETH, Command.limit(1, 1, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 9);
+            sendTo(h, ETH, Command.limit(2, 2, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 10);
+            assertThat(side(h, MatchOperator.TRADES)).singleElement()
+                    .satisfies(t -> assertThat(t.symbol()).isEqualTo(ETH));
+            snapshot = h.snapshot(2, 2);
+            assertThat(stateOf(h, BTC)).isEqualTo(before);
+            assertThat(header(h, BTC).spec().status()).isEqualTo(SymbolStatus.HALTED);
+            assertThat(header(h, BTC).seq()).isEqualTo(8);
+        }
+        try (var h = failingHarness()) {
+            h.initializeState(snapshot);
+            h.open();
+            sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.000", TimeInForce.GTC), 11);
+            assertThat(events(h)).singleElement().asString()
+                    .contains("\"seq\":9,", "\"reason\":\"SYMBOL_HALTED\"");
+            assertThat(bookState(((MatchOperator) h.getOperator()).bookOf(BTC).book())).isEqualTo(before);
+            clearOutputs(h);
+            sendTo(h, BTC, Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), 12);
+            sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.500", TimeInForce.GTC), 13);
+            // The failed command left no trade id, no order id and no fill behind.
+            assertThat(side(h, MatchOperator.TRADES)).extracting(TradeRow::tradeId, TradeRow::makerOrderId)
+                    .containsExactly(org.assertj.core.api.Assertions.tuple(1L, 1L), org.assertj.core.api.Assertions.tuple(2L, 2L));
+            sendTo(h, ETH, Command.limit(3, 1, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 14);
+            assertThat(events(h)).last().asString().contains("\"symbol\":\"ETH-USDT\",\"seq\":5,", "\"ACCEPTED\"");
+        }
+    }
+
+    @Test
+    void unlistedSymbolsCostNeitherStateNorMemory() throws Exception {
+        int garbage = 100_000;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC));
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long heapBefore = rt.totalMemory() - rt.freeMemory();
+            for (int i = 0; i < garbage; i++) {
+                h.processElement(new SymbolCommand("JUNK-" + i, Command.limit(i + 1, 1, Side.BUY, "1.00", "1.000",
+                        TimeInForce.GTC), 5, 0, i), 5);
+            }
+            // A refused listing leaves nothing either.
+            h.processElement(new SymbolCommand("JUNK-0", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), 6, 0, 0), 6);
+            List<String> events = events(h);
+            assertThat(events).hasSize(2 + garbage + 1);
+            assertThat(events.get(2)).isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":5,\"type\":\"REJECTED\","
+                    + "\"command\":\"NEW\",\"orderId\":1,\"userId\":1,\"reason\":\"UNKNOWN_SYMBOL\"}");
+            assertThat(events.get(2 + garbage)).isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":6,"
+                    + "\"type\":\"REJECTED\",\"command\":\"SYMBOL\",\"reason\":\"INVALID_SPEC\"}");
+            assertThat(events.subList(2, 2 + garbage)).allMatch(e -> e.contains("\"seq\":0,") && e.contains("UNKNOWN_SYMBOL"));
+
+            h.snapshot(1, 1);
+            clearOutputs(h); // the harness keeps every event; what is measured is what the operator keeps
+            System.gc();
+            long heapAfter = rt.totalMemory() - rt.freeMemory();
+            MatchOperator op = (MatchOperator) h.getOperator();
+            KeyedStateBackend<String> backend = op.getKeyedStateBackend();
+            long headers;
+            try (var keys = backend.getKeys(MatchOperator.headerDescriptor().getName(), VoidNamespace.INSTANCE)) {
+                headers = keys.count();
+            }
+            System.out.printf("%,d unlisted symbols: %d symbols with a header in keyed state, %d with resting orders,"
+                    + " %d books in memory, heap %+,d bytes after GC%n", garbage, headers, symbolsWithRestingOrders(h),
+                    op.booksInMemory(), heapAfter - heapBefore);
+            assertThat(headers).isEqualTo(1);
+            assertThat(symbolsWithRestingOrders(h)).isEqualTo(1);
+            assertThat(op.booksInMemory()).isEqualTo(1);
+
+            // Listing one of them later starts its sequence at 1; the listed book did not notice any of it.
+            h.processElement(new SymbolCommand("JUNK-7", listing(), 7, 0, 0), 7);
+            assertThat(events(h)).singleElement().asString().startsWith("{\"symbol\":\"JUNK-7\",\"seq\":1,\"time\":7,\"type\":\"SYMBOL_UPDATED\"");
+            send(h, BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC));
+            assertThat(events(h)).last().asString().contains("\"symbol\":\"BTC-USDT\",\"seq\":4,", "\"TRADE\"");
+            assertThat(op.booksInMemory()).isEqualTo(2);
+        }
     }
 
     private static BookHeader header(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,

@@ -278,6 +278,10 @@ public final class OrderFlow {
         }
 
         @Override
+        public void cancelledAll(long seq, long userId, int count) {
+        }
+
+        @Override
         public void symbolUpdated(long seq, SymbolSpec spec) {
         }
     }
