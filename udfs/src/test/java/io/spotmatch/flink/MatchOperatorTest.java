@@ -49,9 +49,10 @@ class MatchOperatorTest {
         return h;
     }
 
-    private static long time = 1_700_000_000_000L;
+    /** Command time of the next {@link #send}: per test, so no test depends on another having run. */
+    private long time = 1_700_000_000_000L;
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol,
+    void send(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol,
             Command c) throws Exception {
         long t = time++;
         h.processElement(new SymbolCommand(symbol, c, t, 0), t);
@@ -76,7 +77,6 @@ class MatchOperatorTest {
 
     @Test
     void emitsExactEventsTradeRowsAndOrderRows() throws Exception {
-        time = 1_700_000_000_000L;
         try (var h = harness()) {
             h.open();
             send(h, BTC, listing());
