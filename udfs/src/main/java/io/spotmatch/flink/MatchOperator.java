@@ -64,6 +64,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient Counter events;
     private transient Counter trades;
     private transient Counter symbolsOnSeveralPartitions;
+    private transient Counter adminRepeats;
 
     @Override
     public void open() throws Exception {
@@ -77,6 +78,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         events = getMetricGroup().counter("orderEvents");
         trades = getMetricGroup().counter("trades");
         symbolsOnSeveralPartitions = getMetricGroup().counter("symbolsOnSeveralPartitions");
+        adminRepeats = getMetricGroup().counter("adminRepeats");
         getMetricGroup().gauge("symbols", () -> books.size());
         outputs = new SymbolBook.Outputs() {
             @Override
@@ -113,9 +115,16 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
                     + " no longer in one order, so replays of this topic may not give the same trades. Produce"
                     + " orders keyed by symbol.", c.symbol(), c.partition());
         }
-        currentTimestamp = c.timestamp();
-        commands.inc();
-        book.process(c.command(), c.timestamp(), outputs);
+        if (c.adminPartition() >= 0 && !book.noteAdminSource(c.adminPartition(), c.adminOffset())) {
+            // A second relay of an admin command (relay failover): it is in the orders log, so a replay skips it too.
+            adminRepeats.inc();
+            LOG.info("Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
+                    c.symbol(), c.adminPartition(), c.adminOffset());
+        } else {
+            currentTimestamp = c.timestamp();
+            commands.inc();
+            book.process(c.command(), c.timestamp(), outputs);
+        }
         if (!wasDirty && book.isDirty()) {
             dirty.add(book);
         }

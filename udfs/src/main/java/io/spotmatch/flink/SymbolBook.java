@@ -39,6 +39,8 @@ public final class SymbolBook implements EventSink {
     private final StringBuilder json = new StringBuilder(512);
     private int sourcePartition = -1;
     private boolean severalPartitions;
+    private int adminPartition = -1;
+    private long adminOffset = -1;
 
     // Changes since the last flush to keyed state.
     private boolean headerDirty;
@@ -77,6 +79,8 @@ public final class SymbolBook implements EventSink {
         b.book.restore(header.symbolSpec(), header.seq(), header.lastTradeId(), header.lastOrderId(), orders);
         b.sourcePartition = header.sourcePartition();
         b.severalPartitions = header.severalPartitions();
+        b.adminPartition = header.adminPartition();
+        b.adminOffset = header.adminOffset();
         return b;
     }
 
@@ -106,6 +110,24 @@ public final class SymbolBook implements EventSink {
             return false;
         }
         severalPartitions = true;
+        return true;
+    }
+
+    /**
+     * Notes the admin-topic position of a relayed admin command. The relay is at-least-once, so the
+     * same position can reach the orders topic twice; only its first copy is applied. A position on
+     * another admin partition than the last one is applied (the admin topic gained partitions and
+     * the symbol moved): comparing across partitions would drop its commands for good.
+     *
+     * @return false if this position, or a later one of the same partition, was applied already
+     */
+    public boolean noteAdminSource(int partition, long offset) {
+        if (partition == adminPartition && offset <= adminOffset) {
+            return false;
+        }
+        adminPartition = partition;
+        adminOffset = offset;
+        headerDirty = true;
         return true;
     }
 
@@ -258,7 +280,7 @@ public final class SymbolBook implements EventSink {
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
     public void flush(StateWriter writer) throws Exception {
         if (headerDirty) {
-            writer.header(BookHeader.of(book, sourcePartition, severalPartitions));
+            writer.header(BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset));
             headerDirty = false;
         }
         for (Map.Entry<Long, RestingOrder> e : dirtyOrders.entrySet()) {

@@ -2,7 +2,6 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.CommandType;
-import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,24 +15,36 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * @param timestamp the Kafka record timestamp; event and trade times come from here, never from a clock
  * @param partition the Kafka partition it was read from, to detect symbols spread over partitions
+ * @param adminPartition for a relayed admin command, the admin-topic partition it was relayed from; else -1
+ * @param adminOffset for a relayed admin command, the admin-topic offset it was relayed from; else -1
  */
-public record SymbolCommand(String symbol, Command command, long timestamp, int partition) {
+public record SymbolCommand(String symbol, Command command, long timestamp, int partition, int adminPartition,
+        long adminOffset) {
 
     public static final TypeInformation<SymbolCommand> TYPE =
             new SerializerTypeInfo<>(SymbolCommand.class, Serializer.INSTANCE);
 
-    /** Compact binary form; not kept in state, so it carries no format version. */
+    /** A command that was not relayed from the admin topic. */
+    public SymbolCommand(String symbol, Command command, long timestamp, int partition) {
+        this(symbol, command, timestamp, partition, -1, -1L);
+    }
+
+    /**
+     * Compact binary form; not kept in state, so it carries no format version. A symbol update uses
+     * the current state layout of {@link BookHeader.Serializer}: both ends run the same build.
+     */
     public static final class Serializer extends ImmutableSerializer<SymbolCommand> {
         public static final Serializer INSTANCE = new Serializer();
 
         private static final CommandType[] TYPES = CommandType.values();
-        private static final SymbolStatus[] STATUSES = SymbolStatus.values();
 
         @Override
         public void serialize(SymbolCommand r, DataOutputView out) throws IOException {
             out.writeUTF(r.symbol);
             out.writeLong(r.timestamp);
             out.writeInt(r.partition);
+            out.writeInt(r.adminPartition);
+            out.writeLong(r.adminOffset);
             Command c = r.command;
             Codec.writeEnum(out, c.type());
             out.writeLong(c.orderId());
@@ -48,7 +59,7 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
-                writeUpdate(out, u);
+                BookHeader.Serializer.writeSpec(out, u);
             }
         }
 
@@ -57,34 +68,13 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             String symbol = in.readUTF();
             long timestamp = in.readLong();
             int partition = in.readInt();
+            int adminPartition = in.readInt();
+            long adminOffset = in.readLong();
             Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(),
                     Codec.readEnum(in, Codec.SIDES), Codec.readEnum(in, Codec.ORDER_TYPES),
                     Codec.readEnum(in, Codec.TIME_IN_FORCES), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean() ? readUpdate(in) : null);
-            return new SymbolCommand(symbol, c, timestamp, partition);
-        }
-
-        static void writeUpdate(DataOutputView out, SymbolUpdate u) throws IOException {
-            Codec.writeString(out, u.baseAsset());
-            Codec.writeString(out, u.quoteAsset());
-            Codec.writeDecimal(out, u.tickSize());
-            Codec.writeDecimal(out, u.stepSize());
-            Codec.writeDecimal(out, u.minQty());
-            Codec.writeDecimal(out, u.minNotional());
-            Codec.writeDecimal(out, u.maxPrice());
-            Codec.writeDecimal(out, u.maxQty());
-            Codec.writeDecimal(out, u.makerFeeRate());
-            Codec.writeDecimal(out, u.takerFeeRate());
-            Codec.writeEnum(out, u.status());
-            Codec.writeEnum(out, u.defaultStp());
-            out.writeBoolean(u.cancelOpenOrders());
-        }
-
-        static SymbolUpdate readUpdate(DataInputView in) throws IOException {
-            return new SymbolUpdate(Codec.readString(in), Codec.readString(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean());
+                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean() ? BookHeader.Serializer.readSpec(in) : null);
+            return new SymbolCommand(symbol, c, timestamp, partition, adminPartition, adminOffset);
         }
 
         @Override
