@@ -1,5 +1,8 @@
 package io.spotmatch.job;
 
+import io.spotmatch.flink.AdminCommand;
+import io.spotmatch.flink.AdminDeserializationSchema;
+import io.spotmatch.flink.AdminRelaySerializationSchema;
 import io.spotmatch.flink.CloseSafeSink;
 import io.spotmatch.flink.CommandDeserializationSchema;
 import io.spotmatch.flink.DeadLetterSerializationSchema;
@@ -13,6 +16,7 @@ import io.spotmatch.flink.SqlStatements;
 import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.flink.TradeRow;
 import io.spotmatch.job.SpotMatchOptions.Delivery;
+import io.spotmatch.wire.AdminSignature;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -52,6 +56,9 @@ import org.apache.kafka.common.TopicPartition;
  *                                                                   +-> order-events (Kafka)
  *                                                                   +-> trades (PostgreSQL)
  *                                                                   +-> orders (PostgreSQL)
+ *
+ * orders-admin (Kafka) -> relay -+-> orders (Kafka), signed, keyed by symbol
+ *                                +-> orders-dlq (Kafka)
  * </pre>
  *
  * Operator uids are the savepoint's names for their state: never change them.
@@ -65,6 +72,8 @@ public final class SpotMatchJob {
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String TRADES_SINK_UID = "trades-sink";
     public static final String ORDERS_SINK_UID = "orders-sink";
+    public static final String ADMIN_SOURCE_UID = "admin-source";
+    public static final String ADMIN_RELAY_SINK_UID = "admin-relay-sink";
 
     private SpotMatchJob() {
     }
@@ -77,6 +86,7 @@ public final class SpotMatchJob {
         SpotMatchOptions options;
         try {
             options = SpotMatchOptions.fromArgs(args);
+            options.adminSignature(); // fail at startup, naming the option, not in a task
         } catch (CommandLine.InvalidOptionException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -121,8 +131,9 @@ public final class SpotMatchJob {
             env.setParallelism(o.parallelism());
         }
         env.setMaxParallelism(o.maxParallelism());
+        AdminSignature signature = o.adminSignature();
 
-        DataStream<Inbound> inbound = env.fromSource(source(o), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
+        DataStream<Inbound> inbound = env.fromSource(source(o, signature), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
                 .uid(SOURCE_UID);
         SingleOutputStreamOperator<SymbolCommand> commands = inbound
                 .process(new RouteDeadLetters(), SymbolCommand.TYPE)
@@ -147,24 +158,53 @@ public final class SpotMatchJob {
                 .sinkTo(new OrderRowSink(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
                         o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
+
+        if (o.adminTopic() != null) {
+            env.fromSource(adminSource(o), WatermarkStrategy.noWatermarks(), "Admin commands (Kafka)")
+                    .uid(ADMIN_SOURCE_UID)
+                    .sinkTo(kafkaSink(o, new AdminRelaySerializationSchema(o.ordersTopic(), o.deadLetterTopic(), signature),
+                            Delivery.AT_LEAST_ONCE, "admin"))
+                    .uid(ADMIN_RELAY_SINK_UID).name("Admin relay to orders (Kafka)");
+        }
     }
 
-    static KafkaSource<Inbound> source(SpotMatchOptions o) {
+    static KafkaSource<Inbound> source(SpotMatchOptions o, AdminSignature signature) {
         KafkaSourceBuilder<Inbound> b = KafkaSource.<Inbound>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.ordersTopic())
                 .setGroupId(o.groupId())
-                .setDeserializer(new CommandDeserializationSchema(o.maxRecordBytes()))
+                .setDeserializer(new CommandDeserializationSchema(o.maxRecordBytes(), signature))
                 .setStartingOffsets(startingOffsets(o))
                 // Producers that write in transactions: never read what they abort.
                 .setProperty("isolation.level", "read_committed");
+        bound(b, o);
+        return b.build();
+    }
+
+    /**
+     * The admin topic from the group's committed offsets, else from its start: an admin command must
+     * never be skipped, and relaying one twice is harmless (each book applies a position once).
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy, as in startingOffsets
+    static KafkaSource<AdminCommand> adminSource(SpotMatchOptions o) {
+        KafkaSourceBuilder<AdminCommand> b = KafkaSource.<AdminCommand>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setTopics(o.adminTopic())
+                .setGroupId(o.groupId())
+                .setDeserializer(new AdminDeserializationSchema(o.maxRecordBytes()))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty("isolation.level", "read_committed");
+        bound(b, o);
+        return b.build();
+    }
+
+    private static void bound(KafkaSourceBuilder<?> b, SpotMatchOptions o) {
         switch (o.bounded()) {
             case LATEST -> b.setBounded(OffsetsInitializer.latest());
             case TIMESTAMP -> b.setBounded(OffsetsInitializer.timestamp(o.stoppingTimestamp()));
             case NONE -> {
             }
         }
-        return b.build();
     }
 
     @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API

@@ -2,6 +2,11 @@ package io.spotmatch.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.spotmatch.wire.AdminSignature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +34,14 @@ public final class SpotMatchOptions {
             .defaultValue("order-events").withDescription("Topic the order events go to, keyed by symbol.");
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("kafka.dead-letter-topic").stringType()
             .defaultValue("orders-dlq").withDescription("Topic for records of the orders topic that are not commands.");
+    public static final ConfigOption<String> ADMIN_TOPIC = key("kafka.admin-topic").stringType()
+            .defaultValue("orders-admin").withDescription("Topic of administrative (SYMBOL) commands, keyed by symbol;"
+                    + " the job relays each onto the orders topic, signed. Empty: no relay (backfills, which read the"
+                    + " relayed commands from the orders topic).");
+    public static final ConfigOption<String> ADMIN_KEY_FILE = key("admin.key-file").stringType().noDefaultValue()
+            .withDescription("File holding the admin signing key (at least 32 bytes; trailing newlines ignored)."
+                    + " Without it the key is read from the environment variable " + SpotMatchOptions.ADMIN_KEY_ENV
+                    + "; one of the two is required.");
     public static final ConfigOption<String> GROUP_ID = key("kafka.group-id").stringType()
             .defaultValue("spotmatch").withDescription("Consumer group; offsets are committed to it on each checkpoint"
                     + " (for monitoring lag; restores use the offsets in the checkpoint).");
@@ -96,9 +109,10 @@ public final class SpotMatchOptions {
             .withDescription("Name of the Flink job.");
 
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
+    public static final String ADMIN_KEY_ENV = "SPOTMATCH_ADMIN_KEY";
 
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, ORDERS_TOPIC, EVENTS_TOPIC,
-            DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP, STARTING_OFFSETS_BY_PARTITION, BOUNDED,
+            DEAD_LETTER_TOPIC, ADMIN_TOPIC, ADMIN_KEY_FILE, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP, STARTING_OFFSETS_BY_PARTITION, BOUNDED,
             STOPPING_TIMESTAMP, MAX_RECORD_BYTES, EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
             JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME);
@@ -124,7 +138,8 @@ public final class SpotMatchOptions {
         return fromMap(values, System.getenv());
     }
 
-    static SpotMatchOptions fromMap(Map<String, String> values, Map<String, String> env) {
+    /** With {@code env} in place of the process environment (tests and local tools pass the admin key so). */
+    public static SpotMatchOptions fromMap(Map<String, String> values, Map<String, String> env) {
         return validated(CommandLine.of(values, ALL), env);
     }
 
@@ -145,6 +160,11 @@ public final class SpotMatchOptions {
         }
         require(!get(DEAD_LETTER_TOPIC).equals(get(ORDERS_TOPIC)) && !get(EVENTS_TOPIC).equals(get(ORDERS_TOPIC)),
                 DEAD_LETTER_TOPIC, "the events and dead-letter topics must differ from the orders topic");
+        if (!get(ADMIN_TOPIC).isEmpty()) {
+            require(get(ADMIN_TOPIC).matches("[a-zA-Z0-9._-]{1,249}"), ADMIN_TOPIC, "is not a valid Kafka topic name");
+            require(!List.of(get(ORDERS_TOPIC), get(EVENTS_TOPIC), get(DEAD_LETTER_TOPIC)).contains(get(ADMIN_TOPIC)),
+                    ADMIN_TOPIC, "must differ from the orders, events and dead-letter topics");
+        }
         if (get(STARTING_OFFSETS) == StartingOffsets.TIMESTAMP) {
             require(get(STARTING_TIMESTAMP) != null, STARTING_TIMESTAMP, "is required by kafka.starting-offsets TIMESTAMP");
         }
@@ -209,6 +229,41 @@ public final class SpotMatchOptions {
     public String jdbcPassword() {
         String p = get(JDBC_PASSWORD);
         return p != null ? p : env.getOrDefault(PASSWORD_ENV, "");
+    }
+
+    /** kafka.admin-topic, or null when the relay is off. */
+    public String adminTopic() {
+        return get(ADMIN_TOPIC).isEmpty() ? null : get(ADMIN_TOPIC);
+    }
+
+    /**
+     * The admin signing key: the file of admin.key-file if given, else the environment variable.
+     * Never an option value, so it is neither on the command line nor in the job's configuration.
+     */
+    public AdminSignature adminSignature() {
+        String file = get(ADMIN_KEY_FILE);
+        String key;
+        if (file != null) {
+            try {
+                key = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CommandLine.InvalidOptionException("--" + ADMIN_KEY_FILE.key() + ": cannot read " + file
+                        + ": " + e.getMessage());
+            }
+        } else {
+            key = env.get(ADMIN_KEY_ENV);
+            if (key == null) {
+                throw new CommandLine.InvalidOptionException("the admin signing key is missing: set the environment"
+                        + " variable " + ADMIN_KEY_ENV + " or --" + ADMIN_KEY_FILE.key());
+            }
+        }
+        byte[] bytes = key.stripTrailing().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < AdminSignature.MIN_KEY_BYTES) {
+            throw new CommandLine.InvalidOptionException("the admin signing key (" + (file != null ? "--"
+                    + ADMIN_KEY_FILE.key() : ADMIN_KEY_ENV) + ") has " + bytes.length + " bytes; it needs at least "
+                    + AdminSignature.MIN_KEY_BYTES);
+        }
+        return new AdminSignature(bytes);
     }
 
     /** kafka.starting-offsets-by-partition as partition to offset. */

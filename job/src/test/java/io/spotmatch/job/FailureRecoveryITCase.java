@@ -75,7 +75,7 @@ class FailureRecoveryITCase {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < orders + symbols; i++) {
             OrderStream.Record r = stream.next();
-            records.add(p.record(null, r.key(), r.value(), JobEndToEndITCase.T0 + i));
+            records.add(r.toProducerRecord(p.ordersTopic, JobEndToEndITCase.T0 + i));
         }
         return records;
     }

@@ -3,6 +3,7 @@ package io.spotmatch.job;
 import io.spotmatch.book.Command;
 import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.job.local.EmbeddedKafka;
+import io.spotmatch.load.AdminSigning;
 import io.spotmatch.wire.CommandJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +48,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * and read back everything it wrote.
  */
 final class Pipeline {
+
+    /** The environment the job's options read: the test admin key. */
+    static final Map<String, String> ADMIN_KEY_ENV = Map.of(SpotMatchOptions.ADMIN_KEY_ENV, AdminSigning.KEY);
 
     final RealServers servers;
     final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -98,6 +102,7 @@ final class Pipeline {
         o.put("kafka.events-topic", eventsTopic);
         o.put("kafka.dead-letter-topic", deadLetterTopic);
         o.put("kafka.group-id", "spotmatch-" + id);
+        o.put("kafka.admin-topic", ""); // off: command() signs SYMBOL commands itself, as the relay would
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("kafka.bounded", "LATEST");
         o.put("jdbc.url", jdbcUrl());
@@ -131,7 +136,7 @@ final class Pipeline {
      */
     JobClient start(Map<String, String> overrides, Map<String, String> flinkConf,
             UnaryOperator<DataStream<SymbolCommand>> beforeMatch) throws Exception {
-        SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides));
+        SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides), ADMIN_KEY_ENV);
         StreamExecutionEnvironment env = environment(options, flinkConf);
         SpotMatchJob.build(env, options, beforeMatch);
         return env.executeAsync(options.jobName());
@@ -253,9 +258,9 @@ final class Pipeline {
         }
     }
 
-    /** An orders-topic record of a command, keyed by symbol, with a fixed timestamp. */
+    /** An orders-topic record of a command, keyed by symbol, with a fixed timestamp; SYMBOL commands signed. */
     ProducerRecord<byte[], byte[]> command(String symbol, Command c, long timestamp) {
-        return record(null, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c), timestamp);
+        return AdminSigning.record(ordersTopic, symbol, c, timestamp);
     }
 
     ProducerRecord<byte[], byte[]> record(Integer partition, byte[] key, byte[] value, long timestamp) {

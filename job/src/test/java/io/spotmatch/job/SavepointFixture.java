@@ -22,7 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes the savepoint fixture that {@link SavepointCompatibilityITCase} restores on every build:
  * the job's state after a small, fixed scenario, and the books it must contain. Regenerate it only
- * when a state format changes on purpose, and keep the old one next to it (v1, v2, ...):
+ * when a state format changes on purpose, and keep the old one next to it (v1, v2, ...): bump
+ * {@link #CURRENT} and run
  *
  * <pre>
  * mvn -B -q install -DskipTests
@@ -31,10 +32,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class SavepointFixture {
 
+    /** The first fixture, restored by {@link SavepointCompatibilityITCase}. */
     static final String VERSION = "v1";
+    /** The fixture {@link #main} writes: the current state formats (BookHeader v2: last applied admin position). */
+    static final String CURRENT = "v2";
     static final long T0 = 1_767_225_600_000L;
 
-    /** BTC-USDT with resting, partly filled and amended orders; ETH-USDT halted with a book; XRP-USDT never listed. */
+    /**
+     * BTC-USDT with resting, partly filled and amended orders; ETH-USDT halted with a book; XRP-USDT never listed.
+     * The SYMBOL commands are signed as relayed from test-admin/0/0, /1 and /2 (in a fresh JVM).
+     */
     static List<ProducerRecord<byte[], byte[]>> scenario(Pipeline p) {
         List<Object[]> script = List.of(
                 new Object[] {"BTC-USDT", JobEndToEndITCase.listing("BTC", "0.01", "0.001", "0.001", "0.002")},
@@ -62,6 +69,11 @@ public final class SavepointFixture {
     }
 
     public static void main(String[] args) throws Exception {
+        write();
+        System.exit(0);
+    }
+
+    static void write() throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
         Pipeline p = new Pipeline(RealServers.standalone(), 2);
         p.produce(scenario(p));
@@ -69,7 +81,7 @@ public final class SavepointFixture {
         p.awaitCaughtUp(job, Duration.ofMinutes(1));
         String savepoint = p.stopWithSavepoint(job);
 
-        Path target = resources.resolve(VERSION);
+        Path target = resources.resolve(CURRENT);
         if (Files.exists(target)) {
             try (Stream<Path> old = Files.walk(target)) {
                 old.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -87,8 +99,7 @@ public final class SavepointFixture {
             }
         }
         String books = String.join("", Pipeline.books(target.toUri().toString()));
-        Files.writeString(resources.resolve(VERSION + "-books.json"), books, StandardCharsets.UTF_8);
-        System.out.println("Wrote " + target + " and " + VERSION + "-books.json:\n" + books);
-        System.exit(0);
+        Files.writeString(resources.resolve(CURRENT + "-books.json"), books, StandardCharsets.UTF_8);
+        System.out.println("Wrote " + target + " and " + CURRENT + "-books.json:\n" + books);
     }
 }

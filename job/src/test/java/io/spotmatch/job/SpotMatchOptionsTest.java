@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spotmatch.job.CommandLine.InvalidOptionException;
+import io.spotmatch.wire.AdminSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -60,10 +64,38 @@ class SpotMatchOptionsTest {
         "--kafka.orders-topic      | bad topic | --kafka.orders-topic is not a valid Kafka topic name",
         "--jdbc.url                | jdbc:mysql://x/y | --jdbc.url must be a jdbc:postgresql: URL",
         "--job.parallelism         | 500     | --job.parallelism must not exceed job.max-parallelism",
+        "--kafka.admin-topic       | orders  | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
+        "--kafka.admin-topic       | orders-dlq | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
+        "--kafka.admin-topic       | a/b     | --kafka.admin-topic is not a valid Kafka topic name",
     })
     void invalidConfigurationFailsNamingTheOption(String option, String value, String message) {
         assertThatThrownBy(() -> parse(option, value)).isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining(message);
+    }
+
+    static final String KEY = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void theAdminKeyComesFromTheEnvironmentOrAFileAndIsRequired(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        AdminSignature fromEnv = SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_ADMIN_KEY", KEY + "\n"))
+                .adminSignature();
+        byte[] mac = new AdminSignature(KEY.getBytes(StandardCharsets.UTF_8)).mac(new byte[] {1}, new byte[] {2}, "a/0/1");
+        assertThat(fromEnv.mac(new byte[] {1}, new byte[] {2}, "a/0/1")).isEqualTo(mac);
+        Path file = Files.writeString(dir.resolve("admin.key"), KEY + "\n");
+        AdminSignature fromFile = SpotMatchOptions.fromArgs(new String[] {"--admin.key-file", file.toString()},
+                Map.of("SPOTMATCH_ADMIN_KEY", "the file wins over this environment value")).adminSignature();
+        assertThat(fromFile.mac(new byte[] {1}, new byte[] {2}, "a/0/1")).isEqualTo(mac);
+
+        assertThatThrownBy(() -> parse().adminSignature()).isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("SPOTMATCH_ADMIN_KEY").hasMessageContaining("--admin.key-file");
+        assertThatThrownBy(() -> SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_ADMIN_KEY", "short"))
+                .adminSignature()).isInstanceOf(InvalidOptionException.class).hasMessageContaining("at least 32");
+        assertThatThrownBy(() -> parse("--admin.key-file", dir.resolve("missing").toString()).adminSignature())
+                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("--admin.key-file: cannot read");
+        assertThat(parse().adminTopic()).isEqualTo("orders-admin");
+        assertThat(parse("--kafka.admin-topic", "").adminTopic()).as("relay off").isNull();
+        assertThat(parse().toMap()).doesNotContainValue(KEY);
     }
 
     @Test

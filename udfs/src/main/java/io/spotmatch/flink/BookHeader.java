@@ -2,6 +2,7 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.SymbolSpec;
+import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,16 +20,25 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param lastOrderId the highest order id the symbol accepted
  * @param sourcePartition the Kafka partition the symbol's commands come from, -1 before the first
  * @param severalPartitions whether commands of this symbol have arrived from a second partition
+ * @param adminPartition admin-topic partition of the last relayed admin command applied, -1 before the first
+ * @param adminOffset admin-topic offset of the last relayed admin command applied, -1 before the first
  */
 public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long lastOrderId, int sourcePartition,
-        boolean severalPartitions) {
+        boolean severalPartitions, int adminPartition, long adminOffset) {
 
     public static final TypeInformation<BookHeader> TYPE = new SerializerTypeInfo<>(BookHeader.class, Serializer.INSTANCE);
 
-    public static BookHeader of(OrderBook book, int sourcePartition, boolean severalPartitions) {
+    /** A header with no admin command applied yet (what every v1 header reads as). */
+    public BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long lastOrderId, int sourcePartition,
+            boolean severalPartitions) {
+        this(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions, -1, -1L);
+    }
+
+    public static BookHeader of(OrderBook book, int sourcePartition, boolean severalPartitions, int adminPartition,
+            long adminOffset) {
         SymbolSpec spec = book.spec();
         return new BookHeader(spec == null ? null : spec.toUpdate(), book.seq(), book.lastTradeId(), book.lastOrderId(),
-                sourcePartition, severalPartitions);
+                sourcePartition, severalPartitions, adminPartition, adminOffset);
     }
 
     /** The spec as the book uses it. */
@@ -43,30 +53,72 @@ public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long las
         return s;
     }
 
-    /** Format version byte first; see {@link RestingOrder.Serializer} for how to evolve it. */
+    /**
+     * Format version byte first; see {@link RestingOrder.Serializer} for how to evolve it. The spec's
+     * layout lives here too, so no savepoint depends on the network codec between operators.
+     * v1: spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions.
+     * v2: v1 then adminPartition, adminOffset.
+     */
     public static final class Serializer extends ImmutableSerializer<BookHeader> {
         public static final Serializer INSTANCE = new Serializer();
-        static final int VERSION = 1;
+        static final int VERSION = 2;
+
+        private static final SymbolStatus[] STATUSES = SymbolStatus.values();
 
         @Override
         public void serialize(BookHeader h, DataOutputView out) throws IOException {
             out.writeByte(VERSION);
             out.writeBoolean(h.spec != null);
             if (h.spec != null) {
-                SymbolCommand.Serializer.writeUpdate(out, h.spec);
+                writeSpec(out, h.spec);
             }
             out.writeLong(h.seq);
             out.writeLong(h.lastTradeId);
             out.writeLong(h.lastOrderId);
             out.writeInt(h.sourcePartition);
             out.writeBoolean(h.severalPartitions);
+            out.writeInt(h.adminPartition);
+            out.writeLong(h.adminOffset);
         }
 
         @Override
         public BookHeader deserialize(DataInputView in) throws IOException {
-            Codec.readVersion(in, VERSION, "BookHeader");
-            SymbolUpdate spec = in.readBoolean() ? SymbolCommand.Serializer.readUpdate(in) : null;
-            return new BookHeader(spec, in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readBoolean());
+            int version = Codec.readVersion(in, VERSION, "BookHeader");
+            SymbolUpdate spec = in.readBoolean() ? readSpec(in) : null;
+            long seq = in.readLong();
+            long lastTradeId = in.readLong();
+            long lastOrderId = in.readLong();
+            int sourcePartition = in.readInt();
+            boolean severalPartitions = in.readBoolean();
+            if (version == 1) {
+                return new BookHeader(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions);
+            }
+            return new BookHeader(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions,
+                    in.readInt(), in.readLong());
+        }
+
+        /** The spec's layout, the same in v1 and v2. */
+        static void writeSpec(DataOutputView out, SymbolUpdate u) throws IOException {
+            Codec.writeString(out, u.baseAsset());
+            Codec.writeString(out, u.quoteAsset());
+            Codec.writeDecimal(out, u.tickSize());
+            Codec.writeDecimal(out, u.stepSize());
+            Codec.writeDecimal(out, u.minQty());
+            Codec.writeDecimal(out, u.minNotional());
+            Codec.writeDecimal(out, u.maxPrice());
+            Codec.writeDecimal(out, u.maxQty());
+            Codec.writeDecimal(out, u.makerFeeRate());
+            Codec.writeDecimal(out, u.takerFeeRate());
+            Codec.writeEnum(out, u.status());
+            Codec.writeEnum(out, u.defaultStp());
+            out.writeBoolean(u.cancelOpenOrders());
+        }
+
+        static SymbolUpdate readSpec(DataInputView in) throws IOException {
+            return new SymbolUpdate(Codec.readString(in), Codec.readString(in), Codec.readDecimal(in),
+                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
+                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
+                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean());
         }
 
         @Override

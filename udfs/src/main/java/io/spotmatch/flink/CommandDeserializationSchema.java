@@ -1,5 +1,6 @@
 package io.spotmatch.flink;
 
+import io.spotmatch.wire.AdminSignature;
 import io.spotmatch.wire.CommandJson;
 import io.spotmatch.wire.PoisonCode;
 import io.spotmatch.wire.PoisonException;
@@ -8,6 +9,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Reads the orders topic and never throws: every record becomes a command or a dead letter. A
@@ -16,9 +18,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class CommandDeserializationSchema implements KafkaRecordDeserializationSchema<Inbound> {
 
     private final int maxRecordBytes;
+    private final AdminSignature admin;
 
-    public CommandDeserializationSchema(int maxRecordBytes) {
+    /** @param admin checks that SYMBOL commands were relayed by the job from the admin topic */
+    public CommandDeserializationSchema(int maxRecordBytes, AdminSignature admin) {
         this.maxRecordBytes = maxRecordBytes;
+        this.admin = admin;
     }
 
     @Override
@@ -26,8 +31,11 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         Inbound result;
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
+            AdminSignature.Source source = admin.check(w.command(), record.key(), record.value(),
+                    header(record, AdminSignature.SOURCE_HEADER), header(record, AdminSignature.MAC_HEADER));
             result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition(),
-                    record.offset()), null);
+                    record.offset(), source == null ? -1 : source.partition(), source == null ? -1 : source.offset()),
+                    null);
         } catch (PoisonException e) {
             result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -35,6 +43,11 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         }
         // Outside the try: what the chained operators downstream throw is not the record's fault.
         out.collect(result);
+    }
+
+    static byte[] header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : h.value();
     }
 
     @Override

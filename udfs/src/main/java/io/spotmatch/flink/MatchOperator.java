@@ -98,6 +98,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient Counter trades;
     private transient Counter wrongPartitionCommands;
     private transient Counter quarantinedSymbols;
+    private transient Counter adminRepeats;
 
     /** @param ordersTopic the topic commands are read from, named in dead letters */
     public MatchOperator(String ordersTopic) {
@@ -127,6 +128,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         trades = getMetricGroup().counter("trades");
         wrongPartitionCommands = getMetricGroup().counter("wrongPartitionCommands");
         quarantinedSymbols = getMetricGroup().counter("quarantinedSymbols");
+        adminRepeats = getMetricGroup().counter("adminRepeats");
         getMetricGroup().gauge("symbols", () -> books.size());
         outputs = new SymbolBook.Outputs() {
             @Override
@@ -189,14 +191,21 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             wrongPartition(book, c);
             return;
         }
-        try {
-            book.process(c.command(), c.timestamp(), outputs);
-        } catch (RuntimeException e) {
-            dropPending();
-            quarantine(book, c, e);
-            return;
+        if (c.adminPartition() >= 0 && !book.noteAdminSource(c.adminPartition(), c.adminOffset())) {
+            // A second relay of an admin command (relay failover): it is in the orders log, so a replay skips it too.
+            adminRepeats.inc();
+            LOG.info("Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
+                    symbol, c.adminPartition(), c.adminOffset());
+        } else {
+            try {
+                book.process(c.command(), c.timestamp(), outputs);
+            } catch (RuntimeException e) {
+                dropPending();
+                quarantine(book, c, e);
+                return;
+            }
+            releasePending();
         }
-        releasePending();
         if (fresh && book.book().spec() == null) {
             // A refused listing: the symbol stays unlisted and keeps costing nothing.
             books.remove(symbol);

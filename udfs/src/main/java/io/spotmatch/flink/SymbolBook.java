@@ -39,6 +39,8 @@ public final class SymbolBook implements EventSink {
     private final StringBuilder json = new StringBuilder(512);
     private int sourcePartition = -1;
     private boolean severalPartitions;
+    private int adminPartition = -1;
+    private long adminOffset = -1;
 
     // Changes since the last flush to keyed state.
     private boolean headerDirty;
@@ -95,6 +97,8 @@ public final class SymbolBook implements EventSink {
         b.book.restore(header.symbolSpec(), header.seq(), header.lastTradeId(), header.lastOrderId(), orders);
         b.sourcePartition = header.sourcePartition();
         b.severalPartitions = header.severalPartitions();
+        b.adminPartition = header.adminPartition();
+        b.adminOffset = header.adminOffset();
         return b;
     }
 
@@ -125,6 +129,24 @@ public final class SymbolBook implements EventSink {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Notes the admin-topic position of a relayed admin command. The relay is at-least-once, so the
+     * same position can reach the orders topic twice; only its first copy is applied. A position on
+     * another admin partition than the last one is applied (the admin topic gained partitions and
+     * the symbol moved): comparing across partitions would drop its commands for good.
+     *
+     * @return false if this position, or a later one of the same partition, was applied already
+     */
+    public boolean noteAdminSource(int partition, long offset) {
+        if (partition == adminPartition && offset <= adminOffset) {
+            return false;
+        }
+        adminPartition = partition;
+        adminOffset = offset;
+        headerDirty = true;
+        return true;
     }
 
     /**
@@ -175,7 +197,7 @@ public final class SymbolBook implements EventSink {
         boolean stored = specBefore != null || seqBefore != 0;
         if (stored) {
             writer.header(new BookHeader(specBefore == null ? null : specBefore.toUpdate(), seqBefore,
-                    lastTradeIdBefore, lastOrderIdBefore, sourcePartition, severalPartitions));
+                    lastTradeIdBefore, lastOrderIdBefore, sourcePartition, severalPartitions, adminPartition, adminOffset));
             writeOrders(writer);
         }
         headerDirty = false;
@@ -321,7 +343,7 @@ public final class SymbolBook implements EventSink {
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
     public void flush(StateWriter writer) throws Exception {
         if (headerDirty) {
-            writer.header(BookHeader.of(book, sourcePartition, severalPartitions));
+            writer.header(BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset));
             headerDirty = false;
         }
         writeOrders(writer);

@@ -2,7 +2,6 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.CommandType;
-import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,22 +16,38 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param timestamp the Kafka record timestamp; event and trade times come from here, never from a clock
  * @param partition the Kafka partition it was read from; a symbol is bound to one
  * @param offset the Kafka offset it was read from (-1 if it came from elsewhere), for dead letters
+ * @param adminPartition for a relayed admin command, the admin-topic partition it was relayed from; else -1
+ * @param adminOffset for a relayed admin command, the admin-topic offset it was relayed from; else -1
  */
-public record SymbolCommand(String symbol, Command command, long timestamp, int partition, long offset) {
+public record SymbolCommand(String symbol, Command command, long timestamp, int partition, long offset,
+        int adminPartition, long adminOffset) {
 
     public SymbolCommand(String symbol, Command command, long timestamp, int partition) {
         this(symbol, command, timestamp, partition, -1);
     }
 
+    /** A command that was not relayed from the admin topic. */
+    public SymbolCommand(String symbol, Command command, long timestamp, int partition, long offset) {
+        this(symbol, command, timestamp, partition, offset, -1, -1L);
+    }
+
+    /** A relayed admin command whose orders-topic offset does not matter. */
+    public SymbolCommand(String symbol, Command command, long timestamp, int partition, int adminPartition,
+            long adminOffset) {
+        this(symbol, command, timestamp, partition, -1, adminPartition, adminOffset);
+    }
+
     public static final TypeInformation<SymbolCommand> TYPE =
             new SerializerTypeInfo<>(SymbolCommand.class, Serializer.INSTANCE);
 
-    /** Compact binary form; not kept in state, so it carries no format version. */
+    /**
+     * Compact binary form; not kept in state, so it carries no format version. A symbol update uses
+     * the current state layout of {@link BookHeader.Serializer}: both ends run the same build.
+     */
     public static final class Serializer extends ImmutableSerializer<SymbolCommand> {
         public static final Serializer INSTANCE = new Serializer();
 
         private static final CommandType[] TYPES = CommandType.values();
-        private static final SymbolStatus[] STATUSES = SymbolStatus.values();
 
         @Override
         public void serialize(SymbolCommand r, DataOutputView out) throws IOException {
@@ -40,6 +55,8 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             out.writeLong(r.timestamp);
             out.writeInt(r.partition);
             out.writeLong(r.offset);
+            out.writeInt(r.adminPartition);
+            out.writeLong(r.adminOffset);
             Command c = r.command;
             Codec.writeEnum(out, c.type());
             out.writeLong(c.orderId());
@@ -54,7 +71,7 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
-                writeUpdate(out, u);
+                BookHeader.Serializer.writeSpec(out, u);
             }
         }
 
@@ -64,34 +81,14 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             long timestamp = in.readLong();
             int partition = in.readInt();
             long offset = in.readLong();
+            int adminPartition = in.readInt();
+            long adminOffset = in.readLong();
             Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(),
                     Codec.readEnum(in, Codec.SIDES), Codec.readEnum(in, Codec.ORDER_TYPES),
                     Codec.readEnum(in, Codec.TIME_IN_FORCES), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean() ? readUpdate(in) : null);
-            return new SymbolCommand(symbol, c, timestamp, partition, offset);
-        }
-
-        static void writeUpdate(DataOutputView out, SymbolUpdate u) throws IOException {
-            Codec.writeString(out, u.baseAsset());
-            Codec.writeString(out, u.quoteAsset());
-            Codec.writeDecimal(out, u.tickSize());
-            Codec.writeDecimal(out, u.stepSize());
-            Codec.writeDecimal(out, u.minQty());
-            Codec.writeDecimal(out, u.minNotional());
-            Codec.writeDecimal(out, u.maxPrice());
-            Codec.writeDecimal(out, u.maxQty());
-            Codec.writeDecimal(out, u.makerFeeRate());
-            Codec.writeDecimal(out, u.takerFeeRate());
-            Codec.writeEnum(out, u.status());
-            Codec.writeEnum(out, u.defaultStp());
-            out.writeBoolean(u.cancelOpenOrders());
-        }
-
-        static SymbolUpdate readUpdate(DataInputView in) throws IOException {
-            return new SymbolUpdate(Codec.readString(in), Codec.readString(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean());
+                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES),
+                    in.readBoolean() ? BookHeader.Serializer.readSpec(in) : null);
+            return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.spotmatch.wire;
 
-/** Why a record on the orders topic could not be read as a command; it goes to the dead-letter topic. */
+/** Why a record on the orders (or admin) topic could not be read as a command; it goes to the dead-letter topic. */
 public enum PoisonCode {
     /** Not parseable JSON, trailing content, duplicate fields, or no value at all (tombstone). */
     INVALID_JSON,
@@ -20,6 +20,14 @@ public enum PoisonCode {
     OVERSIZE,
     /** The Kafka key is missing or is not the command's symbol, so the record may be on the wrong partition. */
     KEY_SYMBOL_MISMATCH,
+    /** A SYMBOL command on the orders topic without the relay's headers: admin commands go to the admin topic. */
+    ADMIN_ON_ORDERS_TOPIC,
+    /** A SYMBOL command whose relay signature does not match (forged, altered, or another key), or a bad source. */
+    INVALID_ADMIN_SIGNATURE,
+    /** An order command (not SYMBOL) carrying the relay's admin headers. */
+    ADMIN_HEADERS_ON_ORDER,
+    /** A command on the admin topic that is not a SYMBOL command. */
+    NOT_AN_ADMIN_COMMAND,
     /** The reader itself failed; the record is kept so nothing is lost. */
     INTERNAL_ERROR,
     /**

@@ -393,6 +393,48 @@ class MatchOperatorTest {
         }
     }
 
+    /** What a relay failover writes: the same admin-topic position twice on the orders topic. */
+    @Test
+    void aRelayedAdminCommandIsAppliedOncePerAdminPositionAcrossARestore() throws Exception {
+        Command halt = Command.symbol(new SymbolUpdate(null, null, null, null, null, null, null, null, null, null,
+                SymbolStatus.HALTED, null, true));
+        Command resume = Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING));
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new SymbolCommand(BTC, listing(), 1, 0, 0, 5), 1);
+            h.processElement(new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "65000.10", "0.500",
+                    TimeInForce.GTC), 2, 0), 2);
+            h.processElement(new SymbolCommand(BTC, halt, 3, 0, 0, 6), 3);
+            h.processElement(new SymbolCommand(BTC, resume, 4, 0, 0, 5), 4); // not above 6: a repeat, skipped
+            h.processElement(new SymbolCommand(BTC, halt, 5, 0, 0, 6), 5);   // the halt again: skipped
+            assertThat(types(h)).containsExactly("SYMBOL_UPDATED", "ACCEPTED", "SYMBOL_UPDATED", "CANCELLED");
+            snapshot = h.snapshot(1, 1);
+            assertThat(header(h, BTC).adminPartition()).isZero();
+            assertThat(header(h, BTC).adminOffset()).isEqualTo(6);
+            assertThat(header(h, BTC).spec().status()).isEqualTo(SymbolStatus.HALTED);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new SymbolCommand(BTC, resume, 6, 0, 0, 6), 6); // repeat after the restore
+            assertThat(types(h)).isEmpty();
+            h.processElement(new SymbolCommand(BTC, resume, 7, 0, 0, 7), 7);
+            h.processElement(new SymbolCommand(BTC, halt, 8, 0, 1, 0), 8); // another admin partition: applied
+            assertThat(types(h)).containsExactly("SYMBOL_UPDATED", "SYMBOL_UPDATED");
+            h.snapshot(2, 2);
+            assertThat(header(h, BTC).adminPartition()).isEqualTo(1);
+            assertThat(header(h, BTC).adminOffset()).isZero();
+        }
+    }
+
+    private static List<String> types(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
+        return events(h).stream().map(j -> {
+            int at = j.indexOf("\"type\":\"") + 8;
+            return j.substring(at, j.indexOf('"', at));
+        }).collect(Collectors.toList());
+    }
+
     private static BookHeader header(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
             String symbol) throws Exception {
         h.getOperator().setCurrentKey(symbol);

@@ -49,7 +49,8 @@ class StateSerializerTest {
     void bookHeadersRoundTrip() throws IOException {
         for (BookHeader h : List.of(new BookHeader(SPEC, 1234, 56, 789, 3, true),
                 new BookHeader(null, 2, 0, 0, -1, false),
-                new BookHeader(SymbolUpdate.status(SymbolStatus.HALTED), 1, 0, 0, 0, false))) {
+                new BookHeader(SymbolUpdate.status(SymbolStatus.HALTED), 1, 0, 0, 0, false),
+                new BookHeader(SPEC, 9, 1, 2, 0, false, 3, 1L << 40))) {
             assertThat(roundTrip(BookHeader.Serializer.INSTANCE, h)).isEqualTo(h);
         }
     }
@@ -62,7 +63,39 @@ class StateSerializerTest {
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
+            SymbolCommand relayed = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3, 2, 77);
+            assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, relayed)).isEqualTo(relayed);
         }
+    }
+
+    /**
+     * The exact bytes of each BookHeader format version, so a layout cannot change by accident:
+     * savepoints in production hold these. v1 was written by builds before the admin relay.
+     */
+    static final String HEADER_V1 = "010101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
+            + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
+            + "04d2000000000000003800000000000003150000000301";
+    static final String HEADER_V2 = "020101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
+            + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
+            + "04d200000000000000380000000000000315000000030100000002000000000000004d";
+
+    @Test
+    void bookHeaderBytesOfEveryVersionAreFixedAndV1ReadsAsNoAdminCommandApplied() throws IOException {
+        BookHeader v1 = new BookHeader(SPEC, 1234, 56, 789, 3, true);
+        assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V1))))
+                .isEqualTo(v1);
+        assertThat(v1.adminPartition()).isEqualTo(-1);
+        assertThat(v1.adminOffset()).isEqualTo(-1);
+        BookHeader v2 = new BookHeader(SPEC, 1234, 56, 789, 3, true, 2, 77);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        BookHeader.Serializer.INSTANCE.serialize(v2, out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(HEADER_V2);
+        assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V2))))
+                .isEqualTo(v2);
+    }
+
+    private static byte[] hex(String s) {
+        return java.util.HexFormat.of().parseHex(s);
     }
 
     static OrderRow orderRow(long version, long createdAt, long updatedAt) {

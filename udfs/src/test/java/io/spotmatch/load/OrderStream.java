@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The records of a synthetic orders topic: N symbols with Zipf-like popularity (symbol i gets a
@@ -15,8 +16,13 @@ import java.util.SplittableRandom;
  */
 public final class OrderStream {
 
-    /** One record for the orders topic; {@code key} may be null for poison. */
-    public record Record(String symbol, byte[] key, byte[] value, boolean poison) {
+    /** One record for the orders topic; {@code key} may be null for poison; {@code admin} for a listing. */
+    public record Record(String symbol, byte[] key, byte[] value, boolean poison, boolean admin) {
+
+        /** The record for {@code topic}, a listing signed as the job's relay signs it ({@link AdminSigning}). */
+        public ProducerRecord<byte[], byte[]> toProducerRecord(String topic, Long timestamp) {
+            return AdminSigning.record(topic, key, value, admin, timestamp);
+        }
     }
 
     private static final String[] BASES = {"BTC", "ETH", "SOL", "XRP", "BNB", "DOGE", "ADA", "TRX", "AVAX", "LINK",
@@ -81,13 +87,14 @@ public final class OrderStream {
         if (poisonPerMillion > 0 && rnd.nextInt(1_000_000) < poisonPerMillion) {
             String template = POISON[rnd.nextInt(POISON.length)];
             return new Record(symbol, symbol.getBytes(StandardCharsets.UTF_8),
-                    String.format(template, symbol).getBytes(StandardCharsets.UTF_8), true);
+                    String.format(template, symbol).getBytes(StandardCharsets.UTF_8), true, false);
         }
         return record(symbol, flows.get(i).next());
     }
 
     private Record record(String symbol, Command c) {
-        return new Record(symbol, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c), false);
+        return new Record(symbol, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c), false,
+                c.type() == io.spotmatch.book.CommandType.SYMBOL);
     }
 
     private int pickSymbol() {

@@ -135,6 +135,10 @@ public final class BookInspector {
             sb.append(",\"seq\":").append(book.seq()).append(",\"lastTradeId\":").append(book.lastTradeId())
                     .append(",\"lastOrderId\":").append(book.lastOrderId()).append(",\"openOrders\":")
                     .append(book.openOrderCount()).append(",\"severalPartitions\":").append(h.severalPartitions());
+            if (h.adminPartition() >= 0) {
+                sb.append(",\"lastAdminSource\":{\"partition\":").append(h.adminPartition()).append(",\"offset\":")
+                        .append(h.adminOffset()).append('}');
+            }
             if (s != null) {
                 for (Side side : Side.values()) {
                     sb.append(side == Side.BUY ? ",\"bids\":[" : ",\"asks\":[");

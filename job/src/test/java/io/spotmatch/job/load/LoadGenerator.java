@@ -71,7 +71,7 @@ public final class LoadGenerator {
             long total = settings.orders() + settings.symbols(); // listings first
             for (long i = 0; i < total && !stopped; i++) {
                 OrderStream.Record r = stream.next();
-                producer.send(new ProducerRecord<>(settings.topic(), r.key(), r.value()));
+                producer.send(r.toProducerRecord(settings.topic(), null));
                 sent.incrementAndGet();
                 if (settings.rate() > 0 && (i & 63) == 0) {
                     long due = start + i * 1_000_000_000L / settings.rate();

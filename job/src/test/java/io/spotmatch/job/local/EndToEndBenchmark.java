@@ -194,6 +194,7 @@ public final class EndToEndBenchmark {
         o.put("kafka.events-topic", "events-" + id);
         o.put("kafka.dead-letter-topic", "dlq-" + id);
         o.put("kafka.group-id", "bench-" + id);
+        o.put("kafka.admin-topic", ""); // the load generator signs its listings
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");
@@ -206,7 +207,7 @@ public final class EndToEndBenchmark {
             }
         }
         o.putAll(extra);
-        return SpotMatchOptions.fromMap(o);
+        return SpotMatchOptions.fromMap(o, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY));
     }
 
     private String jdbcUrl(String schema) {

@@ -48,6 +48,7 @@ public final class LocalCluster {
         kafka.createTopic("orders", 8);
         kafka.createTopic("order-events", 8);
         kafka.createTopic("orders-dlq", 1);
+        kafka.createTopic("orders-admin", 1);
         try (Connection c = postgres.connect()) {
             Schema.apply(c);
         }
@@ -82,7 +83,7 @@ public final class LocalCluster {
         System.out.println(String.format(Locale.ROOT, """
                 Local cluster ready (Ctrl-C stops everything):
                   Flink REST and web UI  http://127.0.0.1:%s   (flink ... -m 127.0.0.1:%s)
-                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1)
+                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1), orders-admin (1)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
                   Savepoints             %s""", a.get(UI_PORT), a.get(UI_PORT), kafka.bootstrapServers(),

@@ -71,6 +71,7 @@ public final class LocalRunner {
             kafka.createTopic("orders", 4);
             kafka.createTopic("order-events", 4);
             kafka.createTopic("orders-dlq", 1);
+            kafka.createTopic("orders-admin", 1); // the relay runs, though the load generator signs its own listings
             try (Connection c = postgres.connect()) {
                 Schema.apply(c);
             }
@@ -83,7 +84,7 @@ public final class LocalRunner {
             options.put("jdbc.password", EmbeddedPostgres.PASSWORD);
             options.put("job.checkpoint-interval", "2 s");
             options.put("job.parallelism", Integer.toString(parallelism));
-            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options);
+            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY));
 
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
             conf.set(RestOptions.PORT, a.get(UI_PORT));
