@@ -74,15 +74,19 @@ public final class SpotMatchJob {
             return;
         }
         SpotMatchOptions options;
+        StreamExecutionEnvironment env;
         try {
             options = SpotMatchOptions.fromArgs(args);
+            if (options.startupChecks()) {
+                StartupChecks.run(options);
+            }
+            env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
+            build(env, options);
         } catch (CommandLine.InvalidOptionException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
-        build(env, options);
         env.execute(options.jobName());
     }
 
@@ -127,7 +131,7 @@ public final class SpotMatchJob {
                 .process(new RouteDeadLetters(), SymbolCommand.TYPE)
                 .uid(ROUTE_UID).name("Route dead letters");
         commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
+                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()), o.deadLetterDelivery(), "dlq"))
                 .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
 
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
@@ -142,7 +146,7 @@ public final class SpotMatchJob {
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(new OrderRowSink(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
+                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
                         o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
     }
@@ -200,7 +204,7 @@ public final class SpotMatchJob {
 
     /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
     static Sink<TradeRow> tradesSink(SpotMatchOptions o) {
-        String url = o.jdbcUrl() + (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        String url = o.jdbcSessionUrl() + "&reWriteBatchedInserts=true";
         return new CloseSafeSink<>(JdbcSink.<TradeRow>builder()
                 .withQueryStatement(SqlStatements.INSERT_TRADE, SqlStatements.TRADE)
                 .withExecutionOptions(JdbcExecutionOptions.builder()

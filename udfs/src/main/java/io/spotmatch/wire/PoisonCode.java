@@ -20,6 +20,8 @@ public enum PoisonCode {
     OVERSIZE,
     /** The Kafka key is missing or is not the command's symbol, so the record may be on the wrong partition. */
     KEY_SYMBOL_MISMATCH,
+    /** The Kafka record timestamp is missing (-1), negative, or after 9999-12-31: it would be a trade's time. */
+    INVALID_TIMESTAMP,
     /** The reader itself failed; the record is kept so nothing is lost. */
     INTERNAL_ERROR
 }
