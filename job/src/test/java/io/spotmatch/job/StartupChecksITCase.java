@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spotmatch.job.CommandLine.InvalidOptionException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,9 +64,30 @@ class StartupChecksITCase {
     @Test
     void aWrongPasswordNamesThePassword() throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);
-        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("jdbc.password", "wrong"))))
+        passwordCheckedUser();
+        Map<String, String> user = Map.of("jdbc.user", "pwcheck", "jdbc.password", "right");
+        assertThatCode(() -> StartupChecks.database(options(p, user))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("jdbc.user", "pwcheck", "jdbc.password", "wrong"))))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessageStartingWith("--jdbc.password: PostgreSQL refused user 'postgres'");
+                .hasMessageStartingWith("--jdbc.password: PostgreSQL refused user 'pwcheck'");
+    }
+
+    /**
+     * The test server trusts every login; this one user must give its password (a pg_hba.conf line
+     * of its own, first, so nothing else changes for the other tests on the server).
+     */
+    private static synchronized void passwordCheckedUser() throws Exception {
+        try (Connection c = SERVERS.postgres().connect(); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SHOW hba_file");
+            rs.next();
+            Path hba = Path.of(rs.getString(1));
+            String lines = Files.readString(hba);
+            if (!lines.contains(" pwcheck ")) {
+                st.execute("CREATE ROLE pwcheck LOGIN PASSWORD 'right'");
+                Files.writeString(hba, "host all pwcheck 127.0.0.1/32 scram-sha-256\n" + lines);
+                st.execute("SELECT pg_reload_conf()");
+            }
+        }
     }
 
     @Test
