@@ -84,16 +84,20 @@ public final class SpotMatchJob {
             return;
         }
         SpotMatchOptions options;
+        StreamExecutionEnvironment env;
         try {
             options = SpotMatchOptions.fromArgs(args);
             options.adminSignature(); // fail at startup, naming the option, not in a task
+            if (options.startupChecks()) {
+                StartupChecks.run(options);
+            }
+            env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
+            build(env, options);
         } catch (CommandLine.InvalidOptionException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
-        build(env, options);
         env.execute(options.jobName());
     }
 
@@ -145,7 +149,8 @@ public final class SpotMatchJob {
         // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
         commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
                 .union(events.getSideOutput(MatchOperator.DEAD_LETTERS))
-                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic()), o.deadLetterDelivery(), "dlq"))
+                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()),
+                        o.deadLetterDelivery(), "dlq"))
                 .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
         events.sinkTo(kafkaSink(o, new OrderEventSerializationSchema(o.eventsTopic()), o.eventsDelivery(), "events"))
                 .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
@@ -155,14 +160,15 @@ public final class SpotMatchJob {
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(new OrderRowSink(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
+                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
                         o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
 
         if (o.adminTopic() != null) {
             env.fromSource(adminSource(o), WatermarkStrategy.noWatermarks(), "Admin commands (Kafka)")
                     .uid(ADMIN_SOURCE_UID)
-                    .sinkTo(kafkaSink(o, new AdminRelaySerializationSchema(o.ordersTopic(), o.deadLetterTopic(), signature),
+                    .sinkTo(kafkaSink(o, new AdminRelaySerializationSchema(o.ordersTopic(),
+                            new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()), signature),
                             Delivery.AT_LEAST_ONCE, "admin"))
                     .uid(ADMIN_RELAY_SINK_UID).name("Admin relay to orders (Kafka)");
         }
@@ -242,7 +248,7 @@ public final class SpotMatchJob {
 
     /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
     static Sink<TradeRow> tradesSink(SpotMatchOptions o) {
-        String url = o.jdbcUrl() + (o.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        String url = o.jdbcSessionUrl() + "&reWriteBatchedInserts=true";
         return new CloseSafeSink<>(JdbcSink.<TradeRow>builder()
                 .withQueryStatement(SqlStatements.INSERT_TRADE, SqlStatements.TRADE)
                 .withExecutionOptions(JdbcExecutionOptions.builder()

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.spotmatch.flink.DeadLetterSerializationSchema;
+import io.spotmatch.flink.JdbcTimeouts;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,10 @@ public final class SpotMatchOptions {
             .noDefaultValue().withDescription("Epoch milliseconds, for kafka.bounded TIMESTAMP.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("kafka.max-record-bytes").intType()
             .defaultValue(16 * 1024).withDescription("Larger order records go to the dead-letter topic as OVERSIZE.");
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_BYTES = key("kafka.dead-letter-max-bytes").intType()
+            .defaultValue(256 * 1024).withDescription("Largest dead letter, key, value and headers included; a larger"
+                    + " one keeps a 1 KiB prefix of its key and value, with spotmatch.truncated=true and the original"
+                    + " sizes. Keep it well below the producer's max.request.size (1 MiB by default); at least 8192.");
     public static final ConfigOption<Delivery> EVENTS_DELIVERY = key("kafka.events-delivery").enumType(Delivery.class)
             .defaultValue(Delivery.AT_LEAST_ONCE).withDescription("AT_LEAST_ONCE (consumers drop repeats by symbol"
                     + " and seq) or EXACTLY_ONCE (Kafka transactions committed on checkpoints: read with"
@@ -94,6 +100,20 @@ public final class SpotMatchOptions {
     public static final ConfigOption<Integer> JDBC_MAX_RETRIES = key("jdbc.max-retries").intType().defaultValue(3)
             .withDescription("Retries of a failed batch (after 1 s, 2 s, 3 s ...) before the job fails and the restart"
                     + " strategy takes over.");
+    public static final ConfigOption<Duration> JDBC_CONNECT_TIMEOUT = key("jdbc.connect-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Longest wait for a PostgreSQL connection, login"
+                    + " included (also the startup check's).");
+    public static final ConfigOption<Duration> JDBC_SOCKET_TIMEOUT = key("jdbc.socket-timeout").durationType()
+            .defaultValue(Duration.ofMinutes(2)).withDescription("Longest wait for any answer of PostgreSQL before the"
+                    + " connection is given up as dead; longer than jdbc.statement-timeout. A session left idle in a"
+                    + " transaction this long is ended by the server, so a lost writer cannot keep row locks.");
+    public static final ConfigOption<Duration> JDBC_STATEMENT_TIMEOUT = key("jdbc.statement-timeout").durationType()
+            .defaultValue(Duration.ofMinutes(1)).withDescription("PostgreSQL statement_timeout of the sinks' sessions:"
+                    + " a statement running longer is cancelled and its batch retried.");
+    public static final ConfigOption<Duration> JDBC_LOCK_TIMEOUT = key("jdbc.lock-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(20)).withDescription("PostgreSQL lock_timeout of the sinks' sessions: a"
+                    + " statement waiting longer for a lock (a table locked by hand, a writer of a failed attempt)"
+                    + " fails and its batch is retried.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("job.checkpoint-interval").durationType()
             .defaultValue(Duration.ofSeconds(10)).withDescription("Exactly-once checkpoints this often.");
     public static final ConfigOption<Duration> BUFFER_TIMEOUT = key("job.buffer-timeout").durationType()
@@ -107,15 +127,22 @@ public final class SpotMatchOptions {
                     + " with the same value. The job can be rescaled up to this parallelism.");
     public static final ConfigOption<String> JOB_NAME = key("job.name").stringType().defaultValue("SpotMatch")
             .withDescription("Name of the Flink job.");
+    public static final ConfigOption<Boolean> STARTUP_CHECKS = key("job.startup-checks").booleanType()
+            .defaultValue(true).withDescription("Before submitting, check that the brokers answer, the three topics"
+                    + " exist and PostgreSQL accepts the user and password (each within jdbc.connect-timeout)."
+                    + " false skips them, for a client that cannot reach Kafka or PostgreSQL itself (a submission"
+                    + " gateway outside their network).");
 
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
     public static final String ADMIN_KEY_ENV = "SPOTMATCH_ADMIN_KEY";
 
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, ORDERS_TOPIC, EVENTS_TOPIC,
-            DEAD_LETTER_TOPIC, ADMIN_TOPIC, ADMIN_KEY_FILE, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP, STARTING_OFFSETS_BY_PARTITION, BOUNDED,
-            STOPPING_TIMESTAMP, MAX_RECORD_BYTES, EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
+            DEAD_LETTER_TOPIC, ADMIN_TOPIC, ADMIN_KEY_FILE, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP,
+            STARTING_OFFSETS_BY_PARTITION, BOUNDED, STOPPING_TIMESTAMP, MAX_RECORD_BYTES, DEAD_LETTER_MAX_BYTES,
+            EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
-            JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME);
+            JDBC_MAX_RETRIES, JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT, JDBC_LOCK_TIMEOUT,
+            CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME, STARTUP_CHECKS);
 
     private final CommandLine line;
     private final Map<String, String> env;
@@ -177,10 +204,18 @@ public final class SpotMatchOptions {
             require(get(STOPPING_TIMESTAMP) != null, STOPPING_TIMESTAMP, "is required by kafka.bounded TIMESTAMP");
         }
         require(get(MAX_RECORD_BYTES) > 0, MAX_RECORD_BYTES, "must be positive");
+        require(get(DEAD_LETTER_MAX_BYTES) >= DeadLetterSerializationSchema.MIN_MAX_BYTES, DEAD_LETTER_MAX_BYTES,
+                "must be at least " + DeadLetterSerializationSchema.MIN_MAX_BYTES);
         require(get(JDBC_URL).startsWith("jdbc:postgresql:"), JDBC_URL, "must be a jdbc:postgresql: URL");
         require(get(JDBC_BATCH_SIZE) > 0, JDBC_BATCH_SIZE, "must be positive");
         require(!get(JDBC_BATCH_INTERVAL).isNegative(), JDBC_BATCH_INTERVAL, "must not be negative");
         require(get(JDBC_MAX_RETRIES) >= 0, JDBC_MAX_RETRIES, "must not be negative");
+        for (ConfigOption<Duration> timeout : List.of(JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT,
+                JDBC_LOCK_TIMEOUT)) {
+            require(get(timeout).toMillis() >= 1, timeout, "must be at least 1 ms");
+        }
+        require(get(JDBC_SOCKET_TIMEOUT).compareTo(get(JDBC_STATEMENT_TIMEOUT)) > 0, JDBC_SOCKET_TIMEOUT,
+                "must be longer than jdbc.statement-timeout (the server cancels a slow statement first)");
         require(get(CHECKPOINT_INTERVAL).toMillis() >= 10, CHECKPOINT_INTERVAL, "must be at least 10 ms");
         require(!get(BUFFER_TIMEOUT).isNegative(), BUFFER_TIMEOUT, "must not be negative");
         require(get(PARALLELISM) == -1 || get(PARALLELISM) > 0, PARALLELISM, "must be positive, or -1");
@@ -210,6 +245,7 @@ public final class SpotMatchOptions {
     public Bound bounded() { return get(BOUNDED); }
     public Long stoppingTimestamp() { return get(STOPPING_TIMESTAMP); }
     public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
+    public int deadLetterMaxBytes() { return get(DEAD_LETTER_MAX_BYTES); }
     public Delivery eventsDelivery() { return get(EVENTS_DELIVERY); }
     public Delivery deadLetterDelivery() { return get(DEAD_LETTER_DELIVERY); }
     public String transactionalIdPrefix() { return get(TRANSACTIONAL_ID_PREFIX); }
@@ -224,11 +260,34 @@ public final class SpotMatchOptions {
     public int parallelism() { return get(PARALLELISM); }
     public int maxParallelism() { return get(MAX_PARALLELISM); }
     public String jobName() { return get(JOB_NAME); }
+    public boolean startupChecks() { return get(STARTUP_CHECKS); }
+    public Duration jdbcConnectTimeout() { return get(JDBC_CONNECT_TIMEOUT); }
 
-    /** The password option, else the environment variable, else empty. */
+    /** The sinks' connection timeouts and session limits. */
+    public JdbcTimeouts jdbcTimeouts() {
+        return new JdbcTimeouts(get(JDBC_CONNECT_TIMEOUT), get(JDBC_SOCKET_TIMEOUT), get(JDBC_STATEMENT_TIMEOUT),
+                get(JDBC_LOCK_TIMEOUT));
+    }
+
+    /** jdbc.url with the timeouts and session limits of {@link #jdbcTimeouts()} added. */
+    public String jdbcSessionUrl() {
+        return jdbcTimeouts().url(get(JDBC_URL));
+    }
+
+    /**
+     * The password option, else the environment variable. Neither is an error (an empty password
+     * would only fail later, at every restart of the sinks).
+     */
     public String jdbcPassword() {
         String p = get(JDBC_PASSWORD);
-        return p != null ? p : env.getOrDefault(PASSWORD_ENV, "");
+        if (p == null) {
+            p = env.get(PASSWORD_ENV);
+        }
+        if (p == null || p.isEmpty()) {
+            throw new CommandLine.InvalidOptionException("--" + JDBC_PASSWORD.key() + ": is required (or set "
+                    + PASSWORD_ENV + ")");
+        }
+        return p;
     }
 
     /** kafka.admin-topic, or null when the relay is off. */

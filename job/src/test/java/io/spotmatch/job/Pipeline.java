@@ -61,19 +61,25 @@ final class Pipeline {
     final Path checkpoints;
 
     Pipeline(RealServers servers, int partitions) throws Exception {
-        this(servers, null, partitions);
+        this(servers, null, partitions, Map.of());
+    }
+
+    /** A pipeline whose orders topic has these topic configs (e.g. to accept records a default topic refuses). */
+    Pipeline(RealServers servers, int partitions, Map<String, String> ordersTopicConfigs) throws Exception {
+        this(servers, null, partitions, ordersTopicConfigs);
     }
 
     /** A pipeline that reads another pipeline's orders topic into outputs of its own. */
     Pipeline(Pipeline input) throws Exception {
-        this(input.servers, input.ordersTopic, 0);
+        this(input.servers, input.ordersTopic, 0, Map.of());
     }
 
-    private Pipeline(RealServers servers, String sharedOrdersTopic, int partitions) throws Exception {
+    private Pipeline(RealServers servers, String sharedOrdersTopic, int partitions,
+            Map<String, String> ordersTopicConfigs) throws Exception {
         this.servers = servers;
         ordersTopic = sharedOrdersTopic != null ? sharedOrdersTopic : "orders-" + id;
         if (sharedOrdersTopic == null) {
-            servers.kafka().createTopic(ordersTopic, partitions);
+            EmbeddedKafka.createTopic(servers.kafka().bootstrapServers(), ordersTopic, partitions, ordersTopicConfigs);
         }
         servers.kafka().createTopic(eventsTopic, 2);
         servers.kafka().createTopic(deadLetterTopic, 1);
@@ -250,7 +256,11 @@ final class Pipeline {
 
     /** Sends raw records to the orders topic, in order, and waits until all are written. */
     void produce(List<ProducerRecord<byte[], byte[]>> records) {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps())) {
+        produce(records, producerProps());
+    }
+
+    void produce(List<ProducerRecord<byte[], byte[]>> records, Properties producerProps) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps)) {
             for (ProducerRecord<byte[], byte[]> r : records) {
                 p.send(r);
             }

@@ -30,7 +30,26 @@ class SpotMatchOptionsTest {
         assertThat(o.eventsDelivery()).isEqualTo(SpotMatchOptions.Delivery.AT_LEAST_ONCE);
         assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.maxParallelism()).isEqualTo(128);
-        assertThat(o.jdbcPassword()).isEmpty();
+        assertThat(o.deadLetterMaxBytes()).isEqualTo(256 * 1024);
+        assertThat(o.startupChecks()).isTrue();
+    }
+
+    @Test
+    void noPasswordIsAnErrorNamingTheOptionAndTheVariable() {
+        assertThatThrownBy(() -> parse().jdbcPassword()).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--jdbc.password: is required (or set SPOTMATCH_JDBC_PASSWORD)");
+        assertThatThrownBy(() -> SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_JDBC_PASSWORD", ""))
+                .jdbcPassword()).isInstanceOf(InvalidOptionException.class).hasMessageContaining("--jdbc.password");
+    }
+
+    @Test
+    void theSinksUrlCarriesTheTimeouts() {
+        SpotMatchOptions o = parse("--jdbc.url", "jdbc:postgresql://db:5432/spotmatch?ssl=true",
+                "--jdbc.statement-timeout", "30 s", "--jdbc.lock-timeout", "1500 ms", "--jdbc.socket-timeout", "45 s",
+                "--jdbc.connect-timeout", "200 ms");
+        assertThat(o.jdbcSessionUrl()).isEqualTo("jdbc:postgresql://db:5432/spotmatch?ssl=true&connectTimeout=1"
+                + "&loginTimeout=1&socketTimeout=45&options=-c%20statement_timeout%3D30000%20-c%20lock_timeout%3D1500"
+                + "%20-c%20idle_in_transaction_session_timeout%3D45000");
     }
 
     @Test
@@ -62,6 +81,9 @@ class SpotMatchOptionsTest {
         "--kafka.starting-offsets  | TIMESTAMP | --kafka.starting-timestamp is required",
         "--kafka.bounded           | TIMESTAMP | --kafka.stopping-timestamp is required",
         "--kafka.orders-topic      | bad topic | --kafka.orders-topic is not a valid Kafka topic name",
+        "--kafka.dead-letter-max-bytes | 4096 | --kafka.dead-letter-max-bytes must be at least 8192",
+        "--jdbc.statement-timeout  | 5 min   | --jdbc.socket-timeout must be longer than jdbc.statement-timeout",
+        "--jdbc.lock-timeout       | 0 ms    | --jdbc.lock-timeout must be at least 1 ms",
         "--jdbc.url                | jdbc:mysql://x/y | --jdbc.url must be a jdbc:postgresql: URL",
         "--job.parallelism         | 500     | --job.parallelism must not exceed job.max-parallelism",
         "--kafka.admin-topic       | orders  | --kafka.admin-topic must differ from the orders, events and dead-letter topics",

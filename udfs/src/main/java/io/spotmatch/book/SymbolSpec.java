@@ -91,7 +91,7 @@ public final class SymbolSpec {
         String quote = pick(u.quoteAsset(), current == null ? null : current.quoteAsset);
         Decimal tick = pick(u.tickSize(), current == null ? null : current.tickSize);
         Decimal step = pick(u.stepSize(), current == null ? null : current.stepSize);
-        if (base == null || base.isEmpty() || quote == null || quote.isEmpty() || tick == null || step == null) {
+        if (!isValidAsset(base) || !isValidAsset(quote) || tick == null || step == null) {
             return null;
         }
         if (current != null && (!base.equals(current.baseAsset) || !quote.equals(current.quoteAsset)
@@ -140,6 +140,27 @@ public final class SymbolSpec {
                 && s.minNotionalUnits >= 0 && s.minNotionalUnits != Long.MIN_VALUE
                 && validRate(s.makerRate) && validRate(s.takerRate);
         return valid ? s : null;
+    }
+
+    /** Longest asset name. */
+    public static final int MAX_ASSET_LENGTH = 16;
+
+    /**
+     * Asset names are ASCII letters, digits and {@code . _ -}, 1 to {@value #MAX_ASSET_LENGTH}
+     * characters: they reach a PostgreSQL text column ({@code trades.fee_asset}), which refuses a
+     * NUL, and every event, so nothing else may enter a spec.
+     */
+    public static boolean isValidAsset(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_ASSET_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** floor(sqrt(n)) in integers: no floating point reaches a spec. */

@@ -20,10 +20,11 @@ public final class AdminRelaySerializationSchema implements KafkaRecordSerializa
     private final AdminSignature signature;
     private final DeadLetterSerializationSchema deadLetters;
 
-    public AdminRelaySerializationSchema(String ordersTopic, String deadLetterTopic, AdminSignature signature) {
+    public AdminRelaySerializationSchema(String ordersTopic, DeadLetterSerializationSchema deadLetters,
+            AdminSignature signature) {
         this.ordersTopic = ordersTopic;
         this.signature = signature;
-        this.deadLetters = new DeadLetterSerializationSchema(deadLetterTopic);
+        this.deadLetters = deadLetters;
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         Inbound result;
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
+            checkTimestamp(record.timestamp());
             AdminSignature.Source source = admin.check(w.command(), record.key(), record.value(),
                     header(record, AdminSignature.SOURCE_HEADER), header(record, AdminSignature.MAC_HEADER));
             result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition(),
@@ -48,6 +49,21 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
     static byte[] header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);
         return h == null ? null : h.value();
+    }
+
+    /** 9999-12-31T23:59:59.999Z: beyond it a trade time no longer prints as an ISO date (PostgreSQL's own limit is later). */
+    public static final long MAX_TIMESTAMP = 253_402_300_799_999L;
+
+    /**
+     * The record timestamp becomes trade and order times in PostgreSQL: one the database refuses
+     * would stop the sink for every symbol, so it is poison here. -1 is Kafka's "no timestamp";
+     * producers cannot write other negative ones.
+     */
+    static void checkTimestamp(long timestamp) throws PoisonException {
+        if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
+            throw new PoisonException(PoisonCode.INVALID_TIMESTAMP, "record timestamp " + timestamp
+                    + " is not between 0 and " + MAX_TIMESTAMP + " (9999-12-31T23:59:59.999Z)");
+        }
     }
 
     @Override

@@ -104,7 +104,8 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         private final Deque<List<OrderRow>> unwritten = new ArrayDeque<>();
         private final Thread thread;
         private final Map<Integer, PreparedStatement> statements = new HashMap<>();
-        private Connection connection;
+        /** Volatile: {@link #close()} aborts it from the task thread when the writer thread does not stop. */
+        private volatile Connection connection;
         private boolean timerSet;
         private volatile Throwable failure;
         private volatile boolean closed;
@@ -115,6 +116,11 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                 for (OrderRow row : u.rows()) {
                     add(row);
                 }
+            }
+            // Restored rows are written now, not when the next row or checkpoint happens to come.
+            if (!pending.isEmpty()) {
+                unwritten.addLast(new ArrayList<>(pending.values()));
+                pending = new LinkedHashMap<>();
             }
             this.thread = new Thread(this::drain, "orders-writer");
             this.thread.setDaemon(true);
@@ -223,6 +229,9 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                     return;
                 } catch (SQLException e) {
                     closeConnection();
+                    if (closed) {
+                        throw new InterruptedException("closed");
+                    }
                     if (attempt >= maxRetries) {
                         throw new IOException("writing " + rows.size() + " order rows failed after " + attempt
                                 + " retries", e);
@@ -271,13 +280,34 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             }
         }
 
-        /** Never throws: rows not yet written are in the last checkpoint and written again after a restore. */
+        /**
+         * Never throws: rows not yet written are in the last checkpoint and written again after a
+         * restore. The writer thread ends with the task: an interrupt stops it between statements,
+         * and one blocked in the database (waiting for a lock, or for an answer) has its connection
+         * aborted, which rolls its transaction back, so a writer of a finished or failed attempt
+         * never writes, holds locks or keeps a connection after the task is gone.
+         */
         @Override
         public void close() {
             closed = true;
             thread.interrupt();
             try {
-                thread.join(10_000);
+                thread.join(2_000);
+                if (thread.isAlive()) {
+                    Connection c = connection;
+                    if (c != null) {
+                        LOG.warn("The orders writer did not stop within 2 s; aborting its connection");
+                        try {
+                            c.abort(Runnable::run);
+                        } catch (SQLException | RuntimeException e) {
+                            LOG.warn("Aborting the orders writer's connection failed", e);
+                        }
+                    }
+                    thread.join(10_000);
+                    if (thread.isAlive()) {
+                        LOG.error("The orders writer thread is still alive 12 s after close");
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -11,6 +11,7 @@ import io.spotmatch.book.Decimal;
 import io.spotmatch.book.OrderType;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
+import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
@@ -208,8 +209,8 @@ public final class CommandJson {
                 case "price" -> f.price = decimal(p, t, name);
                 case "quantity" -> f.quantity = decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = decimal(p, t, name);
-                case "baseAsset" -> f.baseAsset = text(p, t, name);
-                case "quoteAsset" -> f.quoteAsset = text(p, t, name);
+                case "baseAsset" -> f.baseAsset = asset(p, t, name);
+                case "quoteAsset" -> f.quoteAsset = asset(p, t, name);
                 case "tickSize" -> f.tickSize = decimal(p, t, name);
                 case "stepSize" -> f.stepSize = decimal(p, t, name);
                 case "minQty" -> f.minQty = decimal(p, t, name);
@@ -237,6 +238,16 @@ public final class CommandJson {
             throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a string");
         }
         return p.getText();
+    }
+
+    /** A malformed asset name is poison, like a malformed symbol: see {@link SymbolSpec#isValidAsset}. */
+    private static String asset(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
+        String s = text(p, t, name);
+        if (!SymbolSpec.isValidAsset(s)) {
+            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be 1 to "
+                    + SymbolSpec.MAX_ASSET_LENGTH + " letters, digits or . _ -");
+        }
+        return s;
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, JsonParser p, JsonToken t, String name)

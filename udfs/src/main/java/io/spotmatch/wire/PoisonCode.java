@@ -28,6 +28,8 @@ public enum PoisonCode {
     ADMIN_HEADERS_ON_ORDER,
     /** A command on the admin topic that is not a SYMBOL command. */
     NOT_AN_ADMIN_COMMAND,
+    /** The Kafka record timestamp is missing (-1), negative, or after 9999-12-31: it would be a trade's time. */
+    INVALID_TIMESTAMP,
     /** The reader itself failed; the record is kept so nothing is lost. */
     INTERNAL_ERROR,
     /**

@@ -48,7 +48,7 @@ class AdminRelayTest {
                 new ListCollector<>(read));
         assertThat(read.get(0).source()).isEqualTo("orders-admin/0/17");
 
-        ProducerRecord<byte[], byte[]> relayed = new AdminRelaySerializationSchema("orders", "orders-dlq",
+        ProducerRecord<byte[], byte[]> relayed = new AdminRelaySerializationSchema("orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18),
                 AdminSigning.SIGNATURE).serialize(read.get(0), null, null);
         assertThat(relayed.topic()).isEqualTo("orders");
         assertThat(relayed.partition()).as("the producer's default partitioner decides").isNull();
@@ -82,7 +82,7 @@ class AdminRelayTest {
         assertThat(d.code()).isEqualTo(PoisonCode.NOT_AN_ADMIN_COMMAND);
         assertThat(d.topic()).isEqualTo("orders-admin");
         assertThat(d.value()).isEqualTo(cancel);
-        ProducerRecord<byte[], byte[]> dead = new AdminRelaySerializationSchema("orders", "orders-dlq",
+        ProducerRecord<byte[], byte[]> dead = new AdminRelaySerializationSchema("orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18),
                 AdminSigning.SIGNATURE).serialize(read.get(0), null, null);
         assertThat(dead.topic()).isEqualTo("orders-dlq");
         assertThat(dead.headers().lastHeader(DeadLetterSerializationSchema.ERROR_CODE).value())

@@ -78,7 +78,7 @@ class CommandJsonTest {
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
                 Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED)),
-                Command.symbol(new SymbolUpdate("B\"TC", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"), null,
+                Command.symbol(new SymbolUpdate("B_T.C-1", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"), null,
                         null, null, null, Decimal.parse("0.001"), null, null, StpMode.NONE, true)));
         for (Command c : commands) {
             assertThat(CommandJson.parse(KEY, CommandJson.write("BTC-USDT", c), 4096).command()).isEqualTo(c);

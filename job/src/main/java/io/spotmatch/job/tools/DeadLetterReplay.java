@@ -142,6 +142,14 @@ public final class DeadLetterReplay {
                         out.println(where + " -> skipped (not " + s.errorCode() + ")");
                         continue;
                     }
+                    if (DeadLetterSerializationSchema.isTruncated(r.headers())) {
+                        skipped++;
+                        out.println(where + " -> skipped (truncated: the whole record is at "
+                                + header(r, DeadLetterSerializationSchema.SOURCE_TOPIC) + "["
+                                + header(r, DeadLetterSerializationSchema.SOURCE_PARTITION) + "]@"
+                                + header(r, DeadLetterSerializationSchema.SOURCE_OFFSET) + ")");
+                        continue;
+                    }
                     byte[] key = r.key();
                     String note = "";
                     if (s.rekey()) {
