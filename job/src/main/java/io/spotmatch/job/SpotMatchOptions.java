@@ -58,8 +58,9 @@ public final class SpotMatchOptions {
             .enumType(Delivery.class).defaultValue(Delivery.AT_LEAST_ONCE)
             .withDescription("AT_LEAST_ONCE or EXACTLY_ONCE for the dead-letter topic.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("kafka.transactional-id-prefix")
-            .stringType().defaultValue("spotmatch").withDescription("Prefix of the Kafka transactional ids of the"
-                    + " EXACTLY_ONCE sinks; unique per job on a cluster.");
+            .stringType().noDefaultValue().withDescription("Prefix of the Kafka transactional ids of the"
+                    + " EXACTLY_ONCE sinks; by default <kafka.group-id>.<kafka.events-topic>, so that two jobs"
+                    + " (a backfill next to the live job) never fence or abort each other's transactions.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout of the"
                     + " EXACTLY_ONCE sinks. Must not exceed the brokers' transaction.max.timeout.ms (15 min by"
@@ -95,13 +96,20 @@ public final class SpotMatchOptions {
     public static final ConfigOption<String> JOB_NAME = key("job.name").stringType().defaultValue("SpotMatch")
             .withDescription("Name of the Flink job.");
 
+    // ---- trust: history guard ----
+    public static final ConfigOption<Boolean> ALLOW_PARTIAL_HISTORY = key("job.allow-partial-history").booleanType()
+            .defaultValue(false).withDescription("Let a job without state start in the middle of the orders topic"
+                    + " (a deliberate partial backfill); only into EMPTY trades and orders tables. Without it such a"
+                    + " start fails: its trade ids, order versions and event seqs would collide with earlier ones.");
+
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
 
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, ORDERS_TOPIC, EVENTS_TOPIC,
             DEAD_LETTER_TOPIC, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP, STARTING_OFFSETS_BY_PARTITION, BOUNDED,
             STOPPING_TIMESTAMP, MAX_RECORD_BYTES, EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
-            JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME);
+            JDBC_MAX_RETRIES, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME,
+            ALLOW_PARTIAL_HISTORY);
 
     private final CommandLine line;
     private final Map<String, String> env;
@@ -166,7 +174,8 @@ public final class SpotMatchOptions {
         require(get(PARALLELISM) == -1 || get(PARALLELISM) > 0, PARALLELISM, "must be positive, or -1");
         require(get(MAX_PARALLELISM) > 0 && get(MAX_PARALLELISM) <= 32768, MAX_PARALLELISM, "must be 1 to 32768");
         require(get(PARALLELISM) <= get(MAX_PARALLELISM), PARALLELISM, "must not exceed job.max-parallelism");
-        require(!get(TRANSACTIONAL_ID_PREFIX).isBlank(), TRANSACTIONAL_ID_PREFIX, "must not be empty");
+        require(get(TRANSACTIONAL_ID_PREFIX) == null || !get(TRANSACTIONAL_ID_PREFIX).isBlank(),
+                TRANSACTIONAL_ID_PREFIX, "must not be empty");
         require(get(TRANSACTION_TIMEOUT).toMillis() > get(CHECKPOINT_INTERVAL).toMillis(), TRANSACTION_TIMEOUT,
                 "must be longer than job.checkpoint-interval");
     }
@@ -192,7 +201,10 @@ public final class SpotMatchOptions {
     public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
     public Delivery eventsDelivery() { return get(EVENTS_DELIVERY); }
     public Delivery deadLetterDelivery() { return get(DEAD_LETTER_DELIVERY); }
-    public String transactionalIdPrefix() { return get(TRANSACTIONAL_ID_PREFIX); }
+    public String transactionalIdPrefix() {
+        String p = get(TRANSACTIONAL_ID_PREFIX);
+        return p != null ? p : groupId() + "." + eventsTopic();
+    }
     public Duration transactionTimeout() { return get(TRANSACTION_TIMEOUT); }
     public String jdbcUrl() { return get(JDBC_URL); }
     public String jdbcUser() { return get(JDBC_USER); }
@@ -204,6 +216,7 @@ public final class SpotMatchOptions {
     public int parallelism() { return get(PARALLELISM); }
     public int maxParallelism() { return get(MAX_PARALLELISM); }
     public String jobName() { return get(JOB_NAME); }
+    public boolean allowPartialHistory() { return get(ALLOW_PARTIAL_HISTORY); }
 
     /** The password option, else the environment variable, else empty. */
     public String jdbcPassword() {

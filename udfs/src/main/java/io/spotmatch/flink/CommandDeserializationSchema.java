@@ -26,11 +26,13 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         Inbound result;
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
-            result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition()), null);
+            result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition()), null,
+                    record.partition(), record.offset());
         } catch (PoisonException e) {
-            result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()));
+            result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(), record.offset());
         } catch (RuntimeException e) {
-            result = new Inbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)));
+            result = new Inbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
+                    record.partition(), record.offset());
         }
         // Outside the try: what the chained operators downstream throw is not the record's fault.
         out.collect(result);
