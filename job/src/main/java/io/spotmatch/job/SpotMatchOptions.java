@@ -64,7 +64,8 @@ public final class SpotMatchOptions {
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout of the"
                     + " EXACTLY_ONCE sinks. Must not exceed the brokers' transaction.max.timeout.ms (15 min by"
-                    + " default) and must outlast a checkpoint interval plus a restart.");
+                    + " default) and must outlast a checkpoint interval plus the longest restart delay of the restart"
+                    + " strategy (checked at startup).");
     public static final ConfigOption<String> JDBC_URL = key("jdbc.url").stringType()
             .defaultValue("jdbc:postgresql://localhost:5432/spotmatch").withDescription("PostgreSQL JDBC URL.");
     public static final ConfigOption<String> JDBC_USER = key("jdbc.user").stringType().defaultValue("spotmatch")
