@@ -6,7 +6,6 @@ import io.spotmatch.flink.SymbolCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -29,30 +28,6 @@ class ExactlyOnceITCase {
     static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 20_000;
-
-    /**
-     * Fails attempt k of the job after it has read {@code failAfter[k]} commands in that attempt
-     * (counted per subtask); later attempts run through. Nothing static: the attempt number
-     * comes from the task, so the injector needs no memory across restarts.
-     */
-    static final class AttemptFailure extends RichMapFunction<SymbolCommand, SymbolCommand> {
-        private final long[] failAfter;
-        private transient long seen;
-
-        AttemptFailure(long... failAfter) {
-            this.failAfter = failAfter;
-        }
-
-        @Override
-        public SymbolCommand map(SymbolCommand c) {
-            int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
-            if (attempt < failAfter.length && ++seen > failAfter[attempt]) {
-                throw new IllegalStateException("injected failure in attempt " + attempt + " after " + failAfter[attempt]
-                        + " commands");
-            }
-            return c;
-        }
-    }
 
     @Test
     void everyEventOnceThroughFailuresAndOutputsAgreeWithEachOther(@InjectMiniCluster MiniCluster cluster)
