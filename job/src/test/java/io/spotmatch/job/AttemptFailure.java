@@ -20,15 +20,19 @@ final class AttemptFailure extends RichMapFunction<SymbolCommand, SymbolCommand>
     private transient long seen;
     private transient boolean checkpointFailed;
 
-    /** Fails attempts 0, 1, ... after the given numbers of commands. */
-    AttemptFailure(long... failAfter) {
-        this(-1, failAfter);
-    }
-
-    /** Also fails the first checkpoint of attempt {@code failCheckpointInAttempt} (-1: none). */
-    AttemptFailure(int failCheckpointInAttempt, long... failAfter) {
+    private AttemptFailure(int failCheckpointInAttempt, long[] failAfter) {
         this.failAfter = failAfter;
         this.failCheckpointInAttempt = failCheckpointInAttempt;
+    }
+
+    /** Fails attempts 0, 1, ... after the given numbers of commands. */
+    static AttemptFailure after(long... failAfter) {
+        return new AttemptFailure(-1, failAfter);
+    }
+
+    /** The same, and the first checkpoint of attempt {@code attempt} fails too. */
+    AttemptFailure andFirstCheckpointOfAttempt(int attempt) {
+        return new AttemptFailure(attempt, failAfter);
     }
 
     private int attempt() {

@@ -46,7 +46,7 @@ class ExactlyOnceITCase {
                         "restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "20",
                         "restart-strategy.fixed-delay.delay", "200 ms"),
-                s -> s.map(new AttemptFailure(1000, 1500, 2000), SymbolCommand.TYPE)
+                s -> s.map(AttemptFailure.after(1000, 1500, 2000), SymbolCommand.TYPE)
                         .uid("failure-injector").name("Failure injector"));
         failing.awaitCaughtUp(job, Duration.ofMinutes(5));
         assertThat(Pipeline.restarts(cluster, job.getJobID())).as("restarts").isEqualTo(3);

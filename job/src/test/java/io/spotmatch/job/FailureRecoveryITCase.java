@@ -61,7 +61,7 @@ class FailureRecoveryITCase {
                         "restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "20",
                         "restart-strategy.fixed-delay.delay", "200 ms"),
-                s -> s.map(new AttemptFailure(3, 7_000, 15_000, 20_000), SymbolCommand.TYPE)
+                s -> s.map(AttemptFailure.after(7_000, 15_000, 20_000).andFirstCheckpointOfAttempt(3), SymbolCommand.TYPE)
                         .uid("failure-injector").name("Failure injector"));
         failing.awaitCaughtUp(job, Duration.ofMinutes(3));
         int restarts = Pipeline.restarts(cluster, job.getJobID());
