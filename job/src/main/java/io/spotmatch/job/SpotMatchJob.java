@@ -92,12 +92,19 @@ public final class SpotMatchJob {
                 StartupChecks.run(options);
             }
             env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options));
-            build(env, options);
         } catch (CommandLine.InvalidOptionException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
+        try {
+            Preflight.check(options, env.getConfiguration());
+        } catch (CommandLine.InvalidOptionException e) {
+            System.err.println("Refusing to start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        build(env, options);
         env.execute(options.jobName());
     }
 
@@ -140,7 +147,7 @@ public final class SpotMatchJob {
         DataStream<Inbound> inbound = env.fromSource(source(o, signature), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
                 .uid(SOURCE_UID);
         SingleOutputStreamOperator<SymbolCommand> commands = inbound
-                .process(new RouteDeadLetters(), SymbolCommand.TYPE)
+                .process(new RouteDeadLetters(o.allowPartialHistory()), SymbolCommand.TYPE)
                 .uid(ROUTE_UID).name("Route dead letters");
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
@@ -216,14 +223,14 @@ public final class SpotMatchJob {
     @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API
     static OffsetsInitializer startingOffsets(SpotMatchOptions o) {
         return switch (o.startingOffsets()) {
-            case EARLIEST -> OffsetsInitializer.earliest();
-            case LATEST -> OffsetsInitializer.latest();
-            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            case TIMESTAMP -> OffsetsInitializer.timestamp(o.startingTimestamp());
+            case EARLIEST -> NoResetOffsets.of(OffsetsInitializer.earliest());
+            case LATEST -> NoResetOffsets.of(OffsetsInitializer.latest());
+            case COMMITTED -> NoResetOffsets.committedElseEarliest();
+            case TIMESTAMP -> NoResetOffsets.of(OffsetsInitializer.timestamp(o.startingTimestamp()));
             case OFFSETS -> {
                 Map<TopicPartition, Long> offsets = new HashMap<>();
                 o.startingOffsetsByPartition().forEach((p, off) -> offsets.put(new TopicPartition(o.ordersTopic(), p), off));
-                yield OffsetsInitializer.offsets(offsets, OffsetResetStrategy.EARLIEST);
+                yield NoResetOffsets.of(OffsetsInitializer.offsets(offsets, OffsetResetStrategy.EARLIEST));
             }
         };
     }

@@ -77,12 +77,14 @@ public final class SpotMatchOptions {
             .enumType(Delivery.class).defaultValue(Delivery.AT_LEAST_ONCE)
             .withDescription("AT_LEAST_ONCE or EXACTLY_ONCE for the dead-letter topic.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("kafka.transactional-id-prefix")
-            .stringType().defaultValue("spotmatch").withDescription("Prefix of the Kafka transactional ids of the"
-                    + " EXACTLY_ONCE sinks; unique per job on a cluster.");
+            .stringType().noDefaultValue().withDescription("Prefix of the Kafka transactional ids of the"
+                    + " EXACTLY_ONCE sinks; by default <kafka.group-id>.<kafka.events-topic>, so that two jobs"
+                    + " (a backfill next to the live job) never fence or abort each other's transactions.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout of the"
                     + " EXACTLY_ONCE sinks. Must not exceed the brokers' transaction.max.timeout.ms (15 min by"
-                    + " default) and must outlast a checkpoint interval plus a restart.");
+                    + " default) and must outlast a checkpoint interval plus the longest restart delay of the restart"
+                    + " strategy (checked at startup).");
     public static final ConfigOption<String> JDBC_URL = key("jdbc.url").stringType()
             .defaultValue("jdbc:postgresql://localhost:5432/spotmatch").withDescription("PostgreSQL JDBC URL.");
     public static final ConfigOption<String> JDBC_USER = key("jdbc.user").stringType().defaultValue("spotmatch")
@@ -133,6 +135,12 @@ public final class SpotMatchOptions {
                     + " false skips them, for a client that cannot reach Kafka or PostgreSQL itself (a submission"
                     + " gateway outside their network).");
 
+    // ---- trust: history guard ----
+    public static final ConfigOption<Boolean> ALLOW_PARTIAL_HISTORY = key("job.allow-partial-history").booleanType()
+            .defaultValue(false).withDescription("Let a job without state start in the middle of the orders topic"
+                    + " (a deliberate partial backfill); only into EMPTY trades and orders tables. Without it such a"
+                    + " start fails: its trade ids, order versions and event seqs would collide with earlier ones.");
+
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
     public static final String ADMIN_KEY_ENV = "SPOTMATCH_ADMIN_KEY";
 
@@ -142,7 +150,8 @@ public final class SpotMatchOptions {
             EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
             JDBC_MAX_RETRIES, JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT, JDBC_LOCK_TIMEOUT,
-            CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME, STARTUP_CHECKS);
+            CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME, STARTUP_CHECKS,
+            ALLOW_PARTIAL_HISTORY);
 
     private final CommandLine line;
     private final Map<String, String> env;
@@ -221,7 +230,8 @@ public final class SpotMatchOptions {
         require(get(PARALLELISM) == -1 || get(PARALLELISM) > 0, PARALLELISM, "must be positive, or -1");
         require(get(MAX_PARALLELISM) > 0 && get(MAX_PARALLELISM) <= 32768, MAX_PARALLELISM, "must be 1 to 32768");
         require(get(PARALLELISM) <= get(MAX_PARALLELISM), PARALLELISM, "must not exceed job.max-parallelism");
-        require(!get(TRANSACTIONAL_ID_PREFIX).isBlank(), TRANSACTIONAL_ID_PREFIX, "must not be empty");
+        require(get(TRANSACTIONAL_ID_PREFIX) == null || !get(TRANSACTIONAL_ID_PREFIX).isBlank(),
+                TRANSACTIONAL_ID_PREFIX, "must not be empty");
         require(get(TRANSACTION_TIMEOUT).toMillis() > get(CHECKPOINT_INTERVAL).toMillis(), TRANSACTION_TIMEOUT,
                 "must be longer than job.checkpoint-interval");
     }
@@ -248,7 +258,10 @@ public final class SpotMatchOptions {
     public int deadLetterMaxBytes() { return get(DEAD_LETTER_MAX_BYTES); }
     public Delivery eventsDelivery() { return get(EVENTS_DELIVERY); }
     public Delivery deadLetterDelivery() { return get(DEAD_LETTER_DELIVERY); }
-    public String transactionalIdPrefix() { return get(TRANSACTIONAL_ID_PREFIX); }
+    public String transactionalIdPrefix() {
+        String p = get(TRANSACTIONAL_ID_PREFIX);
+        return p != null ? p : groupId() + "." + eventsTopic();
+    }
     public Duration transactionTimeout() { return get(TRANSACTION_TIMEOUT); }
     public String jdbcUrl() { return get(JDBC_URL); }
     public String jdbcUser() { return get(JDBC_USER); }
@@ -262,6 +275,7 @@ public final class SpotMatchOptions {
     public String jobName() { return get(JOB_NAME); }
     public boolean startupChecks() { return get(STARTUP_CHECKS); }
     public Duration jdbcConnectTimeout() { return get(JDBC_CONNECT_TIMEOUT); }
+    public boolean allowPartialHistory() { return get(ALLOW_PARTIAL_HISTORY); }
 
     /** The sinks' connection timeouts and session limits. */
     public JdbcTimeouts jdbcTimeouts() {

@@ -144,6 +144,7 @@ final class Pipeline {
             UnaryOperator<DataStream<SymbolCommand>> beforeMatch) throws Exception {
         SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides), ADMIN_KEY_ENV);
         StreamExecutionEnvironment env = environment(options, flinkConf);
+        Preflight.check(options, env.getConfiguration()); // as SpotMatchJob.main does before it submits
         SpotMatchJob.build(env, options, beforeMatch);
         return env.executeAsync(options.jobName());
     }
@@ -207,6 +208,19 @@ final class Pipeline {
         String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
         job.getJobExecutionResult().get();
         return path;
+    }
+
+    /**
+     * How often a job has restarted, from its execution graph: every task's attempt number (the
+     * job is one pipelined region, so every failure restarts every task).
+     */
+    static int restarts(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job)
+            throws Exception {
+        int restarts = 0;
+        for (var vertex : cluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
+            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return restarts;
     }
 
     /** The books in a savepoint, as the book inspector prints them (JSON, every resting order). */

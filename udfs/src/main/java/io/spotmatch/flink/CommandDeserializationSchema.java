@@ -36,11 +36,12 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
                     header(record, AdminSignature.SOURCE_HEADER), header(record, AdminSignature.MAC_HEADER));
             result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition(),
                     record.offset(), source == null ? -1 : source.partition(), source == null ? -1 : source.offset()),
-                    null);
+                    null, record.partition(), record.offset());
         } catch (PoisonException e) {
-            result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()));
+            result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(), record.offset());
         } catch (RuntimeException e) {
-            result = new Inbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)));
+            result = new Inbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
+                    record.partition(), record.offset());
         }
         // Outside the try: what the chained operators downstream throw is not the record's fault.
         out.collect(result);
