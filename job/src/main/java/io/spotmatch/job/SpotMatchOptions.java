@@ -140,9 +140,9 @@ public final class SpotMatchOptions {
     public static final ConfigOption<String> BALANCES_TOPIC = key("kafka.balances-topic").stringType()
             .defaultValue("balances").withDescription("Topic balance updates and funds results go to, keyed by user"
                     + " id (settlement on only).");
-    public static final ConfigOption<String> FUNDS_ASSETS = key("funds.assets").stringType().defaultValue("")
+    public static final ConfigOption<String> FUNDS_ASSETS = key("funds.assets").stringType().noDefaultValue()
             .withDescription("Assets funds commands may move, comma separated (BTC,USDT); a funds command for"
-                    + " another is REJECTED UNKNOWN_ASSET. Empty: any well-formed asset name.");
+                    + " another is REJECTED UNKNOWN_ASSET. Without it: any well-formed asset name.");
     // ---- end of settlement ----
 
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
@@ -268,7 +268,8 @@ public final class SpotMatchOptions {
     /** funds.assets; empty: any asset. */
     public java.util.Set<String> fundsAssets() {
         java.util.Set<String> assets = new java.util.TreeSet<>();
-        for (String a : get(FUNDS_ASSETS).split(",")) {
+        String list = get(FUNDS_ASSETS);
+        for (String a : list == null ? new String[0] : list.split(",")) {
             if (!a.isBlank()) {
                 assets.add(a.trim());
             }
