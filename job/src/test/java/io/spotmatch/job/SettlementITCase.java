@@ -8,14 +8,17 @@ import io.spotmatch.flink.DeadLetterSerializationSchema;
 import io.spotmatch.flink.SymbolCommand;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * up to deposits less withdrawals; every account's ledger rows add up to its balance; every event's
  * rows add up to zero per asset; fees are the trades' fees; nothing is held once every order is
  * closed. A second run over the same topics that fails on the way writes the same ledger and
- * balances, row for row.
+ * balances, row for row, as do a rescale through a savepoint (2 to 3) and a backfill into the same
+ * tables.
  */
 class SettlementITCase {
 
@@ -67,15 +71,27 @@ class SettlementITCase {
                 + "\",\"amount\":\"" + amount + "\"}";
     }
 
-    @Test
-    void settlesEveryTradeExactlyAndTheSameAfterAFailure() throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String fundsTopic = "funds-" + id;
-        SERVERS.kafka().createTopic(fundsTopic, 2);
-        SERVERS.kafka().createTopic("balances-a-" + id, 2);
-        SERVERS.kafka().createTopic("balances-b-" + id, 2);
+    static final String LEDGER = "SELECT symbol, seq, tx_id, account, asset, order_id, available, held, leg,"
+            + " (EXTRACT(EPOCH FROM moved_at) * 1000)::bigint FROM ledger ORDER BY symbol, seq, tx_id, account, asset, order_id";
+    static final String BALANCES = "SELECT account, asset, available, held, version FROM balances ORDER BY account, asset";
 
-        Pipeline reference = new Pipeline(SERVERS, 2);
+    static String id;
+    static String fundsTopic;
+    static Pipeline reference;
+    static List<String> expectedLedger;
+    static List<String> expectedBalances;
+
+    static Map<String, String> settlement(String balancesTopic) {
+        SERVERS.kafka().createTopic(balancesTopic, 2);
+        return Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", balancesTopic);
+    }
+
+    @BeforeAll
+    static void referenceRun() throws Exception {
+        id = UUID.randomUUID().toString().substring(0, 8);
+        fundsTopic = "funds-" + id;
+        SERVERS.kafka().createTopic(fundsTopic, 2);
+        reference = new Pipeline(SERVERS, 2);
         long t = JobEndToEndITCase.T0 - 100_000;
         List<ProducerRecord<byte[], byte[]>> funds = new ArrayList<>();
         for (long user = 1; user <= 1000; user++) {
@@ -100,8 +116,14 @@ class SettlementITCase {
         }
         reference.produce(orders);
 
-        reference.runToEnd(Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", "balances-a-" + id));
+        reference.runToEnd(settlement("balances-a-" + id));
+        expectedLedger = reference.query(LEDGER);
+        expectedBalances = reference.query(BALANCES);
+    }
 
+    @Test
+    void conservesEveryAssetAndSettlesEveryTrade() throws Exception {
+        assertThat(expectedLedger).hasSizeGreaterThan(ORDERS);
         assertThat(reference.query("SELECT asset, SUM(available + held) FROM balances GROUP BY asset ORDER BY asset"))
                 .extracting(row -> row.substring(0, row.indexOf('|')) + "|"
                         + new BigDecimal(row.substring(row.indexOf('|') + 1)).stripTrailingZeros().toPlainString())
@@ -144,20 +166,50 @@ class SettlementITCase {
         }
         assertThat(deadLetters).containsExactlyInAnyOrder("4 INVALID_JSON", "5 KEY_USER_MISMATCH");
 
+    }
+
+    @Test
+    void aRunWithAFailureWritesTheSameLedgerAndBalances() throws Exception {
         Pipeline failing = new Pipeline(reference);
-        failing.start(Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", "balances-b-" + id),
+        failing.start(settlement("balances-b-" + id),
                 Map.of("restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "5",
                         "restart-strategy.fixed-delay.delay", "200 ms"),
                 s -> s.map(new FailOnce(6_000), SymbolCommand.TYPE).uid("failure-injector").name("Failure injector"))
                 .getJobExecutionResult().get();
-        String ledger = "SELECT symbol, seq, tx_id, account, asset, order_id, available, held, leg,"
-                + " (EXTRACT(EPOCH FROM moved_at) * 1000)::bigint FROM ledger ORDER BY symbol, seq, tx_id, account, asset, order_id";
-        String balances = "SELECT account, asset, available, held, version FROM balances ORDER BY account, asset";
-        List<String> expectedLedger = reference.query(ledger);
-        assertThat(expectedLedger).hasSizeGreaterThan(ORDERS);
-        assertThat(failing.query(ledger)).containsExactlyElementsOf(expectedLedger);
-        assertThat(failing.query(balances)).containsExactlyElementsOf(reference.query(balances));
+        assertThat(failing.query(LEDGER)).containsExactlyElementsOf(expectedLedger);
+        assertThat(failing.query(BALANCES)).containsExactlyElementsOf(expectedBalances);
+    }
+
+    /** Two legs: parallelism 2, stopped with a savepoint mid-stream, then 3 from that savepoint to the end. */
+    @Test
+    void aRescaleThroughASavepointWritesTheSameLedgerAndBalances() throws Exception {
+        Pipeline p = new Pipeline(reference);
+        Map<String, String> options = new java.util.HashMap<>(settlement("balances-c-" + id));
+        options.put("kafka.bounded", "NONE");
+        options.put("job.parallelism", "2");
+        JobClient first = p.start(options, Map.of(),
+                s -> s.map(new Throttle(3000), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
+        p.awaitProgress(first, ORDERS / 2, Duration.ofMinutes(3));
+        String savepoint = p.stopWithSavepoint(first);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()))) {
+            assertThat(p.lag(admin)).as("the first leg stopped mid-stream").isPositive();
+        }
+        options.put("job.parallelism", "3");
+        JobClient second = p.start(options, Map.of("execution.state-recovery.path", savepoint), s -> s);
+        p.awaitCaughtUp(second, Duration.ofMinutes(3));
+        p.stopWithSavepoint(second);
+        assertThat(p.query(LEDGER)).containsExactlyElementsOf(expectedLedger);
+        assertThat(p.query(BALANCES)).containsExactlyElementsOf(expectedBalances);
+    }
+
+    @Test
+    void aBackfillIntoTheSameTablesChangesNothing() throws Exception {
+        reference.runToEnd(Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", "balances-a-" + id,
+                "kafka.group-id", "backfill-" + id));
+        assertThat(reference.query(LEDGER)).containsExactlyElementsOf(expectedLedger);
+        assertThat(reference.query(BALANCES)).containsExactlyElementsOf(expectedBalances);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
