@@ -222,7 +222,7 @@ public final class LocalRunner {
         try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT asset, sum(available), sum(held), coalesce(sum(available) FILTER (WHERE account = 0), 0),
                   count(*) FILTER (WHERE available < 0 OR held < 0),
-                  (SELECT sum(l.available + l.held) FROM ledger l WHERE l.asset = b.asset AND l.tx_id <> '')
+                  coalesce((SELECT sum(l.available + l.held) FROM ledger l WHERE l.asset = b.asset AND l.tx_id <> ''), 0)
                 FROM balances b GROUP BY asset ORDER BY asset""")) {
             while (rs.next()) {
                 java.math.BigDecimal total = rs.getBigDecimal(2).add(rs.getBigDecimal(3));
