@@ -70,6 +70,11 @@ import org.apache.kafka.common.TopicPartition;
  *
  * orders-admin (Kafka) -> relay -+-> orders (Kafka), signed, keyed by symbol
  *                                +-> orders-dlq (Kafka)
+ *
+ * settlement (kafka.funds-topic set):
+ * match -> movements -> keyBy(account) -+-> ledger -+-> ledger (PostgreSQL)
+ * funds (Kafka) -> route dead letters --+           +-> balances (PostgreSQL)
+ *                                                   +-> balances (Kafka)
  * </pre>
  *
  * Operator uids are the savepoint's names for their state: never change them.
