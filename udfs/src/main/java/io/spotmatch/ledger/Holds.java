@@ -147,7 +147,11 @@ public final class Holds {
             notional = s.notional(price, quantity - filled);
             rate = feeBoundRate(s);
         }
-        return notional + feeOf(fees, feeRemainder, notional, rate);
+        long hold = notional + feeOf(fees, feeRemainder, notional, rate);
+        // Only near maxPrice x maxQty can the fee push a hold past 63 bits (a huge market buy by
+        // quantity held at maxPrice): it saturates, still more than any fill can use, and every
+        // movement is a difference of two holds, so nothing is lost.
+        return hold < 0 ? Long.MAX_VALUE : hold;
     }
 
     /** The fee the engine would charge an order with this fee state for one more fill of {@code notional} at {@code rate}. */

@@ -3,6 +3,7 @@ package io.spotmatch.book;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,6 +163,22 @@ class SettlementTest {
                 "#5 RELEASE order=2 user=2 USDT available +1002.00000 held -1002.00000");
         assertThat(b.held(2, "USDT")).isEqualByComparingTo("0");
         assertThat(b.available(2, "USDT")).isEqualByComparingTo("-100.2");
+    }
+
+    @Test
+    void aHugeMarketBuyByQuantityHoldsAtMostWhatFitsAndReleasesItExactly() {
+        SettlementBook b = new SettlementBook();
+        // maxPrice and maxQty default to the largest that fit 63 bits together
+        b.run("SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 taker=0.5");
+        b.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
+        SymbolSpec spec = b.book.spec();
+        String qty = spec.lotsToDecimal(spec.maxQtyLots()).toString();
+        List<String> moves = b.run("NEW id=2 user=2 side=BUY type=MARKET qty=" + qty);
+        assertThat(moves.get(0)).startsWith("#3 HOLD order=2 user=2 USDT available -" + spec.notionalToDecimal(Long.MAX_VALUE));
+        assertThat(b.held(2, "USDT")).isEqualByComparingTo("0");
+        assertThat(b.available(2, "USDT")).isEqualByComparingTo("-150"); // 100 and its 50 % fee
+        assertThat(b.available(1, "USDT")).isEqualByComparingTo("100");
+        assertThat(b.available(0, "USDT")).isEqualByComparingTo("50");
     }
 
     @Test
