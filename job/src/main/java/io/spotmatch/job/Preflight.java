@@ -59,10 +59,12 @@ public final class Preflight {
         try (Connection c = DriverManager.getConnection(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (SELECT 1 FROM trades LIMIT 1) t),"
-                        + " (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) o)")) {
+                        + " (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) o),"
+                        + " (SELECT count(*) FROM (SELECT 1 FROM ledger LIMIT 1) l)")) {
             rs.next();
-            CommandLine.require(rs.getLong(1) == 0 && rs.getLong(2) == 0, SpotMatchOptions.ALLOW_PARTIAL_HISTORY,
-                    "is only for EMPTY trades and orders tables, and " + (rs.getLong(1) != 0 ? "trades" : "orders")
+            String full = rs.getLong(1) != 0 ? "trades" : rs.getLong(2) != 0 ? "orders" : rs.getLong(3) != 0 ? "ledger" : null;
+            CommandLine.require(full == null, SpotMatchOptions.ALLOW_PARTIAL_HISTORY,
+                    "is only for EMPTY trades, orders and ledger tables, and " + full
                             + " has rows: the same rule covers a partial backfill into live tables; write into new"
                             + " tables (another schema) instead");
         }

@@ -5,7 +5,17 @@ import io.spotmatch.flink.AdminDeserializationSchema;
 import io.spotmatch.flink.AdminRelaySerializationSchema;
 import io.spotmatch.flink.CloseSafeSink;
 import io.spotmatch.flink.CommandDeserializationSchema;
+import io.spotmatch.flink.DeadLetter;
 import io.spotmatch.flink.DeadLetterSerializationSchema;
+import io.spotmatch.flink.FundsDeserializationSchema;
+import io.spotmatch.flink.FundsInbound;
+import io.spotmatch.flink.LedgerMessageSerializationSchema;
+import io.spotmatch.flink.LedgerOperator;
+import io.spotmatch.flink.LedgerRow;
+import io.spotmatch.flink.LedgerSql;
+import io.spotmatch.flink.RouteFundsDeadLetters;
+import io.spotmatch.ledger.FundsCommand;
+import io.spotmatch.ledger.Movement;
 import io.spotmatch.flink.OrderEventSerializationSchema;
 import io.spotmatch.flink.Inbound;
 import io.spotmatch.flink.MatchOperator;
@@ -32,6 +42,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -59,6 +70,11 @@ import org.apache.kafka.common.TopicPartition;
  *
  * orders-admin (Kafka) -> relay -+-> orders (Kafka), signed, keyed by symbol
  *                                +-> orders-dlq (Kafka)
+ *
+ * settlement (kafka.funds-topic set):
+ * match -> movements -> keyBy(account) -+-> ledger -+-> ledger (PostgreSQL)
+ * funds (Kafka) -> route dead letters --+           +-> balances (PostgreSQL)
+ *                                                   +-> balances (Kafka)
  * </pre>
  *
  * Operator uids are the savepoint's names for their state: never change them.
@@ -74,6 +90,13 @@ public final class SpotMatchJob {
     public static final String ORDERS_SINK_UID = "orders-sink";
     public static final String ADMIN_SOURCE_UID = "admin-source";
     public static final String ADMIN_RELAY_SINK_UID = "admin-relay-sink";
+    // Settlement
+    public static final String FUNDS_SOURCE_UID = "funds-source";
+    public static final String FUNDS_ROUTE_UID = "route-funds-dead-letters";
+    public static final String LEDGER_UID = "ledger";
+    public static final String LEDGER_SINK_UID = "ledger-sink";
+    public static final String BALANCES_SINK_UID = "balances-sink";
+    public static final String BALANCES_TOPIC_SINK_UID = "balances-topic-sink";
 
     private SpotMatchJob() {
     }
@@ -151,11 +174,15 @@ public final class SpotMatchJob {
                 .uid(ROUTE_UID).name("Route dead letters");
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
-                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator(o.ordersTopic()))
+                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator(o.ordersTopic(), o.fundsTopic() != null))
                 .uid(MATCH_UID);
         // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
-        commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .union(events.getSideOutput(MatchOperator.DEAD_LETTERS))
+        DataStream<DeadLetter> deadLetters = commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .union(events.getSideOutput(MatchOperator.DEAD_LETTERS));
+        if (o.fundsTopic() != null) {
+            deadLetters = deadLetters.union(settlement(env, o, events));
+        }
+        deadLetters
                 .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()),
                         o.deadLetterDelivery(), "dlq"))
                 .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
@@ -180,6 +207,76 @@ public final class SpotMatchJob {
                     .uid(ADMIN_RELAY_SINK_UID).name("Admin relay to orders (Kafka)");
         }
     }
+
+    // ---- Settlement ----
+
+    /**
+     * The ledger: the books' movements and the funds commands, keyed by account, into the ledger
+     * and balances tables and the balances topic. Returns the funds topic's dead letters.
+     */
+    private static DataStream<DeadLetter> settlement(StreamExecutionEnvironment env, SpotMatchOptions o,
+            SingleOutputStreamOperator<OrderEvent> events) {
+        SingleOutputStreamOperator<FundsCommand> funds = env
+                .fromSource(fundsSource(o), WatermarkStrategy.noWatermarks(), "Funds (Kafka)").uid(FUNDS_SOURCE_UID)
+                .process(new RouteFundsDeadLetters(), TypeInformation.of(FundsCommand.class))
+                .uid(FUNDS_ROUTE_UID).name("Route funds dead letters");
+        SingleOutputStreamOperator<LedgerRow> ledger = events.getSideOutput(MatchOperator.MOVEMENTS)
+                .keyBy(Movement::account, Types.LONG)
+                .connect(funds.keyBy(FundsCommand::userId, Types.LONG))
+                .transform("Ledger", TypeInformation.of(LedgerRow.class), new LedgerOperator(o.fundsAssets()))
+                .uid(LEDGER_UID);
+        // Own tasks, as for trades: the connector's writer blocks while a batch is written. Balances
+        // stay one to one with their ledger subtask (same parallelism: forward), so a batch holds each
+        // balance once.
+        ledger.sinkTo(jdbcSink(o, LedgerSql.INSERT_LEDGER, LedgerSql.LEDGER))
+                .uid(LEDGER_SINK_UID).name("Ledger (PostgreSQL)").disableChaining();
+        ledger.getSideOutput(LedgerOperator.BALANCES)
+                .sinkTo(jdbcSink(o, LedgerSql.UPSERT_BALANCE, LedgerSql.BALANCE))
+                .uid(BALANCES_SINK_UID).name("Balances (PostgreSQL)").disableChaining();
+        ledger.getSideOutput(LedgerOperator.MESSAGES)
+                .sinkTo(kafkaSink(o, new LedgerMessageSerializationSchema(o.balancesTopic()), Delivery.AT_LEAST_ONCE,
+                        "balances"))
+                .uid(BALANCES_TOPIC_SINK_UID).name("Balances (Kafka)");
+        return funds.getSideOutput(RouteDeadLetters.DEAD_LETTERS);
+    }
+
+    /**
+     * The funds topic from where the orders topic starts (OFFSETS: from the group's committed
+     * offsets, earliest where none: the given offsets are the orders topic's), bounded alike.
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy, as in startingOffsets
+    static KafkaSource<FundsInbound> fundsSource(SpotMatchOptions o) {
+        KafkaSourceBuilder<FundsInbound> b = KafkaSource.<FundsInbound>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setTopics(o.fundsTopic())
+                .setGroupId(o.groupId())
+                .setDeserializer(new FundsDeserializationSchema(o.maxRecordBytes()))
+                .setStartingOffsets(o.startingOffsets() == SpotMatchOptions.StartingOffsets.OFFSETS
+                        ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : startingOffsets(o))
+                .setProperty("isolation.level", "read_committed");
+        bound(b, o);
+        return b.build();
+    }
+
+    /** A JDBC connector sink with rewritten multi-row batches, idempotent by its statement. */
+    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> statement) {
+        return new CloseSafeSink<>(JdbcSink.<T>builder()
+                .withQueryStatement(sql, statement)
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(o.jdbcBatchSize())
+                        .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
+                        .withMaxRetries(o.jdbcMaxRetries())
+                        .build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(o.jdbcSessionUrl() + "&reWriteBatchedInserts=true")
+                        .withDriverName("org.postgresql.Driver")
+                        .withUsername(o.jdbcUser())
+                        .withPassword(o.jdbcPassword())
+                        .withConnectionCheckTimeoutSeconds(10)
+                        .build()));
+    }
+
+    // ---- end of settlement ----
 
     static KafkaSource<Inbound> source(SpotMatchOptions o, AdminSignature signature) {
         KafkaSourceBuilder<Inbound> b = KafkaSource.<Inbound>builder()

@@ -138,8 +138,20 @@ public final class SpotMatchOptions {
     // ---- trust: history guard ----
     public static final ConfigOption<Boolean> ALLOW_PARTIAL_HISTORY = key("job.allow-partial-history").booleanType()
             .defaultValue(false).withDescription("Let a job without state start in the middle of the orders topic"
-                    + " (a deliberate partial backfill); only into EMPTY trades and orders tables. Without it such a"
+                    + " (a deliberate partial backfill); only into EMPTY trades, orders and ledger tables. Without it such a"
                     + " start fails: its trade ids, order versions and event seqs would collide with earlier ones.");
+
+    // ---- Settlement ----
+    public static final ConfigOption<String> FUNDS_TOPIC = key("kafka.funds-topic").stringType()
+            .defaultValue("funds").withDescription("Topic of funds commands (DEPOSIT, WITHDRAW, ADJUST), keyed by"
+                    + " user id. Empty: settlement off (no holds, ledger, balances or balances topic).");
+    public static final ConfigOption<String> BALANCES_TOPIC = key("kafka.balances-topic").stringType()
+            .defaultValue("balances").withDescription("Topic balance updates and funds results go to, keyed by user"
+                    + " id (settlement on only).");
+    public static final ConfigOption<String> FUNDS_ASSETS = key("funds.assets").stringType().noDefaultValue()
+            .withDescription("Assets funds commands may move, comma separated (BTC,USDT); a funds command for"
+                    + " another is REJECTED UNKNOWN_ASSET. Without it: any well-formed asset name.");
+    // ---- end of settlement ----
 
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
     public static final String ADMIN_KEY_ENV = "SPOTMATCH_ADMIN_KEY";
@@ -151,7 +163,7 @@ public final class SpotMatchOptions {
             TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
             JDBC_MAX_RETRIES, JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT, JDBC_LOCK_TIMEOUT,
             CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME, STARTUP_CHECKS,
-            ALLOW_PARTIAL_HISTORY);
+            ALLOW_PARTIAL_HISTORY, FUNDS_TOPIC, BALANCES_TOPIC, FUNDS_ASSETS);
 
     private final CommandLine line;
     private final Map<String, String> env;
@@ -234,6 +246,44 @@ public final class SpotMatchOptions {
                 TRANSACTIONAL_ID_PREFIX, "must not be empty");
         require(get(TRANSACTION_TIMEOUT).toMillis() > get(CHECKPOINT_INTERVAL).toMillis(), TRANSACTION_TIMEOUT,
                 "must be longer than job.checkpoint-interval");
+        validateSettlement();
+    }
+
+    private void validateSettlement() {
+        if (get(FUNDS_TOPIC).isEmpty()) {
+            return;
+        }
+        List<String> others = List.of(get(ORDERS_TOPIC), get(EVENTS_TOPIC), get(DEAD_LETTER_TOPIC), get(ADMIN_TOPIC));
+        for (ConfigOption<String> topic : List.of(FUNDS_TOPIC, BALANCES_TOPIC)) {
+            require(get(topic).matches("[a-zA-Z0-9._-]{1,249}"), topic, "is not a valid Kafka topic name");
+            require(!others.contains(get(topic)), topic, "must differ from the orders, events, dead-letter and admin topics");
+        }
+        require(!get(FUNDS_TOPIC).equals(get(BALANCES_TOPIC)), BALANCES_TOPIC, "must differ from kafka.funds-topic");
+        for (String asset : fundsAssets()) {
+            require(io.spotmatch.book.SymbolSpec.isValidAsset(asset), FUNDS_ASSETS, "'" + asset
+                    + "' is not an asset name (1 to 16 letters, digits or . _ -)");
+        }
+    }
+
+    /** kafka.funds-topic, or null when settlement is off. */
+    public String fundsTopic() {
+        return get(FUNDS_TOPIC).isEmpty() ? null : get(FUNDS_TOPIC);
+    }
+
+    public String balancesTopic() {
+        return get(BALANCES_TOPIC);
+    }
+
+    /** funds.assets; empty: any asset. */
+    public java.util.Set<String> fundsAssets() {
+        java.util.Set<String> assets = new java.util.TreeSet<>();
+        String list = get(FUNDS_ASSETS);
+        for (String a : list == null ? new String[0] : list.split(",")) {
+            if (!a.isBlank()) {
+                assets.add(a.trim());
+            }
+        }
+        return assets;
     }
 
     private static void require(boolean ok, ConfigOption<?> option, String what) {

@@ -48,6 +48,10 @@ public final class StartupChecks {
         if (o.adminTopic() != null) {
             topics.put(o.adminTopic(), SpotMatchOptions.ADMIN_TOPIC);
         }
+        if (o.fundsTopic() != null) { // settlement
+            topics.put(o.fundsTopic(), SpotMatchOptions.FUNDS_TOPIC);
+            topics.put(o.balancesTopic(), SpotMatchOptions.BALANCES_TOPIC);
+        }
         try (Admin admin = Admin.create(conf)) {
             try {
                 admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS);

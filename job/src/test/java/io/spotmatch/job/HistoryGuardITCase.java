@@ -77,7 +77,7 @@ class HistoryGuardITCase {
         assertThatThrownBy(() -> p.start(Map.of("kafka.bounded", "NONE", "kafka.starting-offsets", "COMMITTED",
                 "job.allow-partial-history", "true"), RESTARTS, s -> s))
                 .isInstanceOf(CommandLine.InvalidOptionException.class)
-                .hasMessageStartingWith("--job.allow-partial-history is only for EMPTY trades and orders tables,"
+                .hasMessageStartingWith("--job.allow-partial-history is only for EMPTY trades, orders and ledger tables,"
                         + " and trades has rows");
     }
 

@@ -7,6 +7,7 @@ import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.ledger.Movement;
 import io.spotmatch.wire.CommandJson;
 import io.spotmatch.wire.EventJson;
 import io.spotmatch.wire.PoisonCode;
@@ -63,6 +64,10 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("match-dead-letters", RouteDeadLetters.DEAD_LETTERS.getTypeInfo());
 
+    /** Balance movements (holds and settlements), when settlement is on; keyed by account downstream. */
+    public static final OutputTag<Movement> MOVEMENTS =
+            new OutputTag<>("movements", TypeInformation.of(Movement.class));
+
     private static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
     /** The symbol's spec and counters. Name and serializer are part of the savepoint format. */
@@ -77,6 +82,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     private final String ordersTopic;
     private final SerializableFunction<String, OrderBook> engines;
+    private final boolean settlement;
 
     private transient ValueState<BookHeader> header;
     private transient MapState<Long, RestingOrder> resting;
@@ -91,6 +97,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient List<OrderEvent> pendingEvents;
     private transient List<TradeRow> pendingTrades;
     private transient List<OrderRow> pendingOrders;
+    private transient List<Movement> pendingMovements;
     private transient StringBuilder json;
 
     private transient Counter commands;
@@ -102,13 +109,23 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     /** @param ordersTopic the topic commands are read from, named in dead letters */
     public MatchOperator(String ordersTopic) {
-        this(ordersTopic, symbol -> new HeapOrderBook());
+        this(ordersTopic, false);
+    }
+
+    /** @param settlement whether the books also produce balance movements ({@link #MOVEMENTS}) */
+    public MatchOperator(String ordersTopic, boolean settlement) {
+        this(ordersTopic, symbol -> new HeapOrderBook(), settlement);
     }
 
     /** Tests hand in engines that fail on purpose. */
     MatchOperator(String ordersTopic, SerializableFunction<String, OrderBook> engines) {
+        this(ordersTopic, engines, false);
+    }
+
+    MatchOperator(String ordersTopic, SerializableFunction<String, OrderBook> engines, boolean settlement) {
         this.ordersTopic = ordersTopic;
         this.engines = engines;
+        this.settlement = settlement;
     }
 
     @Override
@@ -122,6 +139,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         pendingEvents = new ArrayList<>();
         pendingTrades = new ArrayList<>();
         pendingOrders = new ArrayList<>();
+        pendingMovements = new ArrayList<>();
         json = new StringBuilder(256);
         commands = getMetricGroup().counter("commands");
         events = getMetricGroup().counter("orderEvents");
@@ -144,6 +162,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void order(OrderRow row) {
                 pendingOrders.add(row);
+            }
+
+            @Override
+            public void movement(Movement movement) {
+                pendingMovements.add(movement);
             }
         };
         stateWriter = new SymbolBook.StateWriter() {
@@ -180,6 +203,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
                     return;
                 }
                 book = new SymbolBook(symbol, engines.apply(symbol));
+                if (settlement) {
+                    book.settle();
+                }
                 fresh = true;
             } else {
                 book = restore(symbol, h);
@@ -279,6 +305,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (int i = 0; i < pendingOrders.size(); i++) {
             output.collect(ORDERS, new StreamRecord<>(pendingOrders.get(i), currentTimestamp));
         }
+        for (int i = 0; i < pendingMovements.size(); i++) {
+            output.collect(MOVEMENTS, new StreamRecord<>(pendingMovements.get(i), currentTimestamp));
+        }
         dropPending();
     }
 
@@ -286,6 +315,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         pendingEvents.clear();
         pendingTrades.clear();
         pendingOrders.clear();
+        pendingMovements.clear();
     }
 
     private SymbolBook restore(String symbol, BookHeader h) throws Exception {
@@ -293,7 +323,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (RestingOrder o : resting.values()) {
             orders.add(o);
         }
-        return SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
+        SymbolBook book = SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
+        return settlement ? book.settle() : book;
     }
 
     /** In-memory books (listed symbols seen by this subtask); for tests. */

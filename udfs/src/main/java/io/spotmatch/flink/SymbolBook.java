@@ -8,6 +8,8 @@ import io.spotmatch.book.Order;
 import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
+import io.spotmatch.ledger.Holds;
+import io.spotmatch.ledger.Movement;
 import io.spotmatch.wire.EventJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -32,11 +34,18 @@ public final class SymbolBook implements EventSink {
         void trade(TradeRow row);
 
         void order(OrderRow row);
+
+        /** A balance movement (settlement on only). */
+        default void movement(Movement movement) {
+        }
     }
 
     private final String symbol;
     private final OrderBook book;
     private final StringBuilder json = new StringBuilder(512);
+    /** Null when settlement is off. */
+    private Holds holds;
+    private final Holds.Sink movements = m -> this.out.movement(m);
     private int sourcePartition = -1;
     private boolean severalPartitions;
     private int adminPartition = -1;
@@ -100,6 +109,12 @@ public final class SymbolBook implements EventSink {
         b.adminPartition = header.adminPartition();
         b.adminOffset = header.adminOffset();
         return b;
+    }
+
+    /** Turns settlement on: from now on the book's callbacks also produce balance movements. */
+    public SymbolBook settle() {
+        holds = new Holds(symbol, book.spec());
+        return this;
     }
 
     public String symbol() {
@@ -262,6 +277,9 @@ public final class SymbolBook implements EventSink {
         bornSinceFlush.add(o.orderId());
         EventJson.accepted(json, symbol, seq, time, book.spec(), o);
         emit(seq);
+        if (holds != null) {
+            holds.accepted(seq, o, movements);
+        }
     }
 
     @Override
@@ -276,6 +294,9 @@ public final class SymbolBook implements EventSink {
                 quote(s, makerFee), s.quoteAsset(), time));
         touch(taker, seq, null);
         touch(maker, seq, null);
+        if (holds != null) {
+            holds.trade(seq, taker, maker, quantity, quoteQuantity, takerFee, makerFee, movements);
+        }
     }
 
     @Override
@@ -286,6 +307,9 @@ public final class SymbolBook implements EventSink {
         touch(o, seq, reason);
         EventJson.cancelled(json, symbol, seq, time, book.spec(), o, reason);
         emit(seq);
+        if (holds != null) {
+            holds.cancelled(seq, o, movements);
+        }
     }
 
     @Override
@@ -299,6 +323,9 @@ public final class SymbolBook implements EventSink {
         becomeSubject(o, seq);
         EventJson.amended(json, symbol, seq, time, book.spec(), o, previousPrice, previousQuantity, priorityKept);
         emit(seq);
+        if (holds != null) {
+            holds.amended(seq, o, previousPrice, previousQuantity, movements);
+        }
     }
 
     @Override
@@ -311,6 +338,9 @@ public final class SymbolBook implements EventSink {
     public void symbolUpdated(long seq, SymbolSpec spec) {
         EventJson.symbolUpdated(json, symbol, seq, time, spec);
         emit(seq);
+        if (holds != null) {
+            holds.symbolUpdated(seq, spec, book, movements);
+        }
     }
 
     private static BigDecimal price(SymbolSpec s, long ticks) {

@@ -41,5 +41,7 @@ public enum PoisonCode {
      * The matching engine failed on this command; the symbol is HALTED with its book as before the
      * command. The value is the command re-encoded, the key the symbol.
      */
-    ENGINE_ERROR
+    ENGINE_ERROR,
+    /** A record of the funds topic whose Kafka key is missing or is not its userId (per-user order rests on it). */
+    KEY_USER_MISMATCH
 }

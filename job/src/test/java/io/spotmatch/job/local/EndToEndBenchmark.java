@@ -195,6 +195,7 @@ public final class EndToEndBenchmark {
         o.put("kafka.dead-letter-topic", "dlq-" + id);
         o.put("kafka.group-id", "bench-" + id);
         o.put("kafka.admin-topic", ""); // the load generator signs its listings
+        o.put("kafka.funds-topic", ""); // settlement is not measured yet
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");

@@ -49,6 +49,8 @@ public final class LocalCluster {
         kafka.createTopic("order-events", 8);
         kafka.createTopic("orders-dlq", 1);
         kafka.createTopic("orders-admin", 1);
+        kafka.createTopic("funds", 8);
+        kafka.createTopic("balances", 8);
         try (Connection c = postgres.connect()) {
             Schema.apply(c);
         }
@@ -83,7 +85,7 @@ public final class LocalCluster {
         System.out.println(String.format(Locale.ROOT, """
                 Local cluster ready (Ctrl-C stops everything):
                   Flink REST and web UI  http://127.0.0.1:%s   (flink ... -m 127.0.0.1:%s)
-                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1), orders-admin (1)
+                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1), orders-admin (1), funds (8), balances (8)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
                   Savepoints             %s""", a.get(UI_PORT), a.get(UI_PORT), kafka.bootstrapServers(),

@@ -72,6 +72,8 @@ public final class LocalRunner {
             kafka.createTopic("order-events", 4);
             kafka.createTopic("orders-dlq", 1);
             kafka.createTopic("orders-admin", 1); // the relay runs, though the load generator signs its own listings
+            kafka.createTopic("funds", 4);
+            kafka.createTopic("balances", 4);
             try (Connection c = postgres.connect()) {
                 Schema.apply(c);
             }
@@ -97,6 +99,7 @@ public final class LocalRunner {
             SpotMatchJob.build(env, jobOptions);
             JobClient job = env.executeAsync("SpotMatch (local)");
             say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get(UI_PORT));
+            say("Depositing funds for %,d users ...", depositFunds(kafka.bootstrapServers(), symbols));
 
             LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(kafka.bootstrapServers(), "orders",
                     symbols, (long) rate * seconds, rate, a.get(SEED), 200));
@@ -140,12 +143,47 @@ public final class LocalRunner {
         }
     }
 
+    static final long USERS = 1_000;
+
+    /**
+     * Every synthetic user gets the same deposit of each asset of the flow, so settlement has
+     * something to hold; a user who spends more still trades (the engine does not check funds) and
+     * shows up in the overdrafts view.
+     */
+    private static long depositFunds(String bootstrap, int symbols) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("enable.idempotence", "true");
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        List<String> assets = new ArrayList<>(List.of("USDT"));
+        for (int i = 0; i < symbols; i++) {
+            String symbol = io.spotmatch.load.OrderStream.symbolName(i);
+            assets.add(symbol.substring(0, symbol.indexOf('-')));
+        }
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
+            for (long user = 1; user <= USERS; user++) {
+                for (String asset : assets) {
+                    String json = "{\"type\":\"DEPOSIT\",\"txId\":\"open-" + asset + "-" + user + "\",\"userId\":" + user
+                            + ",\"asset\":\"" + asset + "\",\"amount\":\"" + (asset.equals("USDT") ? "100000000" : "10000") + "\"}";
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("funds",
+                            Long.toString(user).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+            producer.flush();
+        }
+        return USERS;
+    }
+
     /** Orders not yet processed and checkpointed: the group's committed offsets lag the topic's end. */
     private static long lag(Admin admin) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                 .partitionsToOffsetAndMetadata().get();
         long end = EmbeddedKafka.records(admin, "orders");
-        long done = committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        // The group also commits the funds topic's offsets: only the orders topic's count here.
+        long done = committed.entrySet().stream().filter(e -> e.getKey().topic().equals("orders") && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
         return end - done;
     }
 
@@ -180,6 +218,22 @@ public final class LocalRunner {
             }
         }
         say("Orders by status: %s", lines.stream().collect(Collectors.joining(", ")));
+        say("");
+        say("Balances (ledger and balances tables; per asset, available + held must equal the deposits):");
+        say("%-8s %22s %22s %22s %10s", "asset", "available", "held", "fees (account 0)", "overdrafts");
+        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT asset, sum(available), sum(held), coalesce(sum(available) FILTER (WHERE account = 0), 0),
+                  count(*) FILTER (WHERE available < 0 OR held < 0),
+                  coalesce((SELECT sum(l.available + l.held) FROM ledger l WHERE l.asset = b.asset AND l.tx_id <> ''), 0)
+                FROM balances b GROUP BY asset ORDER BY asset""")) {
+            while (rs.next()) {
+                java.math.BigDecimal total = rs.getBigDecimal(2).add(rs.getBigDecimal(3));
+                say("%-8s %22s %22s %22s %,10d%s", rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros().toPlainString(),
+                        rs.getBigDecimal(3).stripTrailingZeros().toPlainString(),
+                        rs.getBigDecimal(4).stripTrailingZeros().toPlainString(), rs.getLong(5),
+                        total.compareTo(rs.getBigDecimal(6)) == 0 ? "" : "   NOT CONSERVED: deposits " + rs.getBigDecimal(6));
+            }
+        }
         say("Dead letters are in topic orders-dlq, each with its reason in the spotmatch.error.* headers.");
     }
 

@@ -1,0 +1,18 @@
+package io.spotmatch.ledger;
+
+/**
+ * Why a balance moved. Stored by name in the ledger table: append only, never rename or reuse.
+ */
+public enum Leg {
+    /** Funds put aside for an open order (accepted, amended, or re-held after a fee-rate change). */
+    HOLD,
+    /** What an order still held, given back when it closed (cancelled, expired, IOC/FOK remainder). */
+    RELEASE,
+    /** One side of a fill: what the order gave from its hold (and the excess released), or what it received. */
+    TRADE,
+    /** Fees of a fill, credited to the fee account. */
+    FEE,
+    DEPOSIT,
+    WITHDRAW,
+    ADJUST
+}
