@@ -218,7 +218,7 @@ public final class SpotMatchJob {
             SingleOutputStreamOperator<OrderEvent> events) {
         SingleOutputStreamOperator<FundsCommand> funds = env
                 .fromSource(fundsSource(o), WatermarkStrategy.noWatermarks(), "Funds (Kafka)").uid(FUNDS_SOURCE_UID)
-                .process(new RouteFundsDeadLetters(), TypeInformation.of(FundsCommand.class))
+                .process(new RouteFundsDeadLetters(o.allowPartialHistory()), TypeInformation.of(FundsCommand.class))
                 .uid(FUNDS_ROUTE_UID).name("Route funds dead letters");
         SingleOutputStreamOperator<LedgerRow> ledger = events.getSideOutput(MatchOperator.MOVEMENTS)
                 .keyBy(Movement::account, Types.LONG)
@@ -244,7 +244,6 @@ public final class SpotMatchJob {
      * The funds topic from where the orders topic starts (OFFSETS: from the group's committed
      * offsets, earliest where none: the given offsets are the orders topic's), bounded alike.
      */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy, as in startingOffsets
     static KafkaSource<FundsInbound> fundsSource(SpotMatchOptions o) {
         KafkaSourceBuilder<FundsInbound> b = KafkaSource.<FundsInbound>builder()
                 .setBootstrapServers(o.bootstrapServers())
@@ -252,7 +251,7 @@ public final class SpotMatchJob {
                 .setGroupId(o.groupId())
                 .setDeserializer(new FundsDeserializationSchema(o.maxRecordBytes()))
                 .setStartingOffsets(o.startingOffsets() == SpotMatchOptions.StartingOffsets.OFFSETS
-                        ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : startingOffsets(o))
+                        ? NoResetOffsets.committedElseEarliest() : startingOffsets(o))
                 .setProperty("isolation.level", "read_committed");
         bound(b, o);
         return b.build();
@@ -295,14 +294,13 @@ public final class SpotMatchJob {
      * The admin topic from the group's committed offsets, else from its start: an admin command must
      * never be skipped, and relaying one twice is harmless (each book applies a position once).
      */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy, as in startingOffsets
     static KafkaSource<AdminCommand> adminSource(SpotMatchOptions o) {
         KafkaSourceBuilder<AdminCommand> b = KafkaSource.<AdminCommand>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.adminTopic())
                 .setGroupId(o.groupId())
                 .setDeserializer(new AdminDeserializationSchema(o.maxRecordBytes()))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(NoResetOffsets.committedElseEarliest())
                 .setProperty("isolation.level", "read_committed");
         bound(b, o);
         return b.build();
