@@ -1,5 +1,6 @@
 package io.spotmatch.flink;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +20,20 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * would produce outputs that collide with earlier ones (trade ids, order versions, event seqs) or
  * balances without their deposits. It then fails without restarting, saying what to do.
  */
-final class HistoryGuard {
+final class HistoryGuard implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The entry that says the state was written by a guarding job (a pre-guard savepoint has none). */
     static final int GUARDED = -1;
 
     private final String topic;
     private final boolean allowPartialHistory;
-    private ListState<Tuple2<Integer, Long>> positionsState;
+    private transient ListState<Tuple2<Integer, Long>> positionsState;
     /** Partition to the offset after the last record read from it. */
-    private Map<Integer, Long> nextOffsets;
+    private transient Map<Integer, Long> nextOffsets;
     /** Restored from a savepoint that predates the guard: it is the job's state, so every partition is trusted. */
-    private boolean trustUnknownPartitions;
+    private transient boolean trustUnknownPartitions;
 
     /**
      * @param topic what the topic is, in the state name and the message ("orders", "funds")

@@ -79,8 +79,11 @@ public final class EndToEndBenchmark {
             .withDescription("Partitions of the orders and events topics.");
     static final ConfigOption<String> JOB_OPTIONS = key("job-options").stringType().defaultValue("")
             .withDescription("Job options, key=value,...");
+    static final ConfigOption<String> SETTLEMENT = key("settlement").stringType().defaultValue("off")
+            .withDescription("off, on, or compare (throughput scenarios: each run once without and once with"
+                    + " settlement, interleaved, for ratios taken in one invocation).");
     static final List<ConfigOption<?>> OPTIONS = List.of(SCENARIO, ORDERS, SYMBOLS, RUNS, RATES, SECONDS,
-            PARALLELISM, PARTITIONS, JOB_OPTIONS);
+            PARALLELISM, PARTITIONS, JOB_OPTIONS, SETTLEMENT);
 
     private final CommandLine a;
     private final int parallelism;
@@ -177,8 +180,17 @@ public final class EndToEndBenchmark {
 
     /** Fresh output topics and a fresh schema; the job's options. */
     private SpotMatchOptions run(String ordersTopic, Map<String, String> extra) throws Exception {
+        return run(ordersTopic, extra, false);
+    }
+
+    /** With settlement: empty funds topic (nothing deposited: every movement still goes through the ledger). */
+    private SpotMatchOptions run(String ordersTopic, Map<String, String> extra, boolean settlement) throws Exception {
         runNo++;
         String id = "r" + runNo;
+        if (settlement) {
+            EmbeddedKafka.createTopic(bootstrap, "funds-" + id, a.get(PARTITIONS), Map.of());
+            EmbeddedKafka.createTopic(bootstrap, "balances-" + id, a.get(PARTITIONS), Map.of());
+        }
         EmbeddedKafka.createTopic(bootstrap, "events-" + id, a.get(PARTITIONS),
                 Map.of("message.timestamp.type", "LogAppendTime"));
         EmbeddedKafka.createTopic(bootstrap, "dlq-" + id, 1, Map.of());
@@ -195,7 +207,8 @@ public final class EndToEndBenchmark {
         o.put("kafka.dead-letter-topic", "dlq-" + id);
         o.put("kafka.group-id", "bench-" + id);
         o.put("kafka.admin-topic", ""); // the load generator signs its listings
-        o.put("kafka.funds-topic", ""); // settlement is not measured yet
+        o.put("kafka.funds-topic", settlement ? "funds-" + id : "");
+        o.put("kafka.balances-topic", "balances-" + id);
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");
@@ -237,11 +250,19 @@ public final class EndToEndBenchmark {
         say("");
         say("%s: %,d orders over %d symbol(s) preloaded in %.1f s (%,.0f/s, the load generator's own rate)", name,
                 orders, symbols, preload, orders / preload);
-        say("| run | orders/s | seconds | trades | events | orders rows written | job CPU s/M | Kafka CPU s/M | PostgreSQL CPU s/M |");
-        say("|---|---|---|---|---|---|---|---|---|");
-        List<Double> rates = new ArrayList<>();
+        List<Boolean> variants = switch (a.get(SETTLEMENT)) {
+            case "on" -> List.of(true);
+            case "compare" -> List.of(false, true);
+            default -> List.of(false);
+        };
+        say("| run | settlement | orders/s | seconds | trades | events | orders rows written | ledger rows | job CPU s/M |"
+                + " Kafka CPU s/M | PostgreSQL CPU s/M |");
+        say("|---|---|---|---|---|---|---|---|---|---|---|");
+        Map<Boolean, List<Double>> ratesBy = new java.util.TreeMap<>();
         for (int i = 0; i <= a.get(RUNS); i++) {
-            SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"));
+          for (boolean settlement : variants) {
+            List<Double> rates = ratesBy.computeIfAbsent(settlement, k -> new ArrayList<>());
+            SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"), settlement);
             Cpu before = Cpu.now(kafkaProcess.pid());
             long start = System.nanoTime();
             JobID job = submit(options);
@@ -254,21 +275,27 @@ public final class EndToEndBenchmark {
             long total = orders + symbols;
             double rate = total / seconds;
             if (i == 0) {
-                say("(warm-up run, not counted: %,.0f orders/s)", rate);
+                say("(warm-up run, not counted: %,.0f orders/s, settlement %s)", rate, settlement ? "on" : "off");
                 continue;
             }
             rates.add(rate);
             Thread.sleep(1000); // PostgreSQL's table statistics lag a little
-            say("| %d | %,.0f | %.1f | %,d | %,d | %,d | %.1f | %.1f | %.1f |", i, rate, seconds,
-                    postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
+            say("| %d | %s | %,.0f | %.1f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |", i, settlement ? "on" : "off",
+                    rate, seconds, postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
                     records(options.eventsTopic()),
                     postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
                             + schemaOf(options) + "' AND relname = 'orders'"),
+                    postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".ledger"),
                     used.self / (total / 1e6), used.kafka / (total / 1e6), used.postgres / (total / 1e6));
+          }
         }
-        rates.sort(null);
-        say("%s: median %,.0f orders/s (min %,.0f, max %,.0f over %d runs)", name, rates.get(rates.size() / 2),
-                rates.get(0), rates.get(rates.size() - 1), rates.size());
+        for (Map.Entry<Boolean, List<Double>> e : ratesBy.entrySet()) {
+            List<Double> rates = e.getValue();
+            rates.sort(null);
+            say("%s, settlement %s: median %,.0f orders/s (min %,.0f, max %,.0f over %d runs)", name,
+                    e.getKey() ? "on" : "off", rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1),
+                    rates.size());
+        }
     }
 
     private void latency(int rate) throws Exception {
