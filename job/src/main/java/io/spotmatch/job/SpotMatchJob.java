@@ -160,7 +160,7 @@ public final class SpotMatchJob {
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
+                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPasswordSecret(), o.jdbcBatchSize(),
                         o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
 
@@ -183,6 +183,7 @@ public final class SpotMatchJob {
                 .setStartingOffsets(startingOffsets(o))
                 // Producers that write in transactions: never read what they abort.
                 .setProperty("isolation.level", "read_committed");
+        o.kafkaProperties().forEach(b::setProperty);
         bound(b, o);
         return b.build();
     }
@@ -200,6 +201,7 @@ public final class SpotMatchJob {
                 .setDeserializer(new AdminDeserializationSchema(o.maxRecordBytes()))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty("isolation.level", "read_committed");
+        o.kafkaProperties().forEach(b::setProperty);
         bound(b, o);
         return b.build();
     }
@@ -236,6 +238,8 @@ public final class SpotMatchJob {
                 .setProperty("linger.ms", "5")
                 .setProperty("batch.size", "131072")
                 .setProperty("compression.type", "lz4");
+        // After the defaults above, so a user may tune them; the job's own properties are refused by the options.
+        o.kafkaProperties().forEach(b::setProperty);
         if (delivery == Delivery.EXACTLY_ONCE) {
             b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                     .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
@@ -256,12 +260,11 @@ public final class SpotMatchJob {
                         .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
                         .withMaxRetries(o.jdbcMaxRetries())
                         .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .buildAtLeastOnce(new TaskSideConnectionProvider(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(url)
                         .withDriverName("org.postgresql.Driver")
                         .withUsername(o.jdbcUser())
-                        .withPassword(o.jdbcPassword())
                         .withConnectionCheckTimeoutSeconds(10)
-                        .build()));
+                        .build(), o.jdbcPasswordSecret(), o.jdbcMaxRetries())));
     }
 }

@@ -76,8 +76,11 @@ public final class DeadLetterReplay {
             .withDescription("Key each record by the symbol inside it (the fix for KEY_SYMBOL_MISMATCH).");
     static final ConfigOption<Boolean> DRY_RUN = key("dry-run").booleanType().defaultValue(false)
             .withDescription("Only print what would be replayed.");
+    static final ConfigOption<String> KAFKA_PROPERTIES = key("kafka.properties.<name>").stringType().noDefaultValue()
+            .withDescription("Any Kafka client property for its consumer and producer, as the job's own option:"
+                    + " e.g. --kafka.properties.security.protocol SASL_SSL.");
     static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, DEAD_LETTER_TOPIC, ORDERS_TOPIC,
-            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, REKEY, DRY_RUN);
+            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, REKEY, DRY_RUN, KAFKA_PROPERTIES);
 
     public static void main(String[] args) {
         if (CommandLine.wantsHelp(args)) {
@@ -88,13 +91,14 @@ public final class DeadLetterReplay {
         String errorCode = a.get(ERROR_CODE);
         replay(new Settings(a.get(BOOTSTRAP_SERVERS), a.get(DEAD_LETTER_TOPIC), a.get(ORDERS_TOPIC), a.get(PARTITION),
                 a.get(FROM_OFFSET), a.get(TO_OFFSET), errorCode == null ? "" : errorCode, a.get(REKEY),
-                a.get(DRY_RUN)), System.out);
+                a.get(DRY_RUN)), a.withPrefix(KAFKA_PROPERTIES), System.out);
         System.exit(0);
     }
 
     /** Idempotent, ordered writes of the replayed records. */
-    static Properties producerProperties(String bootstrapServers) {
+    static Properties producerProperties(String bootstrapServers, Map<String, String> kafkaProperties) {
         Properties p = new Properties();
+        p.putAll(kafkaProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -104,7 +108,13 @@ public final class DeadLetterReplay {
     }
 
     public static Result replay(Settings s, PrintStream out) {
+        return replay(s, Map.of(), out);
+    }
+
+    /** With {@code kafkaProperties} (security, tuning) under the tool's own settings. */
+    public static Result replay(Settings s, Map<String, String> kafkaProperties, PrintStream out) {
         Properties c = new Properties();
+        c.putAll(kafkaProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -114,7 +124,7 @@ public final class DeadLetterReplay {
         int skipped = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
                 KafkaProducer<byte[], byte[]> producer = s.dryRun() ? null
-                        : new KafkaProducer<>(producerProperties(s.bootstrapServers()))) {
+                        : new KafkaProducer<>(producerProperties(s.bootstrapServers(), kafkaProperties))) {
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(s.deadLetterTopic()).forEach(p -> {
                 if (s.partition() < 0 || p.partition() == s.partition()) {
