@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -59,14 +61,101 @@ class DeploymentFilesTest {
         assertThat((String) services.get("jobmanager").get("image")).startsWith("flink:2.");
         assertThat((List<String>) services.get("jobmanager").get("volumes"))
                 .contains("./flink-conf:/opt/spotmatch/flink-conf:ro", "./job/target/spotmatch-job-0.1.0.jar:/opt/spotmatch/spotmatch-job.jar:ro");
-        assertThat((List<String>) services.get("postgres").get("volumes")).contains("./sql:/docker-entrypoint-initdb.d:ro");
+        assertThat((List<String>) services.get("postgres").get("volumes"))
+                .contains("./deploy/compose/postgres-init:/docker-entrypoint-initdb.d:ro", "./sql:/spotmatch/sql:ro");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> composeServices() throws Exception {
+        Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    /** Nothing is published beyond the host itself unless .env says so. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composePublishesPortsOnTheLoopbackOnlyByDefault() throws Exception {
+        int published = 0;
+        for (Map.Entry<String, Map<String, Object>> s : composeServices().entrySet()) {
+            for (Object port : (List<Object>) s.getValue().getOrDefault("ports", List.of())) {
+                assertThat(port).as(s.getKey()).isInstanceOf(String.class);
+                assertThat((String) port).as(s.getKey()).matches("\\$\\{SPOTMATCH_BIND:-127\\.0\\.0\\.1\\}:\\d+:\\d+");
+                published++;
+            }
+        }
+        assertThat(published).isEqualTo(5);
+        assertThat(envExample()).containsEntry("SPOTMATCH_BIND", "127.0.0.1");
+    }
+
+    /**
+     * Every password and key in the compose file is a reference to .env that fails when unset
+     * (no fallback value), .env is git-ignored, and .env.example defines every variable the file uses.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeHoldsNoSecretsAndTakesThemFromAGitIgnoredEnvFile() throws Exception {
+        Pattern reference = Pattern.compile("\\$\\{([A-Z_]+)(:[?-][^}]*)?\\}");
+        int secrets = 0;
+        for (Map.Entry<String, Map<String, Object>> s : composeServices().entrySet()) {
+            Map<String, Object> env = (Map<String, Object>) s.getValue().getOrDefault("environment", Map.of());
+            for (Map.Entry<String, Object> e : env.entrySet()) {
+                if (e.getKey().matches(".*(PASSWORD|KEY|SECRET|TOKEN).*")) {
+                    assertThat(String.valueOf(e.getValue())).as(s.getKey() + " " + e.getKey())
+                            .matches("\\$\\{" + e.getKey() + ":\\?[^}]+\\}");
+                    secrets++;
+                }
+            }
+        }
+        assertThat(secrets).as("POSTGRES_PASSWORD and the job's two secrets on postgres, jobmanager, taskmanager")
+                .isEqualTo(6);
+        String composeText = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertThat(composeText).doesNotContain(io.spotmatch.load.AdminSigning.KEY);
+        Matcher m = reference.matcher(composeText);
+        Map<String, String> example = envExample();
+        while (m.find()) {
+            assertThat(example).as(".env.example defines " + m.group(1)).containsKey(m.group(1));
+        }
+        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+        assertThat(example.get("SPOTMATCH_ADMIN_KEY").length()).isGreaterThanOrEqualTo(32);
+    }
+
+    private static Map<String, String> envExample() throws Exception {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                vars.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        return vars;
+    }
+
+    /** The job's role in compose is the default jdbc.user and may only select, insert and update. */
+    @Test
+    void composeDatabaseRoleOfTheJobIsNoSuperuserAndOnlyReadsAndWrites() throws Exception {
+        Path init = ROOT.resolve("deploy/compose/postgres-init");
+        String role = String.join("\n", Files.readAllLines(init.resolve("job-role.psql")).stream()
+                .filter(l -> !l.startsWith("--")).toList());
+        String user = SpotMatchOptions.JDBC_USER.defaultValue();
+        assertThat(role).contains("CREATE ROLE " + user + " LOGIN PASSWORD :'job_password' NOSUPERUSER NOCREATEDB"
+                        + " NOCREATEROLE")
+                .contains("GRANT SELECT, INSERT, UPDATE ON TABLES TO " + user + ";")
+                .doesNotContainIgnoringCase("DELETE").doesNotContainIgnoringCase("TRUNCATE")
+                .doesNotContainIgnoringCase("ALL PRIVILEGES").doesNotContain(" SUPERUSER");
+        try (Stream<Path> files = Files.list(init)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted())
+                    .as("the role before the schema, so its default privileges cover the schema's tables")
+                    .containsExactly("10-job-role.sh", "20-schema.sh", "job-role.psql");
+        }
+        assertThat(Files.readString(init.resolve("10-job-role.sh"))).contains("-v job_password=\"$SPOTMATCH_JDBC_PASSWORD\"");
+        assertThat(Files.readString(init.resolve("20-schema.sh"))).contains("/spotmatch/sql/V*.sql");
     }
 
     /** Debian's docker-compose validates the file without a Docker engine; machines without it skip this. */
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
         assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose)");
-        Process p = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+        Process p = new ProcessBuilder("docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml", "config", "-q")
                 .directory(ROOT.toFile()).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(p.getInputStream().readAllBytes());
