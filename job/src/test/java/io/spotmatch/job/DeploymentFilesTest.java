@@ -174,4 +174,85 @@ class DeploymentFilesTest {
                     .containsExactlyElementsOf(Schema.SCRIPTS);
         }
     }
+
+    /**
+     * The Kubernetes manifest in step with the rest: its args are a valid job command line, every
+     * cluster setting it shares with config.yaml has the same value, state lives on durable
+     * storage, and the jar, class and secrets it names are the ones the image and the job use.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesManifestAgreesWithTheClusterConfigurationAndTheJobsOptions() throws Exception {
+        Map<String, Object> manifest = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(ROOT.resolve("deploy/kubernetes/spotmatch.yaml")));
+        assertThat(manifest).containsEntry("apiVersion", "flink.apache.org/v1beta1").containsEntry("kind", "FlinkDeployment");
+        Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
+        Map<String, Object> job = (Map<String, Object>) spec.get("job");
+        assertThat(job).containsEntry("upgradeMode", "savepoint").containsEntry("state", "running")
+                .containsEntry("entryClass", SpotMatchJob.class.getName());
+        Class.forName((String) job.get("entryClass"));
+
+        List<String> args = ((List<Object>) job.get("args")).stream().map(String::valueOf).toList();
+        for (int i = 0; i < args.size(); i += 2) {
+            String name = args.get(i).substring(2);
+            assertThat(args.get(i)).startsWith("--");
+            assertThat(SpotMatchOptions.ALL.stream().anyMatch(o -> o.key().equals(name)
+                    || (CommandLine.isPrefix(o) && name.startsWith(o.key().replace("<name>", "")))))
+                    .as("--" + name + " is a SpotMatchOptions option").isTrue();
+        }
+        SpotMatchOptions options = SpotMatchOptions.fromArgs(args.toArray(String[]::new),
+                Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY));
+        assertThat(options.kafkaProperties()).containsEntry("sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
+        assertThat(args).noneMatch(a -> a.contains("password=")).doesNotContain("--jdbc.password");
+        assertThat(((Number) job.get("parallelism")).intValue()).isLessThanOrEqualTo(options.maxParallelism());
+
+        Map<String, String> cluster = GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf").toString()).toMap();
+        Map<String, Object> flink = (Map<String, Object>) spec.get("flinkConfiguration");
+        List<String> storage = List.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
+                "high-availability.storageDir");
+        int shared = 0;
+        for (Map.Entry<String, Object> e : flink.entrySet()) {
+            assertThat(e.getValue()).as(e.getKey() + " is a string, as the operator wants").isInstanceOf(String.class);
+            if (storage.contains(e.getKey())) {
+                assertThat((String) e.getValue()).as(e.getKey()).startsWith("s3://");
+            } else if (cluster.containsKey(e.getKey())) {
+                assertThat(e.getValue()).as(e.getKey()).isEqualTo(cluster.get(e.getKey()));
+                shared++;
+            }
+        }
+        assertThat(shared).as("settings shared with config.yaml").isGreaterThan(20);
+        for (String key : List.of("state.backend.type", "execution.checkpointing.mode", "execution.checkpointing.incremental",
+                "execution.checkpointing.num-retained", "execution.checkpointing.externalized-checkpoint-retention",
+                "restart-strategy.type", "pipeline.generic-types", "pipeline.max-parallelism")) {
+            assertThat(flink).as(key).containsKey(key);
+        }
+        assertThat(flink).containsEntry("high-availability.type", "kubernetes").containsKeys(storage.toArray(String[]::new));
+        assertThat(flink.get("pipeline.max-parallelism")).isEqualTo(String.valueOf(SpotMatchOptions.MAX_PARALLELISM.defaultValue()));
+
+        // The jar the image copies is the one the build makes, where jarURI looks for it.
+        String dockerfile = Files.readString(ROOT.resolve("deploy/kubernetes/Dockerfile"));
+        assertThat((String) job.get("jarURI")).isEqualTo("local:///opt/flink/usrlib/spotmatch-job.jar");
+        assertThat(dockerfile).contains("COPY job/target/spotmatch-job-0.1.0.jar /opt/flink/usrlib/spotmatch-job.jar")
+                .contains("FROM " + services().get("jobmanager").get("image"));
+
+        // The secrets arrive as the variables the job reads.
+        Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                spec.get("podTemplate")).get("spec")).get("containers")).get(0);
+        assertThat(container).containsEntry("name", "flink-main-container");
+        Map<String, String> fromSecret = new java.util.HashMap<>();
+        for (Map<String, Object> env : (List<Map<String, Object>>) container.get("env")) {
+            Map<String, Object> from = (Map<String, Object>) env.get("valueFrom");
+            if (from != null) {
+                fromSecret.put((String) env.get("name"), (String) ((Map<String, Object>) from.get("secretKeyRef")).get("name"));
+            } else {
+                assertThat((String) env.get("name")).doesNotContain("PASSWORD").doesNotContain("KEY");
+            }
+        }
+        assertThat(fromSecret).containsOnlyKeys(SpotMatchOptions.PASSWORD_ENV, SpotMatchOptions.ADMIN_KEY_ENV,
+                "KAFKA_SASL_JAAS_CONFIG").containsValue("spotmatch-secrets");
+    }
+
+    private static Map<String, Map<String, Object>> services() throws Exception {
+        return composeServices();
+    }
 }

@@ -220,4 +220,24 @@ class SpotMatchOptionsTest {
         }
         assertThat(help).contains("(default: orders)", "SPOTMATCH_JDBC_PASSWORD");
     }
+
+    /**
+     * A secret Kafka property given as ${env:NAME} is resolved by the Kafka client where it runs
+     * (the TaskManager), with the env config provider the manifest enables: the job graph and the
+     * command line hold only the reference.
+     */
+    @Test
+    void kafkaClientsResolveEnvReferencesThemselves() {
+        SpotMatchOptions o = parse("--kafka.properties.config.providers", "env",
+                "--kafka.properties.config.providers.env.class",
+                "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "--kafka.properties.sasl.jaas.config", "${env:PATH}");
+        java.util.Map<String, Object> props = new java.util.HashMap<>(o.kafkaProperties());
+        props.put("bootstrap.servers", "localhost:9092");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        org.apache.kafka.clients.consumer.ConsumerConfig config = new org.apache.kafka.clients.consumer.ConsumerConfig(props);
+        assertThat(config.getPassword("sasl.jaas.config").value()).isEqualTo(System.getenv("PATH"));
+        assertThat(config.getPassword("sasl.jaas.config").toString()).isEqualTo("[hidden]");
+    }
 }
