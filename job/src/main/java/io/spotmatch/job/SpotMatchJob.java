@@ -24,6 +24,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -174,7 +175,7 @@ public final class SpotMatchJob {
         }
     }
 
-    static KafkaSource<Inbound> source(SpotMatchOptions o, AdminSignature signature) {
+    static Source<Inbound, ?, ?> source(SpotMatchOptions o, AdminSignature signature) {
         KafkaSourceBuilder<Inbound> b = KafkaSource.<Inbound>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.ordersTopic())
@@ -184,8 +185,7 @@ public final class SpotMatchJob {
                 // Producers that write in transactions: never read what they abort.
                 .setProperty("isolation.level", "read_committed");
         o.kafkaProperties().forEach(b::setProperty);
-        bound(b, o);
-        return b.build();
+        return bound(b, o);
     }
 
     /**
@@ -193,7 +193,7 @@ public final class SpotMatchJob {
      * never be skipped, and relaying one twice is harmless (each book applies a position once).
      */
     @SuppressWarnings("deprecation") // OffsetResetStrategy, as in startingOffsets
-    static KafkaSource<AdminCommand> adminSource(SpotMatchOptions o) {
+    static Source<AdminCommand, ?, ?> adminSource(SpotMatchOptions o) {
         KafkaSourceBuilder<AdminCommand> b = KafkaSource.<AdminCommand>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.adminTopic())
@@ -202,17 +202,22 @@ public final class SpotMatchJob {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty("isolation.level", "read_committed");
         o.kafkaProperties().forEach(b::setProperty);
-        bound(b, o);
-        return b.build();
+        return bound(b, o);
     }
 
-    private static void bound(KafkaSourceBuilder<?> b, SpotMatchOptions o) {
+    /** The source, bounded by kafka.bounded; a bounded one commits its end offsets when it finishes. */
+    private static <T> Source<T, ?, ?> bound(KafkaSourceBuilder<T> b, SpotMatchOptions o) {
         switch (o.bounded()) {
             case LATEST -> b.setBounded(OffsetsInitializer.latest());
             case TIMESTAMP -> b.setBounded(OffsetsInitializer.timestamp(o.stoppingTimestamp()));
             case NONE -> {
+                return b.build();
             }
         }
+        Map<String, String> consumer = new HashMap<>(o.kafkaProperties());
+        consumer.put("bootstrap.servers", o.bootstrapServers());
+        consumer.put("group.id", o.groupId());
+        return new BoundedKafkaSource<>(b.build(), consumer);
     }
 
     @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API

@@ -107,8 +107,10 @@ public final class SpotMatchOptions {
             .defaultValue(Duration.ofSeconds(1)).withDescription("Longest time a row waits for its batch. Rows of"
                     + " the same order within it are written once (the newest), so longer means fewer writes.");
     public static final ConfigOption<Integer> JDBC_MAX_RETRIES = key("jdbc.max-retries").intType().defaultValue(3)
-            .withDescription("Retries of a failed batch (after 1 s, 2 s, 3 s ...) before the job fails and the restart"
-                    + " strategy takes over.");
+            .withDescription("Retries before a sink fails its task and the restart strategy takes over. Orders"
+                    + " sink: a failed batch after 1 s, 2 s, 3 s ... Trades sink (the JDBC connector): a failed batch"
+                    + " at once, then after 1 s, 2 s ...; a lost connection is re-established after 1 s, 2 s, 3 s"
+                    + " ... before that, so a database that is down for a few seconds costs no restart.");
     public static final ConfigOption<Duration> JDBC_CONNECT_TIMEOUT = key("jdbc.connect-timeout").durationType()
             .defaultValue(Duration.ofSeconds(10)).withDescription("Longest wait for a PostgreSQL connection, login"
                     + " included (also the startup check's).");
@@ -130,7 +132,9 @@ public final class SpotMatchOptions {
                     + " between the reader and the books (Flink's default is 100 ms); lower is lower latency, higher"
                     + " is a little more throughput.");
     public static final ConfigOption<Integer> PARALLELISM = key("job.parallelism").intType().defaultValue(-1)
-            .withDescription("Parallelism of every operator; -1 takes the cluster's default.");
+            .withDescription("Parallelism of every operator; -1 takes the submission's: flink run -p, else"
+                    + " the cluster's parallelism.default. A REST API or web UI submission without a parallelism runs"
+                    + " at 1 (Flink 2.2 ignores the cluster's parallelism.default there): give one with it.");
     public static final ConfigOption<Integer> MAX_PARALLELISM = key("job.max-parallelism").intType().defaultValue(128)
             .withDescription("Key groups of the books. Fixed for the life of the state: a savepoint only restores"
                     + " with the same value. The job can be rescaled up to this parallelism.");
