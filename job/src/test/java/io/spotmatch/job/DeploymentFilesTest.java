@@ -248,6 +248,17 @@ class DeploymentFilesTest {
                 assertThat((String) env.get("name")).doesNotContain("PASSWORD").doesNotContain("KEY");
             }
         }
+        // The logging filter of the compose setup, also on Kubernetes; compose appends the file on both services.
+        String logging = (String) ((Map<String, Object>) spec.get("logConfiguration")).get("log4j-console.properties");
+        for (String line : Files.readAllLines(ROOT.resolve("flink-conf/log4j-quiet.properties"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                assertThat(logging).contains(line);
+            }
+        }
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            assertThat(String.valueOf(services().get(service).get("entrypoint"))).contains(
+                    "cat /opt/spotmatch/flink-conf/log4j-quiet.properties >> /opt/flink/conf/log4j-console.properties");
+        }
         assertThat(fromSecret).containsOnlyKeys(SpotMatchOptions.PASSWORD_ENV, SpotMatchOptions.ADMIN_KEY_ENV,
                 "KAFKA_SASL_JAAS_CONFIG").containsValue("spotmatch-secrets");
     }
