@@ -89,6 +89,10 @@ public final class SpotMatchJob {
         try {
             options = SpotMatchOptions.fromArgs(args);
             options.adminSignature(); // fail at startup, naming the option, not in a task
+            for (String secret : options.literalKafkaSecrets()) {
+                System.err.println("Warning: --kafka.properties." + secret + " is given as a value, which travels in"
+                        + " the job graph; give a reference such as ${env:VARIABLE} (README, Secrets and TLS)");
+            }
             if (options.startupChecks()) {
                 StartupChecks.run(options);
             }

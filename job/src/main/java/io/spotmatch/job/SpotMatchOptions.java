@@ -233,6 +233,9 @@ public final class SpotMatchOptions {
         require(get(DEAD_LETTER_MAX_BYTES) >= DeadLetterSerializationSchema.MIN_MAX_BYTES, DEAD_LETTER_MAX_BYTES,
                 "must be at least " + DeadLetterSerializationSchema.MIN_MAX_BYTES);
         require(get(JDBC_URL).startsWith("jdbc:postgresql:"), JDBC_URL, "must be a jdbc:postgresql: URL");
+        // It would be printed in messages and travel in the job graph with the URL.
+        require(!get(JDBC_URL).matches("(?i).*[?&](ssl)?password=.*"), JDBC_URL, "must not hold a password:"
+                + " use --" + JDBC_PASSWORD_FILE.key() + " or " + PASSWORD_ENV);
         require(get(JDBC_BATCH_SIZE) > 0, JDBC_BATCH_SIZE, "must be positive");
         require(!get(JDBC_BATCH_INTERVAL).isNegative(), JDBC_BATCH_INTERVAL, "must not be negative");
         require(get(JDBC_MAX_RETRIES) >= 0, JDBC_MAX_RETRIES, "must not be negative");
@@ -321,6 +324,16 @@ public final class SpotMatchOptions {
             throw new CommandLine.InvalidOptionException("--" + JDBC_PASSWORD_FILE.key() + ": is required (or set "
                     + PASSWORD_ENV + "): " + e.getMessage());
         }
+    }
+
+    /**
+     * Secret Kafka properties given as values rather than ${provider:...} references: they travel
+     * in the job graph (names only, for a warning).
+     */
+    public List<String> literalKafkaSecrets() {
+        return kafkaProperties().entrySet().stream()
+                .filter(e -> CommandLine.isSecret(e.getKey()) && !e.getValue().trim().startsWith("${"))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** The --kafka.properties.* values, by Kafka property name; secrets among them: never print this. */

@@ -128,6 +128,9 @@ class SpotMatchOptionsTest {
         assertThat(CommandLine.isSecret("sasl.jaas.config")).isTrue();
         assertThat(CommandLine.isSecret("ssl.keystore.password")).isTrue();
         assertThat(SpotMatchOptions.help()).contains("--kafka.properties.<name>").doesNotContain("hunter2");
+        assertThat(o.literalKafkaSecrets()).containsExactly("sasl.jaas.config");
+        assertThat(parse("--kafka.properties.sasl.jaas.config", "${env:KAFKA_JAAS}", "--kafka.properties.ssl.key.password",
+                "${file:/etc/kafka/secrets.properties:key}").literalKafkaSecrets()).isEmpty();
     }
 
     /** Every Kafka client of the job gets the pass-through properties; the job's own settings stay. */
@@ -169,6 +172,8 @@ class SpotMatchOptionsTest {
         "--jdbc.statement-timeout  | 5 min   | --jdbc.socket-timeout must be longer than jdbc.statement-timeout",
         "--jdbc.lock-timeout       | 0 ms    | --jdbc.lock-timeout must be at least 1 ms",
         "--jdbc.url                | jdbc:mysql://x/y | --jdbc.url must be a jdbc:postgresql: URL",
+        "--jdbc.url                | jdbc:postgresql://db/x?user=a&password=p | --jdbc.url must not hold a password",
+        "--jdbc.url                | jdbc:postgresql://db/x?sslmode=verify-full&sslpassword=p | --jdbc.url must not hold a password",
         "--job.parallelism         | 500     | --job.parallelism must not exceed job.max-parallelism",
         "--kafka.admin-topic       | orders  | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
         "--kafka.admin-topic       | orders-dlq | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
