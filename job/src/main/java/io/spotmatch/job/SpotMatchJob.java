@@ -89,6 +89,7 @@ public final class SpotMatchJob {
         try {
             options = SpotMatchOptions.fromArgs(args);
             options.adminSignature(); // fail at startup, naming the option, not in a task
+            options.jdbcPassword(); // likewise; the sinks read it again on their TaskManagers
             for (String secret : options.literalKafkaSecrets()) {
                 System.err.println("Warning: --kafka.properties." + secret + " is given as a value, which travels in"
                         + " the job graph; give a reference such as ${env:VARIABLE} (README, Secrets and TLS)");
