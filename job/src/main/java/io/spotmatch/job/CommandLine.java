@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.description.Formatter;
 import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.util.TimeUtils;
@@ -52,19 +53,61 @@ public final class CommandLine {
     /** The same checks for options given as a map (tests, tools that start the job). */
     public static CommandLine of(Map<String, String> values, List<ConfigOption<?>> known) {
         Map<String, ConfigOption<?>> byKey = new HashMap<>();
+        List<String> prefixes = new ArrayList<>();
         for (ConfigOption<?> o : known) {
-            byKey.put(o.key(), o);
+            if (isPrefix(o)) {
+                prefixes.add(prefixOf(o));
+            } else {
+                byKey.put(o.key(), o);
+            }
         }
         for (String name : values.keySet()) {
-            if (!byKey.containsKey(name)) {
+            boolean prefixed = prefixes.stream().anyMatch(p -> name.startsWith(p) && name.length() > p.length());
+            if (!byKey.containsKey(name) && !prefixed) {
                 throw new InvalidOptionException("unknown option --" + name + "; see --help");
             }
         }
         CommandLine line = new CommandLine(Configuration.fromMap(values));
         for (ConfigOption<?> o : known) {
-            line.get(o);
+            if (!isPrefix(o)) {
+                line.get(o);
+            }
         }
         return line;
+    }
+
+    /**
+     * An option standing for a family, {@code --<prefix>.<name> value} for any name (passed on to a
+     * client library as its property {@code name}): declared with the key {@code <prefix>.<name>}.
+     */
+    public static boolean isPrefix(ConfigOption<?> option) {
+        return option.key().endsWith(PREFIX_MARK);
+    }
+
+    private static final String PREFIX_MARK = ".<name>";
+
+    private static String prefixOf(ConfigOption<?> option) {
+        return option.key().substring(0, option.key().length() - PREFIX_MARK.length() + 1);
+    }
+
+    /** The values of a prefix option, by the name after the prefix, in the order given. */
+    public Map<String, String> withPrefix(ConfigOption<?> option) {
+        if (!isPrefix(option)) {
+            throw new IllegalArgumentException(option.key() + " is not a prefix option");
+        }
+        String prefix = prefixOf(option);
+        Map<String, String> result = new LinkedHashMap<>();
+        conf.toMap().entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> result.put(e.getKey().substring(prefix.length()), e.getValue()));
+        return result;
+    }
+
+    /**
+     * Whether an option's value must never be printed: Flink's own rule (keys naming a password,
+     * secret, token, jaas.config ...), which also covers Kafka's ssl.*.password and sasl.jaas.config.
+     */
+    public static boolean isSecret(String name) {
+        return GlobalConfiguration.isSensitive(name);
     }
 
     /** The option's value, or its default; a value of the wrong type fails naming the option. */
@@ -72,8 +115,9 @@ public final class CommandLine {
         try {
             return conf.get(option);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("--" + option.key() + ": cannot read '" + conf.toMap().get(option.key())
-                    + "': " + describeType(option));
+            String value = isSecret(option.key()) ? "******" : conf.toMap().get(option.key());
+            throw new InvalidOptionException("--" + option.key() + ": cannot read '" + value + "': "
+                    + describeType(option));
         }
     }
 
@@ -93,7 +137,7 @@ public final class CommandLine {
         }
     }
 
-    /** The options as given, for passing on. */
+    /** The options as given, for passing on (secrets included: never print it). */
     public Map<String, String> toMap() {
         return conf.toMap();
     }

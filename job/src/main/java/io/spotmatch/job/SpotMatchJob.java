@@ -34,6 +34,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -111,6 +112,11 @@ public final class SpotMatchJob {
         try {
             options = SpotMatchOptions.fromArgs(args);
             options.adminSignature(); // fail at startup, naming the option, not in a task
+            options.jdbcPassword(); // likewise; the sinks read it again on their TaskManagers
+            for (String secret : options.literalKafkaSecrets()) {
+                System.err.println("Warning: --kafka.properties." + secret + " is given as a value, which travels in"
+                        + " the job graph; give a reference such as ${env:VARIABLE} (README, Secrets and TLS)");
+            }
             if (options.startupChecks()) {
                 StartupChecks.run(options);
             }
@@ -194,7 +200,7 @@ public final class SpotMatchJob {
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPassword(), o.jdbcBatchSize(),
+                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPasswordSecret(), o.jdbcBatchSize(),
                         o.jdbcBatchInterval(), o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
 
@@ -244,7 +250,7 @@ public final class SpotMatchJob {
      * The funds topic from where the orders topic starts (OFFSETS: from the group's committed
      * offsets, earliest where none: the given offsets are the orders topic's), bounded alike.
      */
-    static KafkaSource<FundsInbound> fundsSource(SpotMatchOptions o) {
+    static Source<FundsInbound, ?, ?> fundsSource(SpotMatchOptions o) {
         KafkaSourceBuilder<FundsInbound> b = KafkaSource.<FundsInbound>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.fundsTopic())
@@ -253,31 +259,13 @@ public final class SpotMatchJob {
                 .setStartingOffsets(o.startingOffsets() == SpotMatchOptions.StartingOffsets.OFFSETS
                         ? NoResetOffsets.committedElseEarliest() : startingOffsets(o))
                 .setProperty("isolation.level", "read_committed");
-        bound(b, o);
-        return b.build();
-    }
-
-    /** A JDBC connector sink with rewritten multi-row batches, idempotent by its statement. */
-    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> statement) {
-        return new CloseSafeSink<>(JdbcSink.<T>builder()
-                .withQueryStatement(sql, statement)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(o.jdbcBatchSize())
-                        .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
-                        .withMaxRetries(o.jdbcMaxRetries())
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(o.jdbcSessionUrl() + "&reWriteBatchedInserts=true")
-                        .withDriverName("org.postgresql.Driver")
-                        .withUsername(o.jdbcUser())
-                        .withPassword(o.jdbcPassword())
-                        .withConnectionCheckTimeoutSeconds(10)
-                        .build()));
+        o.kafkaProperties().forEach(b::setProperty);
+        return bound(b, o);
     }
 
     // ---- end of settlement ----
 
-    static KafkaSource<Inbound> source(SpotMatchOptions o, AdminSignature signature) {
+    static Source<Inbound, ?, ?> source(SpotMatchOptions o, AdminSignature signature) {
         KafkaSourceBuilder<Inbound> b = KafkaSource.<Inbound>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.ordersTopic())
@@ -286,15 +274,15 @@ public final class SpotMatchJob {
                 .setStartingOffsets(startingOffsets(o))
                 // Producers that write in transactions: never read what they abort.
                 .setProperty("isolation.level", "read_committed");
-        bound(b, o);
-        return b.build();
+        o.kafkaProperties().forEach(b::setProperty);
+        return bound(b, o);
     }
 
     /**
      * The admin topic from the group's committed offsets, else from its start: an admin command must
      * never be skipped, and relaying one twice is harmless (each book applies a position once).
      */
-    static KafkaSource<AdminCommand> adminSource(SpotMatchOptions o) {
+    static Source<AdminCommand, ?, ?> adminSource(SpotMatchOptions o) {
         KafkaSourceBuilder<AdminCommand> b = KafkaSource.<AdminCommand>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.adminTopic())
@@ -302,17 +290,23 @@ public final class SpotMatchJob {
                 .setDeserializer(new AdminDeserializationSchema(o.maxRecordBytes()))
                 .setStartingOffsets(NoResetOffsets.committedElseEarliest())
                 .setProperty("isolation.level", "read_committed");
-        bound(b, o);
-        return b.build();
+        o.kafkaProperties().forEach(b::setProperty);
+        return bound(b, o);
     }
 
-    private static void bound(KafkaSourceBuilder<?> b, SpotMatchOptions o) {
+    /** The source, bounded by kafka.bounded; a bounded one commits its end offsets when it finishes. */
+    private static <T> Source<T, ?, ?> bound(KafkaSourceBuilder<T> b, SpotMatchOptions o) {
         switch (o.bounded()) {
             case LATEST -> b.setBounded(OffsetsInitializer.latest());
             case TIMESTAMP -> b.setBounded(OffsetsInitializer.timestamp(o.stoppingTimestamp()));
             case NONE -> {
+                return b.build();
             }
         }
+        Map<String, String> consumer = new HashMap<>(o.kafkaProperties());
+        consumer.put("bootstrap.servers", o.bootstrapServers());
+        consumer.put("group.id", o.groupId());
+        return new BoundedKafkaSource<>(b.build(), consumer);
     }
 
     @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API
@@ -338,6 +332,8 @@ public final class SpotMatchJob {
                 .setProperty("linger.ms", "5")
                 .setProperty("batch.size", "131072")
                 .setProperty("compression.type", "lz4");
+        // After the defaults above, so a user may tune them; the job's own properties are refused by the options.
+        o.kafkaProperties().forEach(b::setProperty);
         if (delivery == Delivery.EXACTLY_ONCE) {
             b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                     .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
@@ -350,20 +346,26 @@ public final class SpotMatchJob {
 
     /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
     static Sink<TradeRow> tradesSink(SpotMatchOptions o) {
-        String url = o.jdbcSessionUrl() + "&reWriteBatchedInserts=true";
-        return new CloseSafeSink<>(JdbcSink.<TradeRow>builder()
-                .withQueryStatement(SqlStatements.INSERT_TRADE, SqlStatements.TRADE)
+        return jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE);
+    }
+
+    /**
+     * A JDBC connector sink (trades, ledger, balances) with rewritten multi-row batches, idempotent
+     * by its statement, whose password is read on the TaskManager.
+     */
+    static <T> Sink<T> jdbcSink(SpotMatchOptions o, String sql, JdbcStatementBuilder<T> statement) {
+        return new CloseSafeSink<>(JdbcSink.<T>builder()
+                .withQueryStatement(sql, statement)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(o.jdbcBatchSize())
                         .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
                         .withMaxRetries(o.jdbcMaxRetries())
                         .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(url)
+                .buildAtLeastOnce(new TaskSideConnectionProvider(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(o.jdbcSessionUrl() + "&reWriteBatchedInserts=true")
                         .withDriverName("org.postgresql.Driver")
                         .withUsername(o.jdbcUser())
-                        .withPassword(o.jdbcPassword())
                         .withConnectionCheckTimeoutSeconds(10)
-                        .build()));
+                        .build(), o.jdbcPasswordSecret(), o.jdbcMaxRetries())));
     }
 }

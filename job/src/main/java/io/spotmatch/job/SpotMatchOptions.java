@@ -3,10 +3,8 @@ package io.spotmatch.job;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.spotmatch.wire.AdminSignature;
-import java.io.IOException;
+import io.spotmatch.wire.Secret;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.spotmatch.flink.DeadLetterSerializationSchema;
 import io.spotmatch.flink.JdbcTimeouts;
 import java.time.Duration;
@@ -63,6 +61,15 @@ public final class SpotMatchOptions {
                     + " itself (backfills).");
     public static final ConfigOption<Long> STOPPING_TIMESTAMP = key("kafka.stopping-timestamp").longType()
             .noDefaultValue().withDescription("Epoch milliseconds, for kafka.bounded TIMESTAMP.");
+    // Kafka client security and tuning, passed to every Kafka client of the job and its startup checks.
+    public static final ConfigOption<String> KAFKA_PROPERTIES = key("kafka.properties.<name>").stringType()
+            .noDefaultValue().withDescription("Any Kafka client property, given to the orders and admin sources,"
+                    + " every Kafka sink and the startup checks: e.g. --kafka.properties.security.protocol SASL_SSL."
+                    + " Keep secrets out of the command line with Kafka's config providers, resolved on each"
+                    + " TaskManager: --kafka.properties.config.providers env and a value such as ${env:KAFKA_JAAS}."
+                    + " Not allowed: the properties the job sets itself (bootstrap.servers, group.id,"
+                    + " isolation.level, transactional.id, serializers). Values of secret properties are never"
+                    + " printed.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("kafka.max-record-bytes").intType()
             .defaultValue(16 * 1024).withDescription("Larger order records go to the dead-letter topic as OVERSIZE.");
     public static final ConfigOption<Integer> DEAD_LETTER_MAX_BYTES = key("kafka.dead-letter-max-bytes").intType()
@@ -89,9 +96,11 @@ public final class SpotMatchOptions {
             .defaultValue("jdbc:postgresql://localhost:5432/spotmatch").withDescription("PostgreSQL JDBC URL.");
     public static final ConfigOption<String> JDBC_USER = key("jdbc.user").stringType().defaultValue("spotmatch")
             .withDescription("PostgreSQL user.");
-    public static final ConfigOption<String> JDBC_PASSWORD = key("jdbc.password").stringType().noDefaultValue()
-            .withDescription("PostgreSQL password. Better: leave it out and set the environment variable "
-                    + SpotMatchOptions.PASSWORD_ENV + ".");
+    public static final ConfigOption<String> JDBC_PASSWORD_FILE = key("jdbc.password-file").stringType()
+            .noDefaultValue().withDescription("File holding the PostgreSQL password (trailing line breaks ignored),"
+                    + " read by each sink on its TaskManager. Without it the sinks read the environment variable "
+                    + SpotMatchOptions.PASSWORD_ENV + " there; one of the two is required. The password is never an"
+                    + " option value, so it is neither on the command line nor in the job graph.");
     public static final ConfigOption<Integer> JDBC_BATCH_SIZE = key("jdbc.batch-size").intType().defaultValue(20000)
             .withDescription("Rows per JDBC batch (distinct orders, for the orders table). At every checkpoint the"
                     + " trades sink writes its batch; the orders sink hands its batch to its writer thread and keeps"
@@ -100,8 +109,10 @@ public final class SpotMatchOptions {
             .defaultValue(Duration.ofSeconds(1)).withDescription("Longest time a row waits for its batch. Rows of"
                     + " the same order within it are written once (the newest), so longer means fewer writes.");
     public static final ConfigOption<Integer> JDBC_MAX_RETRIES = key("jdbc.max-retries").intType().defaultValue(3)
-            .withDescription("Retries of a failed batch (after 1 s, 2 s, 3 s ...) before the job fails and the restart"
-                    + " strategy takes over.");
+            .withDescription("Retries before a sink fails its task and the restart strategy takes over. Orders"
+                    + " sink: a failed batch after 1 s, 2 s, 3 s ... Trades sink (the JDBC connector): a failed batch"
+                    + " at once, then after 1 s, 2 s ...; a lost connection is re-established after 1 s, 2 s, 3 s"
+                    + " ... before that, so a database that is down for a few seconds costs no restart.");
     public static final ConfigOption<Duration> JDBC_CONNECT_TIMEOUT = key("jdbc.connect-timeout").durationType()
             .defaultValue(Duration.ofSeconds(10)).withDescription("Longest wait for a PostgreSQL connection, login"
                     + " included (also the startup check's).");
@@ -123,7 +134,9 @@ public final class SpotMatchOptions {
                     + " between the reader and the books (Flink's default is 100 ms); lower is lower latency, higher"
                     + " is a little more throughput.");
     public static final ConfigOption<Integer> PARALLELISM = key("job.parallelism").intType().defaultValue(-1)
-            .withDescription("Parallelism of every operator; -1 takes the cluster's default.");
+            .withDescription("Parallelism of every operator; -1 takes the submission's: flink run -p, else"
+                    + " the cluster's parallelism.default. A REST API or web UI submission without a parallelism runs"
+                    + " at 1 (Flink 2.2 ignores the cluster's parallelism.default there): give one with it.");
     public static final ConfigOption<Integer> MAX_PARALLELISM = key("job.max-parallelism").intType().defaultValue(128)
             .withDescription("Key groups of the books. Fixed for the life of the state: a savepoint only restores"
                     + " with the same value. The job can be rescaled up to this parallelism.");
@@ -154,23 +167,31 @@ public final class SpotMatchOptions {
     // ---- end of settlement ----
 
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
+
+    /** Set by the job itself: its correctness (or its options) depend on them. */
+    private static final List<String> OWN_KAFKA_PROPERTIES = List.of("bootstrap.servers", "group.id",
+            "isolation.level", "transactional.id", "enable.auto.commit", "key.serializer", "value.serializer",
+            "key.deserializer", "value.deserializer", "transaction.timeout.ms");
     public static final String ADMIN_KEY_ENV = "SPOTMATCH_ADMIN_KEY";
 
     public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, ORDERS_TOPIC, EVENTS_TOPIC,
             DEAD_LETTER_TOPIC, ADMIN_TOPIC, ADMIN_KEY_FILE, GROUP_ID, STARTING_OFFSETS, STARTING_TIMESTAMP,
-            STARTING_OFFSETS_BY_PARTITION, BOUNDED, STOPPING_TIMESTAMP, MAX_RECORD_BYTES, DEAD_LETTER_MAX_BYTES,
+            STARTING_OFFSETS_BY_PARTITION, BOUNDED, STOPPING_TIMESTAMP, KAFKA_PROPERTIES, MAX_RECORD_BYTES, DEAD_LETTER_MAX_BYTES,
             EVENTS_DELIVERY, DEAD_LETTER_DELIVERY, TRANSACTIONAL_ID_PREFIX,
-            TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
+            TRANSACTION_TIMEOUT, JDBC_URL, JDBC_USER, JDBC_PASSWORD_FILE, JDBC_BATCH_SIZE, JDBC_BATCH_INTERVAL,
             JDBC_MAX_RETRIES, JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT, JDBC_LOCK_TIMEOUT,
             CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, JOB_NAME, STARTUP_CHECKS,
             ALLOW_PARTIAL_HISTORY, FUNDS_TOPIC, BALANCES_TOPIC, FUNDS_ASSETS);
 
     private final CommandLine line;
     private final Map<String, String> env;
+    /** True when env is this process's environment: secrets are then read again on each task. */
+    private final boolean processEnvironment;
 
     private SpotMatchOptions(CommandLine line, Map<String, String> env) {
         this.line = line;
         this.env = env;
+        this.processEnvironment = env == System.getenv();
     }
 
     /** Reads {@code --name value} pairs; anything unknown or malformed fails naming the option. */
@@ -224,10 +245,18 @@ public final class SpotMatchOptions {
         if (get(BOUNDED) == Bound.TIMESTAMP) {
             require(get(STOPPING_TIMESTAMP) != null, STOPPING_TIMESTAMP, "is required by kafka.bounded TIMESTAMP");
         }
+        for (String name : kafkaProperties().keySet()) {
+            require(!OWN_KAFKA_PROPERTIES.contains(name), KAFKA_PROPERTIES, "may not set " + name + ": the job sets it"
+                    + (name.equals("bootstrap.servers") ? " from --" + BOOTSTRAP_SERVERS.key()
+                    : name.equals("group.id") ? " from --" + GROUP_ID.key() : ""));
+        }
         require(get(MAX_RECORD_BYTES) > 0, MAX_RECORD_BYTES, "must be positive");
         require(get(DEAD_LETTER_MAX_BYTES) >= DeadLetterSerializationSchema.MIN_MAX_BYTES, DEAD_LETTER_MAX_BYTES,
                 "must be at least " + DeadLetterSerializationSchema.MIN_MAX_BYTES);
         require(get(JDBC_URL).startsWith("jdbc:postgresql:"), JDBC_URL, "must be a jdbc:postgresql: URL");
+        // It would be printed in messages and travel in the job graph with the URL.
+        require(!get(JDBC_URL).matches("(?i).*[?&](ssl)?password=.*"), JDBC_URL, "must not hold a password:"
+                + " use --" + JDBC_PASSWORD_FILE.key() + " or " + PASSWORD_ENV);
         require(get(JDBC_BATCH_SIZE) > 0, JDBC_BATCH_SIZE, "must be positive");
         require(!get(JDBC_BATCH_INTERVAL).isNegative(), JDBC_BATCH_INTERVAL, "must not be negative");
         require(get(JDBC_MAX_RETRIES) >= 0, JDBC_MAX_RETRIES, "must not be negative");
@@ -339,19 +368,41 @@ public final class SpotMatchOptions {
     }
 
     /**
-     * The password option, else the environment variable. Neither is an error (an empty password
-     * would only fail later, at every restart of the sinks).
+     * The PostgreSQL password as the sinks read it on their TaskManagers: the file of
+     * jdbc.password-file, else the environment variable there. Nothing of it is in the job graph
+     * but the file's or the variable's name.
+     */
+    public Secret jdbcPasswordSecret() {
+        String file = get(JDBC_PASSWORD_FILE);
+        return processEnvironment ? Secret.of(file, PASSWORD_ENV) : Secret.of(file, PASSWORD_ENV, env);
+    }
+
+    /**
+     * The password, read here (the startup check's login). Missing or empty is an error: an empty
+     * password would only fail later, at every restart of the sinks.
      */
     public String jdbcPassword() {
-        String p = get(JDBC_PASSWORD);
-        if (p == null) {
-            p = env.get(PASSWORD_ENV);
+        try {
+            return jdbcPasswordSecret().text();
+        } catch (IllegalStateException e) {
+            throw new CommandLine.InvalidOptionException("--" + JDBC_PASSWORD_FILE.key() + ": is required (or set "
+                    + PASSWORD_ENV + "): " + e.getMessage());
         }
-        if (p == null || p.isEmpty()) {
-            throw new CommandLine.InvalidOptionException("--" + JDBC_PASSWORD.key() + ": is required (or set "
-                    + PASSWORD_ENV + ")");
-        }
-        return p;
+    }
+
+    /**
+     * Secret Kafka properties given as values rather than ${provider:...} references: they travel
+     * in the job graph (names only, for a warning).
+     */
+    public List<String> literalKafkaSecrets() {
+        return kafkaProperties().entrySet().stream()
+                .filter(e -> CommandLine.isSecret(e.getKey()) && !e.getValue().trim().startsWith("${"))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** The --kafka.properties.* values, by Kafka property name; secrets among them: never print this. */
+    public Map<String, String> kafkaProperties() {
+        return line.withPrefix(KAFKA_PROPERTIES);
     }
 
     /** kafka.admin-topic, or null when the relay is off. */
@@ -361,24 +412,20 @@ public final class SpotMatchOptions {
 
     /**
      * The admin signing key: the file of admin.key-file if given, else the environment variable.
-     * Never an option value, so it is neither on the command line nor in the job's configuration.
+     * Never an option value, so it is neither on the command line nor in the job's configuration;
+     * the signature holds only where the key is kept, and each task reads it there. Read here too,
+     * so a missing or short key fails at startup, naming the option.
      */
     public AdminSignature adminSignature() {
         String file = get(ADMIN_KEY_FILE);
+        Secret secret = processEnvironment ? Secret.of(file, ADMIN_KEY_ENV) : Secret.of(file, ADMIN_KEY_ENV, env);
         String key;
-        if (file != null) {
-            try {
-                key = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new CommandLine.InvalidOptionException("--" + ADMIN_KEY_FILE.key() + ": cannot read " + file
-                        + ": " + e.getMessage());
-            }
-        } else {
-            key = env.get(ADMIN_KEY_ENV);
-            if (key == null) {
-                throw new CommandLine.InvalidOptionException("the admin signing key is missing: set the environment"
-                        + " variable " + ADMIN_KEY_ENV + " or --" + ADMIN_KEY_FILE.key());
-            }
+        try {
+            key = secret.text();
+        } catch (IllegalStateException e) {
+            throw new CommandLine.InvalidOptionException(file != null ? "--" + ADMIN_KEY_FILE.key() + ": " + e.getMessage()
+                    : "the admin signing key is missing: set the environment variable " + ADMIN_KEY_ENV + " or --"
+                    + ADMIN_KEY_FILE.key());
         }
         byte[] bytes = key.stripTrailing().getBytes(StandardCharsets.UTF_8);
         if (bytes.length < AdminSignature.MIN_KEY_BYTES) {
@@ -386,7 +433,7 @@ public final class SpotMatchOptions {
                     + ADMIN_KEY_FILE.key() : ADMIN_KEY_ENV) + ") has " + bytes.length + " bytes; it needs at least "
                     + AdminSignature.MIN_KEY_BYTES);
         }
-        return new AdminSignature(bytes);
+        return new AdminSignature(secret);
     }
 
     /** kafka.starting-offsets-by-partition as partition to offset. */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,14 @@ public final class StartupChecks {
     static void kafka(SpotMatchOptions o) {
         Duration timeout = o.jdbcConnectTimeout();
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Map<String, Object> conf = Map.of(
+        // The job's security settings, so the check logs in as the job will.
+        Map<String, Object> conf = new HashMap<>(o.kafkaProperties());
+        conf.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
                 // Fail on the first unreachable address instead of retrying it for the whole timeout.
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
         Map<String, ConfigOption<String>> topics = new LinkedHashMap<>();
         topics.put(o.ordersTopic(), SpotMatchOptions.ORDERS_TOPIC);
         topics.put(o.eventsTopic(), SpotMatchOptions.EVENTS_TOPIC);
@@ -88,8 +91,9 @@ public final class StartupChecks {
         } catch (SQLException e) {
             // 28xxx: invalid authorization (wrong password or user); 08xxx: cannot connect; 3D000: no such database.
             String state = e.getSQLState() == null ? "" : e.getSQLState();
-            ConfigOption<?> option = state.startsWith("28") ? SpotMatchOptions.JDBC_PASSWORD : SpotMatchOptions.JDBC_URL;
-            String what = state.startsWith("28") ? "PostgreSQL refused user '" + o.jdbcUser() + "' with this password"
+            ConfigOption<?> option = state.startsWith("28") ? SpotMatchOptions.JDBC_PASSWORD_FILE : SpotMatchOptions.JDBC_URL;
+            String what = state.startsWith("28") ? "PostgreSQL refused user '" + o.jdbcUser() + "' with the password of "
+                    + o.jdbcPasswordSecret().where()
                     + " (or --" + SpotMatchOptions.JDBC_USER.key() + " is wrong)"
                     : "cannot connect to PostgreSQL at " + o.jdbcUrl();
             throw invalid(option, what + ": " + e.getMessage());

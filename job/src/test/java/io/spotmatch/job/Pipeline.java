@@ -100,6 +100,17 @@ final class Pipeline {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
     }
 
+    /** A file holding {@code password}, for jdbc.password-file (the tasks read it, as on a cluster). */
+    static synchronized java.nio.file.Path passwordFile(String password) {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("spotmatch-password-", "");
+            f.toFile().deleteOnExit();
+            return java.nio.file.Files.writeString(f, password + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The job's options for this pipeline; {@code overrides} win. */
     Map<String, String> options(Map<String, String> overrides) {
         Map<String, String> o = new LinkedHashMap<>();
@@ -114,7 +125,7 @@ final class Pipeline {
         o.put("kafka.bounded", "LATEST");
         o.put("jdbc.url", jdbcUrl());
         o.put("jdbc.user", "postgres");
-        o.put("jdbc.password", "postgres");
+        o.put("jdbc.password-file", passwordFile("postgres").toString());
         o.put("jdbc.batch-size", "500");
         o.put("job.checkpoint-interval", "500 ms");
         o.put("job.parallelism", "2");

@@ -36,6 +36,19 @@ class ReadmeTest {
         }
     }
 
+    /** And nothing else: a removed or renamed option leaves no row behind. */
+    @Test
+    void theOptionsTableListsOnlyTheJobsOptions() {
+        String table = README.substring(README.indexOf("| option | default | what it does |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        Matcher row = Pattern.compile("(?m)^\\| `--([^`]+)` \\|").matcher(table);
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        while (row.find()) {
+            rows.add(row.group(1));
+        }
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(SpotMatchOptions.ALL.stream().map(ConfigOption::key).toList());
+    }
+
     @Test
     void namesEveryReasonCode() {
         for (Enum<?>[] codes : new Enum<?>[][] {RejectReason.values(), CancelReason.values(), PoisonCode.values()}) {

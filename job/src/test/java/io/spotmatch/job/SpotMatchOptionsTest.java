@@ -37,9 +37,10 @@ class SpotMatchOptionsTest {
     @Test
     void noPasswordIsAnErrorNamingTheOptionAndTheVariable() {
         assertThatThrownBy(() -> parse().jdbcPassword()).isInstanceOf(InvalidOptionException.class)
-                .hasMessage("--jdbc.password: is required (or set SPOTMATCH_JDBC_PASSWORD)");
+                .hasMessage("--jdbc.password-file: is required (or set SPOTMATCH_JDBC_PASSWORD): the environment"
+                        + " variable SPOTMATCH_JDBC_PASSWORD is not set");
         assertThatThrownBy(() -> SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_JDBC_PASSWORD", ""))
-                .jdbcPassword()).isInstanceOf(InvalidOptionException.class).hasMessageContaining("--jdbc.password");
+                .jdbcPassword()).isInstanceOf(InvalidOptionException.class).hasMessageContaining("--jdbc.password-file");
     }
 
     @Test
@@ -64,11 +65,97 @@ class SpotMatchOptionsTest {
     }
 
     @Test
-    void passwordComesFromTheEnvironmentUnlessGiven() {
+    void passwordComesFromTheEnvironmentUnlessAFileIsGiven(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
         assertThat(SpotMatchOptions.fromArgs(new String[0], Map.of("SPOTMATCH_JDBC_PASSWORD", "s3cret")).jdbcPassword())
                 .isEqualTo("s3cret");
-        assertThat(SpotMatchOptions.fromArgs(new String[] {"--jdbc.password", "given"},
-                Map.of("SPOTMATCH_JDBC_PASSWORD", "s3cret")).jdbcPassword()).isEqualTo("given");
+        Path file = Files.writeString(dir.resolve("pw"), "from-file\r\n");
+        assertThat(SpotMatchOptions.fromArgs(new String[] {"--jdbc.password-file", file.toString()},
+                Map.of("SPOTMATCH_JDBC_PASSWORD", "s3cret")).jdbcPassword()).isEqualTo("from-file");
+        assertThatThrownBy(() -> SpotMatchOptions.fromArgs(new String[] {"--jdbc.password", "given"}))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("unknown option --jdbc.password; see --help");
+    }
+
+    /**
+     * The sinks and the signature hold where a secret is kept, not the secret: their serialized form
+     * (the job graph) does not contain it, and they still read it where they run.
+     */
+    @Test
+    void secretsReadFromTheProcessEnvironmentOrAFileAreNotInTheJobGraph(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String password = "pw-" + "9f3a1c7e5b";
+        Path pw = Files.writeString(dir.resolve("pw"), password + "\n");
+        Path key = Files.writeString(dir.resolve("key"), KEY + "\n");
+        SpotMatchOptions o = SpotMatchOptions.fromArgs(new String[] {"--jdbc.password-file", pw.toString(),
+            "--admin.key-file", key.toString()});
+        org.apache.flink.connector.jdbc.JdbcConnectionOptions options =
+                new org.apache.flink.connector.jdbc.JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(o.jdbcSessionUrl()).withUsername(o.jdbcUser()).build();
+        TaskSideConnectionProvider provider = new TaskSideConnectionProvider(options, o.jdbcPasswordSecret(), 3);
+        io.spotmatch.flink.OrderRowSink orders = new io.spotmatch.flink.OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(),
+                o.jdbcPasswordSecret(), 10, Duration.ofSeconds(1), 3);
+        AdminSignature signature = o.adminSignature();
+        for (Object operatorPart : new Object[] {provider, orders, signature}) {
+            byte[] bytes = org.apache.flink.util.InstantiationUtil.serializeObject(operatorPart);
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            assertThat(text).as(operatorPart.getClass().getSimpleName()).doesNotContain(password).doesNotContain(KEY)
+                    .contains(dir.toString());
+        }
+        TaskSideConnectionProvider onTask = org.apache.flink.util.InstantiationUtil.deserializeObject(
+                org.apache.flink.util.InstantiationUtil.serializeObject(provider), getClass().getClassLoader());
+        assertThat(onTask.getProperties()).containsEntry("password", password).containsEntry("user", "spotmatch");
+        AdminSignature signatureOnTask = org.apache.flink.util.InstantiationUtil.deserializeObject(
+                org.apache.flink.util.InstantiationUtil.serializeObject(signature), getClass().getClassLoader());
+        assertThat(signatureOnTask.mac(new byte[] {1}, new byte[] {2}, "a/0/1"))
+                .isEqualTo(new AdminSignature(KEY.getBytes(StandardCharsets.UTF_8)).mac(new byte[] {1}, new byte[] {2}, "a/0/1"));
+        assertThat(provider.toString()).doesNotContain(password);
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughByPrefixAndTheJobsOwnAreRefused() {
+        SpotMatchOptions o = parse("--kafka.properties.security.protocol", "SASL_SSL",
+                "--kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
+                "--kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=\"spotmatch\" password=\"hunter2\";");
+        assertThat(o.kafkaProperties()).containsOnlyKeys("security.protocol", "sasl.mechanism", "sasl.jaas.config")
+                .containsEntry("security.protocol", "SASL_SSL");
+        for (String own : new String[] {"bootstrap.servers", "isolation.level", "group.id", "transactional.id"}) {
+            assertThatThrownBy(() -> parse("--kafka.properties." + own, "x")).isInstanceOf(InvalidOptionException.class)
+                    .hasMessageStartingWith("--kafka.properties.<name> may not set " + own);
+        }
+        assertThatThrownBy(() -> parse("--kafka.properties.", "x")).isInstanceOf(InvalidOptionException.class)
+                .hasMessageStartingWith("unknown option --kafka.properties.");
+        assertThat(CommandLine.isSecret("sasl.jaas.config")).isTrue();
+        assertThat(CommandLine.isSecret("ssl.keystore.password")).isTrue();
+        assertThat(SpotMatchOptions.help()).contains("--kafka.properties.<name>").doesNotContain("hunter2");
+        assertThat(o.literalKafkaSecrets()).containsExactly("sasl.jaas.config");
+        assertThat(parse("--kafka.properties.sasl.jaas.config", "${env:KAFKA_JAAS}", "--kafka.properties.ssl.key.password",
+                "${file:/etc/kafka/secrets.properties:key}").literalKafkaSecrets()).isEmpty();
+    }
+
+    /** Every Kafka client of the job gets the pass-through properties; the job's own settings stay. */
+    @Test
+    void everyKafkaClientOfTheJobGetsThePassThroughProperties() throws Exception {
+        SpotMatchOptions o = SpotMatchOptions.fromArgs(new String[] {"--kafka.properties.security.protocol", "SSL",
+            "--kafka.properties.linger.ms", "20", "--kafka.events-delivery", "EXACTLY_ONCE"},
+                Map.of("SPOTMATCH_ADMIN_KEY", KEY));
+        Object orders = field(SpotMatchJob.source(o, o.adminSignature()), "props");
+        assertThat((java.util.Properties) orders).containsEntry("security.protocol", "SSL")
+                .containsEntry("isolation.level", "read_committed");
+        assertThat((java.util.Properties) field(SpotMatchJob.adminSource(o), "props"))
+                .containsEntry("security.protocol", "SSL").containsEntry("isolation.level", "read_committed");
+        for (SpotMatchOptions.Delivery d : SpotMatchOptions.Delivery.values()) {
+            Object sink = SpotMatchJob.kafkaSink(o, new io.spotmatch.flink.OrderEventSerializationSchema("t"), d, "x");
+            assertThat((java.util.Properties) field(sink, "kafkaProducerConfig")).as(d.name())
+                    .containsEntry("security.protocol", "SSL").containsEntry("linger.ms", "20")
+                    .containsEntry("compression.type", "lz4");
+        }
+    }
+
+    private static Object field(Object o, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -85,6 +172,8 @@ class SpotMatchOptionsTest {
         "--jdbc.statement-timeout  | 5 min   | --jdbc.socket-timeout must be longer than jdbc.statement-timeout",
         "--jdbc.lock-timeout       | 0 ms    | --jdbc.lock-timeout must be at least 1 ms",
         "--jdbc.url                | jdbc:mysql://x/y | --jdbc.url must be a jdbc:postgresql: URL",
+        "--jdbc.url                | jdbc:postgresql://db/x?user=a&password=p | --jdbc.url must not hold a password",
+        "--jdbc.url                | jdbc:postgresql://db/x?sslmode=verify-full&sslpassword=p | --jdbc.url must not hold a password",
         "--job.parallelism         | 500     | --job.parallelism must not exceed job.max-parallelism",
         "--kafka.admin-topic       | orders  | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
         "--kafka.admin-topic       | orders-dlq | --kafka.admin-topic must differ from the orders, events and dead-letter topics",
@@ -135,5 +224,25 @@ class SpotMatchOptionsTest {
             assertThat(help).contains("--" + o.key());
         }
         assertThat(help).contains("(default: orders)", "SPOTMATCH_JDBC_PASSWORD");
+    }
+
+    /**
+     * A secret Kafka property given as ${env:NAME} is resolved by the Kafka client where it runs
+     * (the TaskManager), with the env config provider the manifest enables: the job graph and the
+     * command line hold only the reference.
+     */
+    @Test
+    void kafkaClientsResolveEnvReferencesThemselves() {
+        SpotMatchOptions o = parse("--kafka.properties.config.providers", "env",
+                "--kafka.properties.config.providers.env.class",
+                "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "--kafka.properties.sasl.jaas.config", "${env:PATH}");
+        java.util.Map<String, Object> props = new java.util.HashMap<>(o.kafkaProperties());
+        props.put("bootstrap.servers", "localhost:9092");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        org.apache.kafka.clients.consumer.ConsumerConfig config = new org.apache.kafka.clients.consumer.ConsumerConfig(props);
+        assertThat(config.getPassword("sasl.jaas.config").value()).isEqualTo(System.getenv("PATH"));
+        assertThat(config.getPassword("sasl.jaas.config").toString()).isEqualTo("[hidden]");
     }
 }

@@ -67,11 +67,14 @@ class StartupChecksITCase {
     void aWrongPasswordNamesThePassword() throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);
         passwordCheckedUser();
-        Map<String, String> user = Map.of("jdbc.user", "pwcheck", "jdbc.password", "right");
+        Map<String, String> user = Map.of("jdbc.user", "pwcheck", "jdbc.password-file",
+                Pipeline.passwordFile("right").toString());
         assertThatCode(() -> StartupChecks.database(options(p, user))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("jdbc.user", "pwcheck", "jdbc.password", "wrong"))))
+        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("jdbc.user", "pwcheck",
+                "jdbc.password-file", Pipeline.passwordFile("not-it-7q2x").toString()))))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessageStartingWith("--jdbc.password: PostgreSQL refused user 'pwcheck'");
+                .hasMessageStartingWith("--jdbc.password-file: PostgreSQL refused user 'pwcheck' with the password of the file")
+                .hasMessageNotContaining("not-it-7q2x");
     }
 
     /**
@@ -96,10 +99,11 @@ class StartupChecksITCase {
     void noPasswordAtAllNamesThePasswordAndItsVariable() throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);
         Map<String, String> o = new HashMap<>(p.options(Map.of()));
-        o.remove("jdbc.password");
+        o.remove("jdbc.password-file");
         assertThatThrownBy(() -> StartupChecks.run(SpotMatchOptions.fromMap(o, Map.of())))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessage("--jdbc.password: is required (or set SPOTMATCH_JDBC_PASSWORD)");
+                .hasMessage("--jdbc.password-file: is required (or set SPOTMATCH_JDBC_PASSWORD): the environment"
+                        + " variable SPOTMATCH_JDBC_PASSWORD is not set");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.CancelReason;
 import io.spotmatch.book.OrderStatus;
+import io.spotmatch.wire.Secret;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -60,12 +61,13 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
 
     private final String url;
     private final String user;
-    private final String password;
+    /** Read by each writer on its TaskManager: the job graph holds only where the password is kept. */
+    private final Secret password;
     private final int batchSize;
     private final long intervalMillis;
     private final int maxRetries;
 
-    public OrderRowSink(String url, String user, String password, int batchSize, Duration interval, int maxRetries) {
+    public OrderRowSink(String url, String user, Secret password, int batchSize, Duration interval, int maxRetries) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -246,7 +248,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         private void write(List<OrderRow> rows) throws SQLException {
             if (connection == null || !connection.isValid(10)) {
                 closeConnection();
-                connection = DriverManager.getConnection(url, user, password);
+                connection = DriverManager.getConnection(url, user, password.text());
                 connection.setAutoCommit(false);
             }
             Iterator<OrderRow> it = rows.iterator();

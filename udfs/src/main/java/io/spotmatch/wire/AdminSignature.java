@@ -28,14 +28,45 @@ public final class AdminSignature implements Serializable {
 
     private static final String ALGORITHM = "HmacSHA256";
 
+    /** Given bytes (tests), else null and read from {@link #secret} on the task. */
     private final byte[] key;
+    private final Secret secret;
+    private transient byte[] resolved;
 
     public AdminSignature(byte[] key) {
+        check(key);
+        this.key = key.clone();
+        this.secret = null;
+    }
+
+    /** A key read where it is used, so the job graph holds only where it is kept. */
+    public AdminSignature(Secret secret) {
+        this.key = null;
+        this.secret = secret;
+    }
+
+    private static void check(byte[] key) {
         if (key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("the admin key has " + key.length + " bytes; it needs at least "
                     + MIN_KEY_BYTES);
         }
-        this.key = key.clone();
+    }
+
+    /** The key; a secret that is missing or too short fails here, naming where it is kept. */
+    private byte[] key() {
+        if (key != null) {
+            return key;
+        }
+        byte[] k = resolved;
+        if (k == null) {
+            k = secret.text().stripTrailing().getBytes(StandardCharsets.UTF_8);
+            if (k.length < MIN_KEY_BYTES) {
+                throw new IllegalStateException("the admin key (" + secret.where() + ") has " + k.length
+                        + " bytes; it needs at least " + MIN_KEY_BYTES);
+            }
+            resolved = k;
+        }
+        return k;
     }
 
     /** Where a relayed command came from on the admin topic. */
@@ -65,7 +96,7 @@ public final class AdminSignature implements Serializable {
     public byte[] mac(byte[] recordKey, byte[] value, String source) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(key, ALGORITHM));
+            mac.init(new SecretKeySpec(key(), ALGORITHM));
             update(mac, recordKey);
             update(mac, value);
             update(mac, source.getBytes(StandardCharsets.UTF_8));

@@ -66,7 +66,15 @@ public final class DeadLetterReplay {
      */
     public record Settings(String bootstrapServers, String deadLetterTopic, String ordersTopic, int partition,
             long fromOffset, long toOffset, String errorCode, String commandType, boolean rekey, boolean dryRun,
-            boolean force) {
+            boolean force, Map<String, String> kafkaProperties) {
+
+        /** Without extra Kafka client properties. */
+        public Settings(String bootstrapServers, String deadLetterTopic, String ordersTopic, int partition,
+                long fromOffset, long toOffset, String errorCode, String commandType, boolean rekey, boolean dryRun,
+                boolean force) {
+            this(bootstrapServers, deadLetterTopic, ordersTopic, partition, fromOffset, toOffset, errorCode,
+                    commandType, rekey, dryRun, force, Map.of());
+        }
     }
 
     /** What a replay did (or, in a dry run, would do). */
@@ -109,8 +117,11 @@ public final class DeadLetterReplay {
             .withDescription("Only print what would be replayed; --dry-run false publishes.");
     static final ConfigOption<Boolean> FORCE = key("force").booleanType().defaultValue(false)
             .withDescription("Publish dead letters again that an earlier replay already published.");
+    static final ConfigOption<String> KAFKA_PROPERTIES = key("kafka.properties.<name>").stringType().noDefaultValue()
+            .withDescription("Any Kafka client property for its consumer and producer, as the job's own option:"
+                    + " e.g. --kafka.properties.security.protocol SASL_SSL.");
     static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, DEAD_LETTER_TOPIC, ORDERS_TOPIC,
-            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, COMMAND_TYPE, REKEY, DRY_RUN, FORCE);
+            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, COMMAND_TYPE, REKEY, DRY_RUN, FORCE, KAFKA_PROPERTIES);
     static final List<String> REPLAYABLE_TYPES = List.of("NEW", "CANCEL", "AMEND", "CANCEL_ALL");
 
     public static void main(String[] args) {
@@ -146,7 +157,8 @@ public final class DeadLetterReplay {
                 "must be one of " + String.join(", ", REPLAYABLE_TYPES) + " (SYMBOL commands are never replayed)");
         return new Settings(a.get(BOOTSTRAP_SERVERS), a.get(DEAD_LETTER_TOPIC), a.get(ORDERS_TOPIC), a.get(PARTITION),
                 a.get(FROM_OFFSET), a.get(TO_OFFSET), errorCode == null ? "" : errorCode,
-                commandType == null ? "" : commandType, a.get(REKEY), a.get(DRY_RUN), a.get(FORCE));
+                commandType == null ? "" : commandType, a.get(REKEY), a.get(DRY_RUN), a.get(FORCE),
+                a.withPrefix(KAFKA_PROPERTIES));
     }
 
     /**
@@ -154,8 +166,11 @@ public final class DeadLetterReplay {
      * id per dead-letter topic: a second replay of the same topic running at the same time fences
      * the first, which then fails and publishes nothing.
      */
-    static Properties producerProperties(String bootstrapServers, String deadLetterTopic) {
+    static Properties producerProperties(Settings s) {
         Properties p = new Properties();
+        p.putAll(s.kafkaProperties());
+        String bootstrapServers = s.bootstrapServers();
+        String deadLetterTopic = s.deadLetterTopic();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -166,9 +181,10 @@ public final class DeadLetterReplay {
         return p;
     }
 
-    private static Properties consumerProperties(String bootstrapServers) {
+    private static Properties consumerProperties(Settings s) {
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.putAll(s.kafkaProperties());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -178,7 +194,9 @@ public final class DeadLetterReplay {
 
     /** Creates the compacted marker topic if it does not exist yet. */
     private static void createMarkerTopic(Settings s) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
+        Map<String, Object> adminProperties = new HashMap<>(s.kafkaProperties());
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        try (Admin admin = Admin.create(adminProperties)) {
             admin.createTopics(List.of(new NewTopic(markerTopic(s.deadLetterTopic()), Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                     .all().get();
@@ -195,7 +213,7 @@ public final class DeadLetterReplay {
     /** Dead letter ({@code topic/partition/offset}) to where an earlier replay published it. */
     private static Map<String, String> replayedMarkers(Settings s) {
         Map<String, String> markers = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(s.bootstrapServers()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(s))) {
             if (consumer.listTopics().get(markerTopic(s.deadLetterTopic())) == null) {
                 return markers;
             }
@@ -226,9 +244,9 @@ public final class DeadLetterReplay {
         int replayed = 0;
         int skipped = 0;
         List<String> refused = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(s.bootstrapServers()));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(s));
                 KafkaProducer<byte[], byte[]> producer = s.dryRun() ? null
-                        : new KafkaProducer<>(producerProperties(s.bootstrapServers(), s.deadLetterTopic()))) {
+                        : new KafkaProducer<>(producerProperties(s))) {
             if (producer != null) {
                 producer.initTransactions();
                 producer.beginTransaction();

@@ -212,7 +212,6 @@ public final class EndToEndBenchmark {
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");
-        o.put("jdbc.password", "postgres");
         o.put("job.checkpoint-interval", "10 s");
         o.put("job.parallelism", Integer.toString(parallelism));
         for (String kv : a.get(JOB_OPTIONS).split(",")) {
@@ -221,7 +220,8 @@ public final class EndToEndBenchmark {
             }
         }
         o.putAll(extra);
-        return SpotMatchOptions.fromMap(o, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY));
+        return SpotMatchOptions.fromMap(o, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY,
+                "SPOTMATCH_JDBC_PASSWORD", "postgres"));
     }
 
     private String jdbcUrl(String schema) {

@@ -83,10 +83,10 @@ public final class LocalRunner {
             options.put("kafka.group-id", GROUP);
             options.put("jdbc.url", postgres.jdbcUrl());
             options.put("jdbc.user", EmbeddedPostgres.USER);
-            options.put("jdbc.password", EmbeddedPostgres.PASSWORD);
             options.put("job.checkpoint-interval", "2 s");
             options.put("job.parallelism", Integer.toString(parallelism));
-            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY));
+            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY,
+                    "SPOTMATCH_JDBC_PASSWORD", EmbeddedPostgres.PASSWORD));
 
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
             conf.set(RestOptions.PORT, a.get(UI_PORT));
