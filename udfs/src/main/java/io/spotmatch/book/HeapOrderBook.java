@@ -104,7 +104,10 @@ public final class HeapOrderBook extends OrderBook {
         }
     }
 
-    /** Takes an order out of its level FIFO and the indexes; the caller fixes the level's quantity and drops it if empty. */
+    /**
+     * Takes an order out of its level FIFO and the indexes; the caller fixes the level's quantity and
+     * drops it if empty.
+     */
     private void unlink(Order o) {
         PriceLevel level = o.level;
         if (o.prev == null) {
@@ -326,7 +329,8 @@ public final class HeapOrderBook extends OrderBook {
                 fail("owner list head " + head.orderId + " has a predecessor");
             }
             for (Order o = head; o != null; o = o.userNext) {
-                if (o.userId != head.userId || orders.get(o.orderId) != o
+                if (o.userId != head.userId
+                        || orders.get(o.orderId) != o
                         || o.userNext != null && o.userNext.userPrev != o) {
                     fail("order " + o.orderId + ": broken owner list");
                 }

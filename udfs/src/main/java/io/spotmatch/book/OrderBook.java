@@ -63,7 +63,8 @@ public abstract class OrderBook {
             return;
         }
         OrderType type = c.orderType();
-        TimeInForce tif = c.timeInForce() != null ? c.timeInForce()
+        TimeInForce tif = c.timeInForce() != null
+                ? c.timeInForce()
                 : type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
         long price = 0;
         long qty = 0;
@@ -250,8 +251,10 @@ public abstract class OrderBook {
 
     private void onSymbol(Command c) {
         SymbolSpec next = SymbolSpec.apply(spec, c.symbol());
-        if (next == null || spec != null && (!next.maxPrice().numericallyEquals(spec.maxPrice())
-                || !next.maxQty().numericallyEquals(spec.maxQty()))) {
+        if (next == null
+                || spec != null
+                        && (!next.maxPrice().numericallyEquals(spec.maxPrice())
+                                || !next.maxQty().numericallyEquals(spec.maxQty()))) {
             reject(c, RejectReason.INVALID_SPEC);
             return;
         }
@@ -314,8 +317,10 @@ public abstract class OrderBook {
         taker.filledQuote += quote;
         maker.filled += qty;
         maker.filledQuote += quote;
-        taker.status = (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
-                ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        taker.status =
+                (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
+                        ? OrderStatus.FILLED
+                        : OrderStatus.PARTIALLY_FILLED;
         maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
         sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
     }

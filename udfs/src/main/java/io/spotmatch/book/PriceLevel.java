@@ -5,6 +5,7 @@ final class PriceLevel {
     long price;
     /** Sum of the remaining lots of the orders at this level. */
     long quantity;
+
     int orders;
     Order head;
     Order tail;

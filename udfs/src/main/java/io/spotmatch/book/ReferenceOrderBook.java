@@ -46,8 +46,7 @@ public class ReferenceOrderBook extends OrderBook {
     }
 
     @Override
-    protected void release(Order o) {
-    }
+    protected void release(Order o) {}
 
     @Override
     protected long bestPrice(Side side) {

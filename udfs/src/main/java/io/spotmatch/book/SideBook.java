@@ -13,6 +13,7 @@ final class SideBook {
     PriceLevel[] heap = new PriceLevel[256];
     /** heap[i]'s key, kept beside it so sifting compares without touching the level objects. */
     long[] keys = new long[256];
+
     int size;
     final LongObjectMap<PriceLevel> byPrice = new LongObjectMap<>(1024);
 

@@ -23,9 +23,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -88,6 +88,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient MapState<Long, RestingOrder> resting;
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
+
     private transient List<SymbolBook> dirty;
     private transient StreamRecord<OrderEvent> eventRecord;
     private transient SymbolBook.Outputs outputs;
@@ -220,8 +221,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         if (c.adminPartition() >= 0 && !book.noteAdminSource(c.adminPartition(), c.adminOffset())) {
             // A second relay of an admin command (relay failover): it is in the orders log, so a replay skips it too.
             adminRepeats.inc();
-            LOG.info("Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
-                    symbol, c.adminPartition(), c.adminOffset());
+            LOG.info(
+                    "Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
+                    symbol,
+                    c.adminPartition(),
+                    c.adminOffset());
         } else {
             try {
                 book.process(c.command(), c.timestamp(), outputs);
@@ -264,12 +268,20 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private void quarantine(SymbolBook failed, SymbolCommand c, RuntimeException e) throws Exception {
         quarantinedSymbols.inc();
         String symbol = c.symbol();
-        LOG.error("The matching engine failed on a command of symbol {} ({}[{}]@{}): the command goes to the"
-                + " dead-letter topic as ENGINE_ERROR and the symbol is HALTED with its book as before the command;"
-                + " every other symbol keeps trading. Resume it with a SYMBOL command with status TRADING.",
-                symbol, ordersTopic, c.partition(), c.offset(), e);
-        deadLetter(c, PoisonCode.ENGINE_ERROR, "the matching engine failed on this command: " + e
-                + "; symbol " + symbol + " is HALTED with its book as before the command");
+        LOG.error(
+                "The matching engine failed on a command of symbol {} ({}[{}]@{}): the command goes to the"
+                        + " dead-letter topic as ENGINE_ERROR and the symbol is HALTED with its book as before the command;"
+                        + " every other symbol keeps trading. Resume it with a SYMBOL command with status TRADING.",
+                symbol,
+                ordersTopic,
+                c.partition(),
+                c.offset(),
+                e);
+        deadLetter(
+                c,
+                PoisonCode.ENGINE_ERROR,
+                "the matching engine failed on this command: " + e + "; symbol " + symbol
+                        + " is HALTED with its book as before the command");
         books.remove(symbol);
         if (!failed.rollBack(stateWriter)) {
             return; // a listing that failed: the symbol stays unlisted
@@ -288,9 +300,19 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     private void deadLetter(SymbolCommand c, PoisonCode code, String message) {
         // The original bytes do not travel with the command; the symbol is the key and the JSON says the same.
-        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(c.symbol().getBytes(StandardCharsets.UTF_8),
-                CommandJson.write(c.symbol(), c.command()), ordersTopic, c.partition(), c.offset(), c.timestamp(),
-                code, message), c.timestamp()));
+        output.collect(
+                DEAD_LETTERS,
+                new StreamRecord<>(
+                        new DeadLetter(
+                                c.symbol().getBytes(StandardCharsets.UTF_8),
+                                CommandJson.write(c.symbol(), c.command()),
+                                ordersTopic,
+                                c.partition(),
+                                c.offset(),
+                                c.timestamp(),
+                                code,
+                                message),
+                        c.timestamp()));
     }
 
     private void releasePending() {

@@ -36,8 +36,7 @@ public final class SymbolBook implements EventSink {
         void order(OrderRow row);
 
         /** A balance movement (settlement on only). */
-        default void movement(Movement movement) {
-        }
+        default void movement(Movement movement) {}
     }
 
     private final String symbol;
@@ -45,6 +44,7 @@ public final class SymbolBook implements EventSink {
     private final StringBuilder json = new StringBuilder(512);
     /** Null when settlement is off. */
     private Holds holds;
+
     private final Holds.Sink movements = m -> this.out.movement(m);
     private int sourcePartition = -1;
     private boolean severalPartitions;
@@ -63,6 +63,7 @@ public final class SymbolBook implements EventSink {
     private long time;
     /** The order the command is about (new, amended or cancelled); the makers it met go in {@link #others}. */
     private Order subject;
+
     private long subjectSeq;
     private CancelReason subjectCancel;
     private final List<Touched> others = new ArrayList<>();
@@ -211,8 +212,15 @@ public final class SymbolBook implements EventSink {
     public boolean rollBack(StateWriter writer) throws Exception {
         boolean stored = specBefore != null || seqBefore != 0;
         if (stored) {
-            writer.header(new BookHeader(specBefore == null ? null : specBefore.toUpdate(), seqBefore,
-                    lastTradeIdBefore, lastOrderIdBefore, sourcePartition, severalPartitions, adminPartition, adminOffset));
+            writer.header(new BookHeader(
+                    specBefore == null ? null : specBefore.toUpdate(),
+                    seqBefore,
+                    lastTradeIdBefore,
+                    lastOrderIdBefore,
+                    sourcePartition,
+                    severalPartitions,
+                    adminPartition,
+                    adminOffset));
             writeOrders(writer);
         }
         headerDirty = false;
@@ -224,12 +232,25 @@ public final class SymbolBook implements EventSink {
     /** After a command: one order row per order it changed. */
     private void orderRow(Order o, long seq, CancelReason cancel) {
         SymbolSpec s = book.spec();
-        out.order(new OrderRow(symbol, o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(),
+        out.order(new OrderRow(
+                symbol,
+                o.orderId(),
+                o.userId(),
+                o.side(),
+                o.type(),
+                o.timeInForce(),
+                o.stp(),
                 o.price() == 0 ? null : price(s, o.price()),
                 o.quoteQuantity() != 0 ? null : qty(s, o.quantity()),
                 o.quoteQuantity() != 0 ? quote(s, o.quoteQuantity()) : null,
-                o.status(), qty(s, o.filled()), quote(s, o.filledQuote()), quote(s, o.fees()),
-                cancel, seq, time, time));
+                o.status(),
+                qty(s, o.filled()),
+                quote(s, o.filledQuote()),
+                quote(s, o.fees()),
+                cancel,
+                seq,
+                time,
+                time));
     }
 
     /** After a command: the changed order's place in state. */
@@ -283,15 +304,36 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
-    public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
-            long takerFee, long makerFee) {
+    public void trade(
+            long seq,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long takerFee,
+            long makerFee) {
         SymbolSpec s = book.spec();
-        EventJson.trade(json, symbol, seq, time, s, tradeId, taker, maker, price, quantity, quoteQuantity, takerFee,
-                makerFee);
+        EventJson.trade(
+                json, symbol, seq, time, s, tradeId, taker, maker, price, quantity, quoteQuantity, takerFee, makerFee);
         emit(seq);
-        out.trade(new TradeRow(symbol, tradeId, seq, price(s, price), qty(s, quantity), quote(s, quoteQuantity),
-                taker.side(), taker.orderId(), taker.userId(), maker.orderId(), maker.userId(), quote(s, takerFee),
-                quote(s, makerFee), s.quoteAsset(), time));
+        out.trade(new TradeRow(
+                symbol,
+                tradeId,
+                seq,
+                price(s, price),
+                qty(s, quantity),
+                quote(s, quoteQuantity),
+                taker.side(),
+                taker.orderId(),
+                taker.userId(),
+                maker.orderId(),
+                maker.userId(),
+                quote(s, takerFee),
+                quote(s, makerFee),
+                s.quoteAsset(),
+                time));
         touch(taker, seq, null);
         touch(maker, seq, null);
         if (holds != null) {
