@@ -220,10 +220,11 @@ class SettlementITCase {
         JobClient first = p.start(
                 options,
                 Map.of(),
-                s -> s.map(new Throttle(3000), SymbolCommand.TYPE)
+                // Slow enough that the stop lands well before the end even when the machine is busy.
+                s -> s.map(new Throttle(1500), SymbolCommand.TYPE)
                         .uid("throttle")
                         .name("Throttle"));
-        p.awaitProgress(first, ORDERS / 2, Duration.ofMinutes(3));
+        p.awaitProgress(first, ORDERS / 4, Duration.ofMinutes(3));
         String savepoint = p.stopWithSavepoint(first);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()))) {
