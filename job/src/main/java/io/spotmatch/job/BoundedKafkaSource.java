@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * ({@code BackfillOffsetsITCase}). Everything else, the state included, is the KafkaSource's: the
  * same splits under the same uid.
  */
-final class BoundedKafkaSource<T> implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>,
-        ResultTypeQueryable<T> {
+final class BoundedKafkaSource<T>
+        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BoundedKafkaSource.class);
@@ -94,6 +94,7 @@ final class BoundedKafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         private final Map<String, String> consumer;
         /** Where each assigned partition stops, in assignment order. */
         private final Map<TopicPartition, Long> stopping = new LinkedHashMap<>();
+
         private boolean committed;
 
         Reader(SourceReader<T, KafkaPartitionSplit> reader, Map<String, String> consumer) {
@@ -136,8 +137,11 @@ final class BoundedKafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
                 c.commitSync(offsets);
                 LOG.info("Bounded input finished: committed {} to group {}", offsets, consumer.get("group.id"));
             } catch (RuntimeException e) {
-                LOG.warn("Bounded input finished, but committing {} to group {} failed", offsets,
-                        consumer.get("group.id"), e);
+                LOG.warn(
+                        "Bounded input finished, but committing {} to group {} failed",
+                        offsets,
+                        consumer.get("group.id"),
+                        e);
             }
         }
 

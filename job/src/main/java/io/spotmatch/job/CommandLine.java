@@ -97,7 +97,9 @@ public final class CommandLine {
         }
         String prefix = prefixOf(option);
         Map<String, String> result = new LinkedHashMap<>();
-        conf.toMap().entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).sorted(Map.Entry.comparingByKey())
+        conf.toMap().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> result.put(e.getKey().substring(prefix.length()), e.getValue()));
         return result;
     }
@@ -116,8 +118,8 @@ public final class CommandLine {
             return conf.get(option);
         } catch (IllegalArgumentException e) {
             String value = isSecret(option.key()) ? "******" : conf.toMap().get(option.key());
-            throw new InvalidOptionException("--" + option.key() + ": cannot read '" + value + "': "
-                    + describeType(option));
+            throw new InvalidOptionException(
+                    "--" + option.key() + ": cannot read '" + value + "': " + describeType(option));
         }
     }
 
@@ -157,7 +159,8 @@ public final class CommandLine {
         if (d instanceof Boolean) {
             return "expected true or false";
         }
-        return "expected " + (d == null ? "a value" : "a " + d.getClass().getSimpleName().toLowerCase());
+        return "expected "
+                + (d == null ? "a value" : "a " + d.getClass().getSimpleName().toLowerCase());
     }
 
     /** The options as a table: name, default, description. */
@@ -178,7 +181,9 @@ public final class CommandLine {
         if (!o.hasDefaultValue()) {
             return "none";
         }
-        return o.defaultValue() instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(o.defaultValue());
+        return o.defaultValue() instanceof Duration d
+                ? TimeUtils.formatWithHighestUnit(d)
+                : String.valueOf(o.defaultValue());
     }
 
     /** True when the arguments ask for help instead of a run. */

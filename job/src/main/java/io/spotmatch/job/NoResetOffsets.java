@@ -38,13 +38,14 @@ final class NoResetOffsets implements OffsetsInitializer {
     }
 
     @Override
-    public Map<TopicPartition, Long> getPartitionOffsets(Collection<TopicPartition> partitions,
-            PartitionOffsetsRetriever retriever) {
+    public Map<TopicPartition, Long> getPartitionOffsets(
+            Collection<TopicPartition> partitions, PartitionOffsetsRetriever retriever) {
         if (delegate != null) {
             return delegate.getPartitionOffsets(partitions, retriever);
         }
         Map<TopicPartition, Long> offsets = new HashMap<>(retriever.committedOffsets(partitions));
-        List<TopicPartition> uncommitted = partitions.stream().filter(tp -> !offsets.containsKey(tp)).toList();
+        List<TopicPartition> uncommitted =
+                partitions.stream().filter(tp -> !offsets.containsKey(tp)).toList();
         if (!uncommitted.isEmpty()) {
             offsets.putAll(retriever.beginningOffsets(uncommitted));
         }

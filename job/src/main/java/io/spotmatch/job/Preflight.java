@@ -13,8 +13,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 /** What the job checks before it is submitted, against the outside world and the cluster's configuration. */
 public final class Preflight {
 
-    private Preflight() {
-    }
+    private Preflight() {}
 
     /** Fails with an {@link CommandLine.InvalidOptionException} naming the option if the job must not start. */
     public static void check(SpotMatchOptions o, ReadableConfig cluster) throws SQLException {
@@ -34,7 +33,9 @@ public final class Preflight {
         }
         Duration restart = longestRestartDelay(cluster);
         Duration needed = o.checkpointInterval().plus(restart);
-        CommandLine.require(o.transactionTimeout().compareTo(needed) > 0, SpotMatchOptions.TRANSACTION_TIMEOUT,
+        CommandLine.require(
+                o.transactionTimeout().compareTo(needed) > 0,
+                SpotMatchOptions.TRANSACTION_TIMEOUT,
                 "(" + o.transactionTimeout() + ") must outlast a checkpoint interval (" + o.checkpointInterval()
                         + ") plus the longest restart delay of the restart strategy (" + restart + ")");
     }
@@ -62,8 +63,12 @@ public final class Preflight {
                         + " (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) o),"
                         + " (SELECT count(*) FROM (SELECT 1 FROM ledger LIMIT 1) l)")) {
             rs.next();
-            String full = rs.getLong(1) != 0 ? "trades" : rs.getLong(2) != 0 ? "orders" : rs.getLong(3) != 0 ? "ledger" : null;
-            CommandLine.require(full == null, SpotMatchOptions.ALLOW_PARTIAL_HISTORY,
+            String full = rs.getLong(1) != 0
+                    ? "trades"
+                    : rs.getLong(2) != 0 ? "orders" : rs.getLong(3) != 0 ? "ledger" : null;
+            CommandLine.require(
+                    full == null,
+                    SpotMatchOptions.ALLOW_PARTIAL_HISTORY,
                     "is only for EMPTY trades, orders and ledger tables, and " + full
                             + " has rows: the same rule covers a partial backfill into live tables; write into new"
                             + " tables (another schema) instead");

@@ -21,8 +21,7 @@ public final class Schema {
     /** Every script of sql/, in order. A test checks this list against the folder. */
     public static final List<String> SCRIPTS = List.of("V001__trades_and_orders.sql", "V002__ledger.sql");
 
-    private Schema() {
-    }
+    private Schema() {}
 
     public static void apply(Connection c) throws SQLException {
         boolean autoCommit = c.getAutoCommit();

@@ -9,23 +9,24 @@ import io.spotmatch.flink.DeadLetter;
 import io.spotmatch.flink.DeadLetterSerializationSchema;
 import io.spotmatch.flink.FundsDeserializationSchema;
 import io.spotmatch.flink.FundsInbound;
+import io.spotmatch.flink.Inbound;
 import io.spotmatch.flink.LedgerMessageSerializationSchema;
 import io.spotmatch.flink.LedgerOperator;
 import io.spotmatch.flink.LedgerRow;
 import io.spotmatch.flink.LedgerSql;
-import io.spotmatch.flink.RouteFundsDeadLetters;
-import io.spotmatch.ledger.FundsCommand;
-import io.spotmatch.ledger.Movement;
-import io.spotmatch.flink.OrderEventSerializationSchema;
-import io.spotmatch.flink.Inbound;
+import io.spotmatch.flink.MarketDataSerializationSchema;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.OrderEvent;
+import io.spotmatch.flink.OrderEventSerializationSchema;
 import io.spotmatch.flink.OrderRowSink;
 import io.spotmatch.flink.RouteDeadLetters;
+import io.spotmatch.flink.RouteFundsDeadLetters;
 import io.spotmatch.flink.SqlStatements;
 import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.flink.TradeRow;
 import io.spotmatch.job.SpotMatchOptions.Delivery;
+import io.spotmatch.ledger.FundsCommand;
+import io.spotmatch.ledger.Movement;
 import io.spotmatch.wire.AdminSignature;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,6 +73,9 @@ import org.apache.kafka.common.TopicPartition;
  * orders-admin (Kafka) -> relay -+-> orders (Kafka), signed, keyed by symbol
  *                                +-> orders-dlq (Kafka)
  *
+ * market data (market-data.streams not empty):
+ * match -> market data -> market.depth, market.depth-snapshots, market.bbo, market.trades, market.candles (Kafka)
+ *
  * settlement (kafka.funds-topic set):
  * match -> movements -> keyBy(account) -+-> ledger -+-> ledger (PostgreSQL)
  * funds (Kafka) -> route dead letters --+           +-> balances (PostgreSQL)
@@ -98,9 +102,10 @@ public final class SpotMatchJob {
     public static final String LEDGER_SINK_UID = "ledger-sink";
     public static final String BALANCES_SINK_UID = "balances-sink";
     public static final String BALANCES_TOPIC_SINK_UID = "balances-topic-sink";
+    // Market data
+    public static final String MARKET_DATA_SINK_UID = "market-data-sink";
 
-    private SpotMatchJob() {
-    }
+    private SpotMatchJob() {}
 
     public static void main(String[] args) throws Exception {
         if (CommandLine.wantsHelp(args)) {
@@ -165,22 +170,28 @@ public final class SpotMatchJob {
      * Adds the whole topology, with {@code beforeMatch} applied to the commands on their way to
      * the books: the identity in production; tests put failure injection or a throttle there.
      */
-    public static void build(StreamExecutionEnvironment env, SpotMatchOptions o,
-            UnaryOperator<DataStream<SymbolCommand>> beforeMatch) {
+    public static void build(
+            StreamExecutionEnvironment env, SpotMatchOptions o, UnaryOperator<DataStream<SymbolCommand>> beforeMatch) {
         if (o.parallelism() > 0) {
             env.setParallelism(o.parallelism());
         }
         env.setMaxParallelism(o.maxParallelism());
         AdminSignature signature = o.adminSignature();
 
-        DataStream<Inbound> inbound = env.fromSource(source(o, signature), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
+        DataStream<Inbound> inbound = env.fromSource(
+                        source(o, signature), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
                 .uid(SOURCE_UID);
-        SingleOutputStreamOperator<SymbolCommand> commands = inbound
-                .process(new RouteDeadLetters(o.allowPartialHistory()), SymbolCommand.TYPE)
-                .uid(ROUTE_UID).name("Route dead letters");
-        SingleOutputStreamOperator<OrderEvent> events = beforeMatch.apply(commands)
+        SingleOutputStreamOperator<SymbolCommand> commands = inbound.process(
+                        new RouteDeadLetters(o.allowPartialHistory()), SymbolCommand.TYPE)
+                .uid(ROUTE_UID)
+                .name("Route dead letters");
+        SingleOutputStreamOperator<OrderEvent> events = beforeMatch
+                .apply(commands)
                 .keyBy(SymbolCommand::symbol, Types.STRING)
-                .transform("Match", TypeInformation.of(OrderEvent.class), new MatchOperator(o.ordersTopic(), o.fundsTopic() != null))
+                .transform(
+                        "Match",
+                        TypeInformation.of(OrderEvent.class),
+                        new MatchOperator(o.ordersTopic(), o.fundsTopic() != null).withMarketData(o.marketData()))
                 .uid(MATCH_UID);
         // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
         DataStream<DeadLetter> deadLetters = commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
@@ -189,28 +200,60 @@ public final class SpotMatchJob {
             deadLetters = deadLetters.union(settlement(env, o, events));
         }
         deadLetters
-                .sinkTo(kafkaSink(o, new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()),
-                        o.deadLetterDelivery(), "dlq"))
-                .uid(DEAD_LETTER_SINK_UID).name("Dead letters (Kafka)");
+                .sinkTo(kafkaSink(
+                        o,
+                        new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()),
+                        o.deadLetterDelivery(),
+                        "dlq"))
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("Dead letters (Kafka)");
         events.sinkTo(kafkaSink(o, new OrderEventSerializationSchema(o.eventsTopic()), o.eventsDelivery(), "events"))
-                .uid(EVENTS_SINK_UID).name("Order events (Kafka)");
+                .uid(EVENTS_SINK_UID)
+                .name("Order events (Kafka)");
         events.getSideOutput(MatchOperator.TRADES)
                 .sinkTo(tradesSink(o))
-                .uid(TRADES_SINK_UID).name("Trades (PostgreSQL)")
+                .uid(TRADES_SINK_UID)
+                .name("Trades (PostgreSQL)")
                 // Its own task: the connector's writer blocks while a batch is written, and matching must not wait.
                 .disableChaining();
         events.getSideOutput(MatchOperator.ORDERS)
-                .sinkTo(new OrderRowSink(o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPasswordSecret(), o.jdbcBatchSize(),
-                        o.jdbcBatchInterval(), o.jdbcMaxRetries()))
-                .uid(ORDERS_SINK_UID).name("Orders (PostgreSQL)");
+                .sinkTo(new OrderRowSink(
+                        o.jdbcSessionUrl(),
+                        o.jdbcUser(),
+                        o.jdbcPasswordSecret(),
+                        o.jdbcBatchSize(),
+                        o.jdbcBatchInterval(),
+                        o.jdbcMaxRetries()))
+                .uid(ORDERS_SINK_UID)
+                .name("Orders (PostgreSQL)");
+
+        // ---- Market data ----
+        if (o.marketData().any()) {
+            // At least once: every message carries its seq, so consumers drop repeats after a restore.
+            events.getSideOutput(MatchOperator.MARKET_DATA)
+                    .sinkTo(kafkaSink(
+                            o,
+                            new MarketDataSerializationSchema(o.marketDataTopicPrefix()),
+                            Delivery.AT_LEAST_ONCE,
+                            "market-data"))
+                    .uid(MARKET_DATA_SINK_UID)
+                    .name("Market data (Kafka)");
+        }
+        // ---- end of market data ----
 
         if (o.adminTopic() != null) {
             env.fromSource(adminSource(o), WatermarkStrategy.noWatermarks(), "Admin commands (Kafka)")
                     .uid(ADMIN_SOURCE_UID)
-                    .sinkTo(kafkaSink(o, new AdminRelaySerializationSchema(o.ordersTopic(),
-                            new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()), signature),
-                            Delivery.AT_LEAST_ONCE, "admin"))
-                    .uid(ADMIN_RELAY_SINK_UID).name("Admin relay to orders (Kafka)");
+                    .sinkTo(kafkaSink(
+                            o,
+                            new AdminRelaySerializationSchema(
+                                    o.ordersTopic(),
+                                    new DeadLetterSerializationSchema(o.deadLetterTopic(), o.deadLetterMaxBytes()),
+                                    signature),
+                            Delivery.AT_LEAST_ONCE,
+                            "admin"))
+                    .uid(ADMIN_RELAY_SINK_UID)
+                    .name("Admin relay to orders (Kafka)");
         }
     }
 
@@ -220,12 +263,14 @@ public final class SpotMatchJob {
      * The ledger: the books' movements and the funds commands, keyed by account, into the ledger
      * and balances tables and the balances topic. Returns the funds topic's dead letters.
      */
-    private static DataStream<DeadLetter> settlement(StreamExecutionEnvironment env, SpotMatchOptions o,
-            SingleOutputStreamOperator<OrderEvent> events) {
-        SingleOutputStreamOperator<FundsCommand> funds = env
-                .fromSource(fundsSource(o), WatermarkStrategy.noWatermarks(), "Funds (Kafka)").uid(FUNDS_SOURCE_UID)
+    private static DataStream<DeadLetter> settlement(
+            StreamExecutionEnvironment env, SpotMatchOptions o, SingleOutputStreamOperator<OrderEvent> events) {
+        SingleOutputStreamOperator<FundsCommand> funds = env.fromSource(
+                        fundsSource(o), WatermarkStrategy.noWatermarks(), "Funds (Kafka)")
+                .uid(FUNDS_SOURCE_UID)
                 .process(new RouteFundsDeadLetters(o.allowPartialHistory()), TypeInformation.of(FundsCommand.class))
-                .uid(FUNDS_ROUTE_UID).name("Route funds dead letters");
+                .uid(FUNDS_ROUTE_UID)
+                .name("Route funds dead letters");
         SingleOutputStreamOperator<LedgerRow> ledger = events.getSideOutput(MatchOperator.MOVEMENTS)
                 .keyBy(Movement::account, Types.LONG)
                 .connect(funds.keyBy(FundsCommand::userId, Types.LONG))
@@ -235,14 +280,19 @@ public final class SpotMatchJob {
         // stay one to one with their ledger subtask (same parallelism: forward), so a batch holds each
         // balance once.
         ledger.sinkTo(jdbcSink(o, LedgerSql.INSERT_LEDGER, LedgerSql.LEDGER))
-                .uid(LEDGER_SINK_UID).name("Ledger (PostgreSQL)").disableChaining();
+                .uid(LEDGER_SINK_UID)
+                .name("Ledger (PostgreSQL)")
+                .disableChaining();
         ledger.getSideOutput(LedgerOperator.BALANCES)
                 .sinkTo(jdbcSink(o, LedgerSql.UPSERT_BALANCE, LedgerSql.BALANCE))
-                .uid(BALANCES_SINK_UID).name("Balances (PostgreSQL)").disableChaining();
+                .uid(BALANCES_SINK_UID)
+                .name("Balances (PostgreSQL)")
+                .disableChaining();
         ledger.getSideOutput(LedgerOperator.MESSAGES)
-                .sinkTo(kafkaSink(o, new LedgerMessageSerializationSchema(o.balancesTopic()), Delivery.AT_LEAST_ONCE,
-                        "balances"))
-                .uid(BALANCES_TOPIC_SINK_UID).name("Balances (Kafka)");
+                .sinkTo(kafkaSink(
+                        o, new LedgerMessageSerializationSchema(o.balancesTopic()), Delivery.AT_LEAST_ONCE, "balances"))
+                .uid(BALANCES_TOPIC_SINK_UID)
+                .name("Balances (Kafka)");
         return funds.getSideOutput(RouteDeadLetters.DEAD_LETTERS);
     }
 
@@ -256,8 +306,10 @@ public final class SpotMatchJob {
                 .setTopics(o.fundsTopic())
                 .setGroupId(o.groupId())
                 .setDeserializer(new FundsDeserializationSchema(o.maxRecordBytes()))
-                .setStartingOffsets(o.startingOffsets() == SpotMatchOptions.StartingOffsets.OFFSETS
-                        ? NoResetOffsets.committedElseEarliest() : startingOffsets(o))
+                .setStartingOffsets(
+                        o.startingOffsets() == SpotMatchOptions.StartingOffsets.OFFSETS
+                                ? NoResetOffsets.committedElseEarliest()
+                                : startingOffsets(o))
                 .setProperty("isolation.level", "read_committed");
         o.kafkaProperties().forEach(b::setProperty);
         return bound(b, o);
@@ -309,7 +361,8 @@ public final class SpotMatchJob {
         return new BoundedKafkaSource<>(b.build(), consumer);
     }
 
-    @SuppressWarnings("deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API
+    @SuppressWarnings(
+            "deprecation") // OffsetResetStrategy is deprecated in kafka-clients 4 but still the connector's API
     static OffsetsInitializer startingOffsets(SpotMatchOptions o) {
         return switch (o.startingOffsets()) {
             case EARLIEST -> NoResetOffsets.of(OffsetsInitializer.earliest());
@@ -318,14 +371,15 @@ public final class SpotMatchJob {
             case TIMESTAMP -> NoResetOffsets.of(OffsetsInitializer.timestamp(o.startingTimestamp()));
             case OFFSETS -> {
                 Map<TopicPartition, Long> offsets = new HashMap<>();
-                o.startingOffsetsByPartition().forEach((p, off) -> offsets.put(new TopicPartition(o.ordersTopic(), p), off));
+                o.startingOffsetsByPartition()
+                        .forEach((p, off) -> offsets.put(new TopicPartition(o.ordersTopic(), p), off));
                 yield NoResetOffsets.of(OffsetsInitializer.offsets(offsets, OffsetResetStrategy.EARLIEST));
             }
         };
     }
 
-    static <T> KafkaSink<T> kafkaSink(SpotMatchOptions o, KafkaRecordSerializationSchema<T> serializer,
-            Delivery delivery, String name) {
+    static <T> KafkaSink<T> kafkaSink(
+            SpotMatchOptions o, KafkaRecordSerializationSchema<T> serializer, Delivery delivery, String name) {
         var b = KafkaSink.<T>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setRecordSerializer(serializer)
@@ -337,14 +391,19 @@ public final class SpotMatchJob {
         if (delivery == Delivery.EXACTLY_ONCE) {
             b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                     .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
-                    .setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeout().toMillis()));
+                    .setProperty(
+                            "transaction.timeout.ms",
+                            Long.toString(o.transactionTimeout().toMillis()));
         } else {
             b.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return b.build();
     }
 
-    /** The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids never repeat in a batch). */
+    /**
+     * The trades sink: the JDBC connector, with batches rewritten into multi-row INSERTs (trade ids
+     * never repeat in a batch).
+     */
     static Sink<TradeRow> tradesSink(SpotMatchOptions o) {
         return jdbcSink(o, SqlStatements.INSERT_TRADE, SqlStatements.TRADE);
     }
@@ -361,11 +420,14 @@ public final class SpotMatchJob {
                         .withBatchIntervalMs(o.jdbcBatchInterval().toMillis())
                         .withMaxRetries(o.jdbcMaxRetries())
                         .build())
-                .buildAtLeastOnce(new TaskSideConnectionProvider(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(o.jdbcSessionUrl() + "&reWriteBatchedInserts=true")
-                        .withDriverName("org.postgresql.Driver")
-                        .withUsername(o.jdbcUser())
-                        .withConnectionCheckTimeoutSeconds(10)
-                        .build(), o.jdbcPasswordSecret(), o.jdbcMaxRetries())));
+                .buildAtLeastOnce(new TaskSideConnectionProvider(
+                        new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                                .withUrl(o.jdbcSessionUrl() + "&reWriteBatchedInserts=true")
+                                .withDriverName("org.postgresql.Driver")
+                                .withUsername(o.jdbcUser())
+                                .withConnectionCheckTimeoutSeconds(10)
+                                .build(),
+                        o.jdbcPasswordSecret(),
+                        o.jdbcMaxRetries())));
     }
 }

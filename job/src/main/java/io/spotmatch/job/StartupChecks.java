@@ -24,8 +24,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class StartupChecks {
 
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     public static void run(SpotMatchOptions o) {
         kafka(o);
@@ -39,11 +38,15 @@ public final class StartupChecks {
         // The job's security settings, so the check logs in as the job will.
         Map<String, Object> conf = new HashMap<>(o.kafkaProperties());
         conf.putAll(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                o.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                millis,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                millis,
                 // Fail on the first unreachable address instead of retrying it for the whole timeout.
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                1000));
         Map<String, ConfigOption<String>> topics = new LinkedHashMap<>();
         topics.put(o.ordersTopic(), SpotMatchOptions.ORDERS_TOPIC);
         topics.put(o.eventsTopic(), SpotMatchOptions.EVENTS_TOPIC);
@@ -55,21 +58,30 @@ public final class StartupChecks {
             topics.put(o.fundsTopic(), SpotMatchOptions.FUNDS_TOPIC);
             topics.put(o.balancesTopic(), SpotMatchOptions.BALANCES_TOPIC);
         }
+        // ---- market data ----
+        for (io.spotmatch.marketdata.MarketData.Kind k : o.marketData().streams()) {
+            topics.put(k.topic(o.marketDataTopicPrefix()), SpotMatchOptions.MARKET_DATA_TOPIC_PREFIX);
+        }
+        // ---- end of market data ----
         try (Admin admin = Admin.create(conf)) {
             try {
                 admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw invalid(SpotMatchOptions.BOOTSTRAP_SERVERS, "no Kafka broker answered at '" + o.bootstrapServers()
-                        + "' within " + timeout + " (" + cause(e) + ")");
+                throw invalid(
+                        SpotMatchOptions.BOOTSTRAP_SERVERS,
+                        "no Kafka broker answered at '" + o.bootstrapServers() + "' within " + timeout + " (" + cause(e)
+                                + ")");
             }
             var described = admin.describeTopics(List.copyOf(topics.keySet())).topicNameValues();
             for (Map.Entry<String, ConfigOption<String>> t : topics.entrySet()) {
                 try {
                     described.get(t.getKey()).get(millis, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    throw invalid(t.getValue(), e.getCause() instanceof UnknownTopicOrPartitionException
-                            ? "topic '" + t.getKey() + "' does not exist on " + o.bootstrapServers()
-                            : "topic '" + t.getKey() + "' cannot be described: " + cause(e));
+                    throw invalid(
+                            t.getValue(),
+                            e.getCause() instanceof UnknownTopicOrPartitionException
+                                    ? "topic '" + t.getKey() + "' does not exist on " + o.bootstrapServers()
+                                    : "topic '" + t.getKey() + "' cannot be described: " + cause(e));
                 } catch (TimeoutException e) {
                     throw invalid(t.getValue(), "topic '" + t.getKey() + "' was not described within " + timeout);
                 }
@@ -91,10 +103,12 @@ public final class StartupChecks {
         } catch (SQLException e) {
             // 28xxx: invalid authorization (wrong password or user); 08xxx: cannot connect; 3D000: no such database.
             String state = e.getSQLState() == null ? "" : e.getSQLState();
-            ConfigOption<?> option = state.startsWith("28") ? SpotMatchOptions.JDBC_PASSWORD_FILE : SpotMatchOptions.JDBC_URL;
-            String what = state.startsWith("28") ? "PostgreSQL refused user '" + o.jdbcUser() + "' with the password of "
-                    + o.jdbcPasswordSecret().where()
-                    + " (or --" + SpotMatchOptions.JDBC_USER.key() + " is wrong)"
+            ConfigOption<?> option =
+                    state.startsWith("28") ? SpotMatchOptions.JDBC_PASSWORD_FILE : SpotMatchOptions.JDBC_URL;
+            String what = state.startsWith("28")
+                    ? "PostgreSQL refused user '" + o.jdbcUser() + "' with the password of "
+                            + o.jdbcPasswordSecret().where()
+                            + " (or --" + SpotMatchOptions.JDBC_USER.key() + " is wrong)"
                     : "cannot connect to PostgreSQL at " + o.jdbcUrl();
             throw invalid(option, what + ": " + e.getMessage());
         }

@@ -52,11 +52,15 @@ final class TaskSideConnectionProvider extends SimpleJdbcConnectionProvider {
                 return super.reestablishConnection();
             } catch (SQLException e) {
                 if (attempt >= maxRetries) {
-                    throw new SQLException("cannot reconnect to PostgreSQL after " + (attempt + 1) + " attempts",
-                            e.getSQLState(), e);
+                    throw new SQLException(
+                            "cannot reconnect to PostgreSQL after " + (attempt + 1) + " attempts", e.getSQLState(), e);
                 }
-                LOG.warn("Reconnecting the trades sink to PostgreSQL failed (attempt {} of {}), retrying in {} s",
-                        attempt + 1, maxRetries + 1, attempt + 1, e);
+                LOG.warn(
+                        "Reconnecting the trades sink to PostgreSQL failed (attempt {} of {}), retrying in {} s",
+                        attempt + 1,
+                        maxRetries + 1,
+                        attempt + 1,
+                        e);
                 try {
                     Thread.sleep(1000L * (attempt + 1));
                 } catch (InterruptedException ie) {

@@ -53,8 +53,8 @@ class AdminRelayITCase {
         p.produce(List.of(
                 adminRecord(admin, "BTC-USDT", JobEndToEndITCase.listing("BTC", "0.01", "0.001", "0", "0"), T0),
                 adminRecord(admin, "ETH-USDT", JobEndToEndITCase.listing("ETH", "0.01", "0.0001", "0", "0"), T0 + 1),
-                adminRecord(admin, "BTC-USDT", Command.cancel(1, 7), T0 + 2),                      // not admin
-                new ProducerRecord<>(admin, null, T0 + 3, utf8("BTC-USDT"), utf8("{\"type\":"))));  // not JSON
+                adminRecord(admin, "BTC-USDT", Command.cancel(1, 7), T0 + 2), // not admin
+                new ProducerRecord<>(admin, null, T0 + 3, utf8("BTC-USDT"), utf8("{\"type\":")))); // not JSON
         JobClient job = p.start(Map.of("kafka.admin-topic", admin, "kafka.bounded", "NONE"), Map.of(), s -> s);
         awaitOrdersTopic(p, 2);
 
@@ -63,20 +63,22 @@ class AdminRelayITCase {
         AdminSignature otherKey = new AdminSignature(utf8("not the job's admin key, but just as long"));
         p.produce(List.of(
                 p.command("BTC-USDT", Command.limit(1, 7, Side.SELL, "65000.00", "0.500", TimeInForce.GTC), T0 + 10),
-                p.record(null, utf8("XRP-USDT"), forgedXrp, T0 + 11),                                 // no signature
+                p.record(null, utf8("XRP-USDT"), forgedXrp, T0 + 11), // no signature
                 withMac(p.record(null, utf8("XRP-USDT"), forgedXrp, T0 + 12), admin + "/0/99", new byte[32]),
-                withMac(p.record(null, utf8("BTC-USDT"), forgedHalt, T0 + 13), admin + "/0/98",
+                withMac(
+                        p.record(null, utf8("BTC-USDT"), forgedHalt, T0 + 13),
+                        admin + "/0/98",
                         otherKey.mac(utf8("BTC-USDT"), forgedHalt, admin + "/0/98")),
                 p.command("XRP-USDT", Command.limit(1, 9, Side.BUY, "0.5000", "10", TimeInForce.GTC), T0 + 14),
                 p.command("BTC-USDT", Command.limit(2, 8, Side.BUY, "65000.00", "0.200", TimeInForce.GTC), T0 + 15),
                 p.command("ETH-USDT", Command.limit(1, 9, Side.BUY, "3000.00", "1.0000", TimeInForce.GTC), T0 + 16)));
-        p.produce(List.of(adminRecord(admin, "ETH-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED)),
-                T0 + 20)));
+        p.produce(List.of(
+                adminRecord(admin, "ETH-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED)), T0 + 20)));
         awaitOrdersTopic(p, 10);
         p.produce(List.of(
                 p.command("ETH-USDT", Command.limit(2, 9, Side.BUY, "3000.00", "1.0000", TimeInForce.GTC), T0 + 21)));
-        p.produce(List.of(adminRecord(admin, "ETH-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)),
-                T0 + 30)));
+        p.produce(List.of(
+                adminRecord(admin, "ETH-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), T0 + 30)));
         awaitOrdersTopic(p, 12);
         // What a relay failover writes: the halt relayed a second time, after the resume.
         ConsumerRecord<byte[], byte[]> halt = relayed(p, admin + "/0/4");
@@ -90,22 +92,37 @@ class AdminRelayITCase {
         // The relay appended each admin command to the orders topic, signed (the forgeries at 98 and 99 are not),
         // keyed and partitioned by symbol.
         List<ConsumerRecord<byte[], byte[]>> relayed = p.readAll(p.ordersTopic, true).stream()
-                .filter(r -> header(r, AdminSignature.SOURCE_HEADER) != null && java.util.Arrays.equals(
-                        r.headers().lastHeader(AdminSignature.MAC_HEADER).value(),
-                        AdminSigning.SIGNATURE.mac(r.key(), r.value(), header(r, AdminSignature.SOURCE_HEADER))))
+                .filter(r -> header(r, AdminSignature.SOURCE_HEADER) != null
+                        && java.util.Arrays.equals(
+                                r.headers()
+                                        .lastHeader(AdminSignature.MAC_HEADER)
+                                        .value(),
+                                AdminSigning.SIGNATURE.mac(
+                                        r.key(), r.value(), header(r, AdminSignature.SOURCE_HEADER))))
                 .toList();
-        assertThat(relayed.stream().map(r -> header(r, AdminSignature.SOURCE_HEADER)).sorted().toList())
+        assertThat(relayed.stream()
+                        .map(r -> header(r, AdminSignature.SOURCE_HEADER))
+                        .sorted()
+                        .toList())
                 .containsExactly(admin + "/0/0", admin + "/0/1", admin + "/0/4", admin + "/0/4", admin + "/0/5");
         for (ConsumerRecord<byte[], byte[]> r : relayed) {
-            assertThat(r.partition()).as("default partitioner: murmur2 of the symbol")
+            assertThat(r.partition())
+                    .as("default partitioner: murmur2 of the symbol")
                     .isEqualTo(Utils.toPositive(Utils.murmur2(r.key())) % PARTITIONS);
         }
 
-        assertThat(summaries(p.events())).isEqualTo(Map.of(
-                "BTC-USDT", List.of("SYMBOL_UPDATED TRADING", "ACCEPTED", "ACCEPTED", "TRADE"),
-                "ETH-USDT", List.of("SYMBOL_UPDATED TRADING", "ACCEPTED", "SYMBOL_UPDATED HALTED",
-                        "REJECTED SYMBOL_HALTED", "SYMBOL_UPDATED TRADING", "ACCEPTED"),
-                "XRP-USDT", List.of("REJECTED UNKNOWN_SYMBOL")));
+        assertThat(summaries(p.events()))
+                .isEqualTo(Map.of(
+                        "BTC-USDT", List.of("SYMBOL_UPDATED TRADING", "ACCEPTED", "ACCEPTED", "TRADE"),
+                        "ETH-USDT",
+                                List.of(
+                                        "SYMBOL_UPDATED TRADING",
+                                        "ACCEPTED",
+                                        "SYMBOL_UPDATED HALTED",
+                                        "REJECTED SYMBOL_HALTED",
+                                        "SYMBOL_UPDATED TRADING",
+                                        "ACCEPTED"),
+                        "XRP-USDT", List.of("REJECTED UNKNOWN_SYMBOL")));
         assertThat(p.query("SELECT symbol, trade_id, price, quantity, maker_order_id, taker_order_id FROM trades"))
                 .containsExactly("BTC-USDT|1|65000.00|0.200|1|2");
 
@@ -115,12 +132,13 @@ class AdminRelayITCase {
                     + new String(d.key(), StandardCharsets.UTF_8) + " "
                     + header(d, DeadLetterSerializationSchema.ERROR_CODE));
         }
-        assertThat(dead).containsExactlyInAnyOrder(
-                "admin-ID BTC-USDT NOT_AN_ADMIN_COMMAND",
-                "admin-ID BTC-USDT INVALID_JSON",
-                "orders-ID XRP-USDT ADMIN_ON_ORDERS_TOPIC",
-                "orders-ID XRP-USDT INVALID_ADMIN_SIGNATURE",
-                "orders-ID BTC-USDT INVALID_ADMIN_SIGNATURE");
+        assertThat(dead)
+                .containsExactlyInAnyOrder(
+                        "admin-ID BTC-USDT NOT_AN_ADMIN_COMMAND",
+                        "admin-ID BTC-USDT INVALID_JSON",
+                        "orders-ID XRP-USDT ADMIN_ON_ORDERS_TOPIC",
+                        "orders-ID XRP-USDT INVALID_ADMIN_SIGNATURE",
+                        "orders-ID BTC-USDT INVALID_ADMIN_SIGNATURE");
 
         // A backfill reads the orders topic only, relayed commands and the repeat included, with the relay off.
         Pipeline backfill = new Pipeline(p);
@@ -141,8 +159,10 @@ class AdminRelayITCase {
     }
 
     private static ConsumerRecord<byte[], byte[]> relayed(Pipeline p, String source) {
-        return p.readAll(p.ordersTopic, true).stream().filter(r -> source.equals(header(r, AdminSignature.SOURCE_HEADER)))
-                .findFirst().orElseThrow();
+        return p.readAll(p.ordersTopic, true).stream()
+                .filter(r -> source.equals(header(r, AdminSignature.SOURCE_HEADER)))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Waits for the relay: what is produced after this lands after the relayed commands in the orders log. */
@@ -169,17 +189,23 @@ class AdminRelayITCase {
     /** Each event as its type, then its status (SYMBOL_UPDATED) or reason (REJECTED). */
     static Map<String, List<String>> summaries(Map<String, List<String>> events) {
         Map<String, List<String>> out = new java.util.TreeMap<>();
-        events.forEach((symbol, list) -> out.put(symbol, list.stream().map(json -> {
-            Matcher m = FIELD.matcher(json);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                if (m.group(1).equals("type") || json.contains("\"type\":\"SYMBOL_UPDATED\"") && m.group(1).equals("status")
-                        || m.group(1).equals("reason")) {
-                    sb.append(sb.length() == 0 ? "" : " ").append(m.group(2));
-                }
-            }
-            return sb.toString();
-        }).toList()));
+        events.forEach((symbol, list) -> out.put(
+                symbol,
+                list.stream()
+                        .map(json -> {
+                            Matcher m = FIELD.matcher(json);
+                            StringBuilder sb = new StringBuilder();
+                            while (m.find()) {
+                                if (m.group(1).equals("type")
+                                        || json.contains("\"type\":\"SYMBOL_UPDATED\"")
+                                                && m.group(1).equals("status")
+                                        || m.group(1).equals("reason")) {
+                                    sb.append(sb.length() == 0 ? "" : " ").append(m.group(2));
+                                }
+                            }
+                            return sb.toString();
+                        })
+                        .toList()));
         return out;
     }
 

@@ -43,15 +43,16 @@ final class AttemptFailure extends RichMapFunction<SymbolCommand, SymbolCommand>
     public SymbolCommand map(SymbolCommand c) {
         int attempt = attempt();
         if (attempt < failAfter.length && ++seen > failAfter[attempt]) {
-            throw new IllegalStateException("injected failure in attempt " + attempt + " after " + failAfter[attempt]
-                    + " commands");
+            throw new IllegalStateException(
+                    "injected failure in attempt " + attempt + " after " + failAfter[attempt] + " commands");
         }
         return c;
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        if (attempt() == failCheckpointInAttempt && !checkpointFailed
+        if (attempt() == failCheckpointInAttempt
+                && !checkpointFailed
                 && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
             checkpointFailed = true;
             throw new Exception("injected failure of checkpoint " + context.getCheckpointId() + " in attempt "
@@ -60,6 +61,5 @@ final class AttemptFailure extends RichMapFunction<SymbolCommand, SymbolCommand>
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
-    }
+    public void initializeState(FunctionInitializationContext context) {}
 }

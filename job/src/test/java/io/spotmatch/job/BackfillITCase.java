@@ -19,9 +19,7 @@ class BackfillITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 20_000;
@@ -64,19 +62,33 @@ class BackfillITCase {
 
         // The bounded run processed exactly the commands before the stopping timestamp.
         for (Map.Entry<String, List<String>> e : all.events().entrySet()) {
-            List<String> before = e.getValue().stream().filter(json -> timeOf(json) < stop).toList();
-            assertThat(firstHalf.events().getOrDefault(e.getKey(), List.of())).as(e.getKey()).isEqualTo(before);
+            List<String> before =
+                    e.getValue().stream().filter(json -> timeOf(json) < stop).toList();
+            assertThat(firstHalf.events().getOrDefault(e.getKey(), List.of()))
+                    .as(e.getKey())
+                    .isEqualTo(before);
         }
-        assertThat(firstHalf.query(Pipeline.TRADES)).isNotEmpty()
-                .isEqualTo(all.query(Pipeline.TRADES).stream().filter(t -> tradedAt(t) < stop).toList());
+        assertThat(firstHalf.query(Pipeline.TRADES))
+                .isNotEmpty()
+                .isEqualTo(all.query(Pipeline.TRADES).stream()
+                        .filter(t -> tradedAt(t) < stop)
+                        .toList());
 
         // A replay that starts at a timestamp sees nothing older.
         Pipeline secondHalf = new Pipeline(history);
         // A deliberate partial backfill into empty tables: the history guard must be told so.
-        secondHalf.runToEnd(Map.of("kafka.starting-offsets", "TIMESTAMP", "kafka.starting-timestamp", Long.toString(stop),
-                "job.allow-partial-history", "true"));
-        long earliest = secondHalf.events().values().stream().flatMap(List::stream).mapToLong(BackfillITCase::timeOf)
-                .min().orElseThrow();
+        secondHalf.runToEnd(Map.of(
+                "kafka.starting-offsets",
+                "TIMESTAMP",
+                "kafka.starting-timestamp",
+                Long.toString(stop),
+                "job.allow-partial-history",
+                "true"));
+        long earliest = secondHalf.events().values().stream()
+                .flatMap(List::stream)
+                .mapToLong(BackfillITCase::timeOf)
+                .min()
+                .orElseThrow();
         assertThat(earliest).isGreaterThanOrEqualTo(stop);
     }
 

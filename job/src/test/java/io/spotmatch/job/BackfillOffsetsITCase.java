@@ -32,18 +32,24 @@ class BackfillOffsetsITCase {
         p.produce(FailureRecoveryITCase.flow(p, 2_000, 5, 47));
         p.runToEnd(Map.of("kafka.group-id", "backfill-" + p.id));
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SERVERS.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS.kafka().bootstrapServers()))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int partition = 0; partition < 3; partition++) {
                 latest.put(new TopicPartition(p.ordersTopic, partition), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets("backfill-" + p.id)
-                    .partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == null ? -1L
-                            : ((OffsetAndMetadata) e.getValue()).offset()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> committed = admin
+                    .listConsumerGroupOffsets("backfill-" + p.id)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey,
+                            e -> e.getValue() == null ? -1L : ((OffsetAndMetadata) e.getValue()).offset()));
             // A partition that no symbol hashed to has nothing to commit.
             end.values().removeIf(offset -> offset == 0);
             assertThat(end).hasSizeGreaterThanOrEqualTo(2);

@@ -31,7 +31,8 @@ class ComposeDatabaseRoleITCase {
 
     @Test
     void theJobsRoleMaySelectInsertAndUpdateItsTablesOnly() throws Exception {
-        try (Connection c = SERVERS.postgres().connect(); Statement st = c.createStatement()) {
+        try (Connection c = SERVERS.postgres().connect();
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS spotmatch");
             st.execute("DROP ROLE IF EXISTS spotmatch");
             st.execute("CREATE DATABASE spotmatch");
@@ -40,7 +41,8 @@ class ComposeDatabaseRoleITCase {
                 Statement st = owner.createStatement()) {
             // 10-job-role.sh: the psql variable job_password, as psql would quote it.
             String role = Files.readAllLines(ROOT.resolve("deploy/compose/postgres-init/job-role.psql")).stream()
-                    .filter(l -> !l.startsWith("--")).collect(Collectors.joining("\n"))
+                    .filter(l -> !l.startsWith("--"))
+                    .collect(Collectors.joining("\n"))
                     .replace(":'job_password'", "'job-password'");
             for (String statement : role.split(";\n")) {
                 if (!statement.isBlank()) {
@@ -58,20 +60,32 @@ class ComposeDatabaseRoleITCase {
                     + " taker_order_id, taker_user_id, maker_order_id, maker_user_id, taker_fee, maker_fee, fee_asset,"
                     + " traded_at) VALUES ('BTC-USDT', 1, 2, 100, 1, 100, 'BUY', 2, 20, 1, 10, 0, 0, 'USDT', now())"
                     + " ON CONFLICT (symbol, trade_id) DO NOTHING");
-            assertThat(st.executeUpdate("UPDATE trades SET seq = 3 WHERE symbol = 'BTC-USDT'")).isEqualTo(1);
+            assertThat(st.executeUpdate("UPDATE trades SET seq = 3 WHERE symbol = 'BTC-USDT'"))
+                    .isEqualTo(1);
             try (var rs = st.executeQuery("SELECT count(*) FROM trades")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(1);
             }
-            for (String forbidden : new String[] {"DELETE FROM trades", "TRUNCATE trades", "DROP TABLE orders",
-                "CREATE TABLE mine (x INT)", "ALTER TABLE trades ADD COLUMN x INT", "CREATE ROLE other"}) {
-                assertThatThrownBy(() -> st.execute(forbidden)).as(forbidden).isInstanceOf(SQLException.class)
-                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(forbidden).isEqualTo("42501"));
+            for (String forbidden : new String[] {
+                "DELETE FROM trades",
+                "TRUNCATE trades",
+                "DROP TABLE orders",
+                "CREATE TABLE mine (x INT)",
+                "ALTER TABLE trades ADD COLUMN x INT",
+                "CREATE ROLE other"
+            }) {
+                assertThatThrownBy(() -> st.execute(forbidden))
+                        .as(forbidden)
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                .as(forbidden)
+                                .isEqualTo("42501"));
             }
-            try (var rs = st.executeQuery("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles"
-                    + " WHERE rolname = current_user")) {
+            try (var rs = st.executeQuery(
+                    "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles" + " WHERE rolname = current_user")) {
                 rs.next();
-                assertThat(rs.getBoolean(1) || rs.getBoolean(2) || rs.getBoolean(3)).isFalse();
+                assertThat(rs.getBoolean(1) || rs.getBoolean(2) || rs.getBoolean(3))
+                        .isFalse();
             }
         }
     }

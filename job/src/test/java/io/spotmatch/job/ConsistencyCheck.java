@@ -22,8 +22,7 @@ final class ConsistencyCheck {
     private static final Pattern SYMBOL = Pattern.compile("\"symbol\":\"([^\"]+)\"");
     private static final Pattern RESTING = Pattern.compile("\\{\"orderId\":(\\d+),[^}]*?\"remaining\":\"([^\"]+)\"");
 
-    private ConsistencyCheck() {
-    }
+    private ConsistencyCheck() {}
 
     /** @param books the books as {@link Pipeline#books} prints them; @param events per symbol, as read committed */
     static void check(Pipeline p, List<String> books, Map<String, List<String>> events) throws SQLException {
@@ -31,8 +30,8 @@ final class ConsistencyCheck {
         for (Map.Entry<String, List<String>> e : events.entrySet()) {
             for (String json : e.getValue()) {
                 if (json.contains("\"type\":\"TRADE\"")) {
-                    tradeEvents.add(e.getKey() + "|" + field(json, "tradeId") + "|" + number(field(json, "price"))
-                            + "|" + number(field(json, "quantity")));
+                    tradeEvents.add(e.getKey() + "|" + field(json, "tradeId") + "|" + number(field(json, "price")) + "|"
+                            + number(field(json, "quantity")));
                 }
             }
         }
@@ -44,15 +43,17 @@ final class ConsistencyCheck {
         assertThat(tradeRows).as("trade rows = TRADE events").isNotEmpty().isEqualTo(tradeEvents);
 
         assertThat(p.query("SELECT o.symbol, o.order_id, o.filled_quantity, f.filled FROM orders o LEFT JOIN"
-                + " (SELECT symbol, order_id, sum(quantity) AS filled FROM"
-                + "   (SELECT symbol, taker_order_id AS order_id, quantity FROM trades"
-                + "    UNION ALL SELECT symbol, maker_order_id, quantity FROM trades) fills"
-                + "  GROUP BY symbol, order_id) f ON f.symbol = o.symbol AND f.order_id = o.order_id"
-                + " WHERE o.filled_quantity <> COALESCE(f.filled, 0)"))
-                .as("orders whose filled quantity is not the sum of their fills").isEmpty();
+                        + " (SELECT symbol, order_id, sum(quantity) AS filled FROM"
+                        + "   (SELECT symbol, taker_order_id AS order_id, quantity FROM trades"
+                        + "    UNION ALL SELECT symbol, maker_order_id, quantity FROM trades) fills"
+                        + "  GROUP BY symbol, order_id) f ON f.symbol = o.symbol AND f.order_id = o.order_id"
+                        + " WHERE o.filled_quantity <> COALESCE(f.filled, 0)"))
+                .as("orders whose filled quantity is not the sum of their fills")
+                .isEmpty();
         assertThat(p.query("SELECT t.symbol, t.trade_id FROM trades t WHERE NOT EXISTS (SELECT 1 FROM orders o"
-                + " WHERE o.symbol = t.symbol AND o.order_id IN (t.taker_order_id, t.maker_order_id))"))
-                .as("trades of orders without a row").isEmpty();
+                        + " WHERE o.symbol = t.symbol AND o.order_id IN (t.taker_order_id, t.maker_order_id))"))
+                .as("trades of orders without a row")
+                .isEmpty();
 
         TreeSet<String> resting = new TreeSet<>();
         for (String book : books) {
@@ -69,7 +70,10 @@ final class ConsistencyCheck {
             String[] c = row.split("\\|");
             open.add(c[0] + "|" + c[1] + "|" + number(c[2]));
         }
-        assertThat(resting).as("resting orders in the books = open order rows").isNotEmpty().isEqualTo(open);
+        assertThat(resting)
+                .as("resting orders in the books = open order rows")
+                .isNotEmpty()
+                .isEqualTo(open);
     }
 
     /** A top-level field of an event: a quoted string's content or a bare number. */

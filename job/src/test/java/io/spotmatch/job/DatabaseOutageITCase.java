@@ -22,9 +22,7 @@ class DatabaseOutageITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     @Test
@@ -35,12 +33,16 @@ class DatabaseOutageITCase {
         reference.runToEnd(Map.of());
 
         Pipeline p = new Pipeline(reference);
-        JobClient job = p.start(Map.of("kafka.bounded", "NONE", "jdbc.max-retries", "1"), Map.of(
+        JobClient job = p.start(
+                Map.of("kafka.bounded", "NONE", "jdbc.max-retries", "1"),
+                Map.of(
                         "restart-strategy.type", "exponential-delay",
                         "restart-strategy.exponential-delay.initial-backoff", "200 ms",
                         "restart-strategy.exponential-delay.max-backoff", "1 s",
                         "restart-strategy.exponential-delay.attempts-before-reset-backoff", "1000"),
-                s -> s.map(new Throttle(3000), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
+                s -> s.map(new Throttle(3000), SymbolCommand.TYPE)
+                        .uid("throttle")
+                        .name("Throttle"));
         p.awaitProgress(job, 8_000, Duration.ofMinutes(1));
         SERVERS.postgres().stop();
         try {

@@ -26,15 +26,12 @@ class DeadLetterITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     private static final long T0 = 1_767_225_600_000L;
 
-    private record Poison(String expectedCode, byte[] key, byte[] value) {
-    }
+    private record Poison(String expectedCode, byte[] key, byte[] value) {}
 
     private static byte[] utf8(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
@@ -51,14 +48,38 @@ class DeadLetterITCase {
                 new Poison("NOT_AN_OBJECT", btc, utf8("[1,2,3]")),
                 new Poison("UNKNOWN_TYPE", btc, utf8("{\"type\":\"MODIFY\",\"symbol\":\"BTC-USDT\"}")),
                 new Poison("MISSING_FIELD", btc, utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"userId\":7}")),
-                new Poison("INVALID_FIELD", btc, utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":\"1\",\"userId\":7}")),
-                new Poison("INVALID_DECIMAL", btc, utf8("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"price\":\"NaN\"}")),
-                new Poison("INVALID_DECIMAL", btc, utf8("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"price\":\"Infinity\"}")),
-                new Poison("OUT_OF_RANGE", btc, utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":99999999999999999999,\"userId\":7}")),
-                new Poison("OVERSIZE", btc, utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"pad\":\""
-                        + "x".repeat(2000) + "\"}")),
-                new Poison("KEY_SYMBOL_MISMATCH", utf8("ETH-USDT"), utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7}")),
-                new Poison("KEY_SYMBOL_MISMATCH", null, utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7}")));
+                new Poison(
+                        "INVALID_FIELD",
+                        btc,
+                        utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":\"1\",\"userId\":7}")),
+                new Poison(
+                        "INVALID_DECIMAL",
+                        btc,
+                        utf8(
+                                "{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"price\":\"NaN\"}")),
+                new Poison(
+                        "INVALID_DECIMAL",
+                        btc,
+                        utf8(
+                                "{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"price\":\"Infinity\"}")),
+                new Poison(
+                        "OUT_OF_RANGE",
+                        btc,
+                        utf8(
+                                "{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":99999999999999999999,\"userId\":7}")),
+                new Poison(
+                        "OVERSIZE",
+                        btc,
+                        utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7,\"pad\":\""
+                                + "x".repeat(2000) + "\"}")),
+                new Poison(
+                        "KEY_SYMBOL_MISMATCH",
+                        utf8("ETH-USDT"),
+                        utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7}")),
+                new Poison(
+                        "KEY_SYMBOL_MISMATCH",
+                        null,
+                        utf8("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7}")));
 
         // Valid commands, with a poison record after each one.
         List<Command> valid = List.of(
@@ -89,17 +110,24 @@ class DeadLetterITCase {
         for (int i = 0; i < poison.size(); i++) {
             ConsumerRecord<byte[], byte[]> d = dead.get(i);
             Poison expected = poison.get(i);
-            assertThat(header(d, DeadLetterSerializationSchema.ERROR_CODE)).as("record %d", i).isEqualTo(expected.expectedCode());
-            assertThat(header(d, DeadLetterSerializationSchema.ERROR_MESSAGE)).as("record %d", i).isNotBlank();
+            assertThat(header(d, DeadLetterSerializationSchema.ERROR_CODE))
+                    .as("record %d", i)
+                    .isEqualTo(expected.expectedCode());
+            assertThat(header(d, DeadLetterSerializationSchema.ERROR_MESSAGE))
+                    .as("record %d", i)
+                    .isNotBlank();
             assertThat(d.key()).as("key of record %d", i).isEqualTo(expected.key());
             assertThat(d.value()).as("value of record %d", i).isEqualTo(expected.value());
             assertThat(header(d, DeadLetterSerializationSchema.SOURCE_TOPIC)).isEqualTo(p.ordersTopic);
-            assertThat(header(d, DeadLetterSerializationSchema.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(header(d, DeadLetterSerializationSchema.SOURCE_PARTITION))
+                    .isEqualTo("0");
             assertThat(offsetOf(d)).isEqualTo(poisonOffsets.get(i));
-            assertThat(Long.parseLong(header(d, DeadLetterSerializationSchema.SOURCE_TIMESTAMP))).isEqualTo(d.timestamp())
+            assertThat(Long.parseLong(header(d, DeadLetterSerializationSchema.SOURCE_TIMESTAMP)))
+                    .isEqualTo(d.timestamp())
                     .isEqualTo(records.get(poisonOffsets.get(i).intValue()).timestamp());
         }
-        assertThat(header(dead.get(10), DeadLetterSerializationSchema.ERROR_MESSAGE)).contains("1024");
+        assertThat(header(dead.get(10), DeadLetterSerializationSchema.ERROR_MESSAGE))
+                .contains("1024");
 
         // Every valid command was processed, in order, around the poison.
         List<String> events = p.events().get("BTC-USDT");

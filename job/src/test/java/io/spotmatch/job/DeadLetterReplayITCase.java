@@ -30,9 +30,7 @@ class DeadLetterReplayITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     @Test
@@ -43,11 +41,29 @@ class DeadLetterReplayITCase {
                 p.command("BTC-USDT", JobEndToEndITCase.listing("BTC", "0.01", "0.001", "0", "0"), t),
                 p.command("BTC-USDT", Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), t + 1),
                 // a gateway bug: valid orders produced without a key
-                p.record(0, null, CommandJson.write("BTC-USDT", Command.limit(2, 8, Side.BUY, "100.00", "0.400", TimeInForce.GTC)), t + 2),
-                p.record(0, null, CommandJson.write("BTC-USDT", Command.limit(3, 8, Side.BUY, "100.00", "0.100", TimeInForce.GTC)), t + 3),
-                p.record(0, "BTC-USDT".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8), t + 4),
+                p.record(
+                        0,
+                        null,
+                        CommandJson.write(
+                                "BTC-USDT", Command.limit(2, 8, Side.BUY, "100.00", "0.400", TimeInForce.GTC)),
+                        t + 2),
+                p.record(
+                        0,
+                        null,
+                        CommandJson.write(
+                                "BTC-USDT", Command.limit(3, 8, Side.BUY, "100.00", "0.100", TimeInForce.GTC)),
+                        t + 3),
+                p.record(
+                        0,
+                        "BTC-USDT".getBytes(StandardCharsets.UTF_8),
+                        "{not json".getBytes(StandardCharsets.UTF_8),
+                        t + 4),
                 // an administrative command without a key: never goes back to the orders topic
-                p.record(0, null, CommandJson.write("ETH-USDT", JobEndToEndITCase.listing("ETH", "0.01", "0.001", "0", "0")), t + 5)));
+                p.record(
+                        0,
+                        null,
+                        CommandJson.write("ETH-USDT", JobEndToEndITCase.listing("ETH", "0.01", "0.001", "0", "0")),
+                        t + 5)));
         JobClient job = p.start(Map.of("kafka.bounded", "NONE"), Map.of(), s -> s);
         p.awaitCaughtUp(job, Duration.ofMinutes(1));
         assertThat(p.readAll(p.deadLetterTopic, false)).hasSize(4);
@@ -55,25 +71,51 @@ class DeadLetterReplayITCase {
 
         // A dry run unless told otherwise.
         DeadLetterReplay.Settings dry = DeadLetterReplay.settings(new String[] {
-            "--bootstrap-servers", SERVERS.kafka().bootstrapServers(), "--dead-letter-topic", p.deadLetterTopic,
-            "--orders-topic", p.ordersTopic, "--error-code", "KEY_SYMBOL_MISMATCH", "--rekey", "true"});
+            "--bootstrap-servers",
+            SERVERS.kafka().bootstrapServers(),
+            "--dead-letter-topic",
+            p.deadLetterTopic,
+            "--orders-topic",
+            p.ordersTopic,
+            "--error-code",
+            "KEY_SYMBOL_MISMATCH",
+            "--rekey",
+            "true"
+        });
         assertThat(dry.dryRun()).isTrue();
         String dryOut = run(dry, new DeadLetterReplay.Result(2, 2));
-        assertThat(dryOut).contains(p.deadLetterTopic + "[0]@0 KEY_SYMBOL_MISMATCH -> would publish to " + p.ordersTopic
-                + " keyed BTC-USDT", "Would replay 2, skipped 2");
+        assertThat(dryOut)
+                .contains(
+                        p.deadLetterTopic + "[0]@0 KEY_SYMBOL_MISMATCH -> would publish to " + p.ordersTopic
+                                + " keyed BTC-USDT",
+                        "Would replay 2, skipped 2");
         assertThat(p.readAll(p.ordersTopic, false)).hasSize(6);
         assertThat(run(withType(dry, "CANCEL"), new DeadLetterReplay.Result(0, 4)))
                 .contains("@0 KEY_SYMBOL_MISMATCH -> skipped (not CANCEL)");
 
         DeadLetterReplay.Settings real = DeadLetterReplay.settings(new String[] {
-            "--bootstrap-servers", SERVERS.kafka().bootstrapServers(), "--dead-letter-topic", p.deadLetterTopic,
-            "--orders-topic", p.ordersTopic, "--error-code", "KEY_SYMBOL_MISMATCH", "--rekey", "true",
-            "--dry-run", "false"});
+            "--bootstrap-servers",
+            SERVERS.kafka().bootstrapServers(),
+            "--dead-letter-topic",
+            p.deadLetterTopic,
+            "--orders-topic",
+            p.ordersTopic,
+            "--error-code",
+            "KEY_SYMBOL_MISMATCH",
+            "--rekey",
+            "true",
+            "--dry-run",
+            "false"
+        });
         String printed = run(real, new DeadLetterReplay.Result(2, 2));
-        assertThat(printed).contains(p.deadLetterTopic + "[0]@0 KEY_SYMBOL_MISMATCH -> published to " + p.ordersTopic
-                + " keyed BTC-USDT", "@2 INVALID_JSON -> skipped (not KEY_SYMBOL_MISMATCH)",
-                "@3 KEY_SYMBOL_MISMATCH -> skipped (SYMBOL is an administrative command, never replayed to "
-                        + p.ordersTopic + ")", "Replayed 2, skipped 2");
+        assertThat(printed)
+                .contains(
+                        p.deadLetterTopic + "[0]@0 KEY_SYMBOL_MISMATCH -> published to " + p.ordersTopic
+                                + " keyed BTC-USDT",
+                        "@2 INVALID_JSON -> skipped (not KEY_SYMBOL_MISMATCH)",
+                        "@3 KEY_SYMBOL_MISMATCH -> skipped (SYMBOL is an administrative command, never replayed to "
+                                + p.ordersTopic + ")",
+                        "Replayed 2, skipped 2");
 
         List<ConsumerRecord<byte[], byte[]>> orders = p.readAll(p.ordersTopic, true);
         assertThat(orders).hasSize(8);
@@ -84,17 +126,42 @@ class DeadLetterReplayITCase {
         assertThat(orders.get(6).value()).isEqualTo(orders.get(2).value());
 
         // The same range again is refused, and publishes nothing; a dry run with --force shows what it would repeat.
-        assertThatThrownBy(() -> run(real, null)).isInstanceOf(DeadLetterReplay.ReplayFailed.class)
+        assertThatThrownBy(() -> run(real, null))
+                .isInstanceOf(DeadLetterReplay.ReplayFailed.class)
                 .hasMessage("2 dead letters were already replayed (first: " + p.deadLetterTopic
                         + "[0]@0 KEY_SYMBOL_MISMATCH); pass --force true to replay them again");
         assertThat(p.readAll(p.ordersTopic, true)).hasSize(8);
-        assertThat(run(new DeadLetterReplay.Settings(dry.bootstrapServers(), dry.deadLetterTopic(), dry.ordersTopic(),
-                -1, 0, -1, "KEY_SYMBOL_MISMATCH", "", true, true, true), new DeadLetterReplay.Result(2, 2)))
+        assertThat(run(
+                        new DeadLetterReplay.Settings(
+                                dry.bootstrapServers(),
+                                dry.deadLetterTopic(),
+                                dry.ordersTopic(),
+                                -1,
+                                0,
+                                -1,
+                                "KEY_SYMBOL_MISMATCH",
+                                "",
+                                true,
+                                true,
+                                true),
+                        new DeadLetterReplay.Result(2, 2)))
                 .contains("-> would publish to " + p.ordersTopic + " keyed BTC-USDT (again: --force)");
 
         // A send that fails fails the replay, naming the record, and nothing of it is published.
-        assertThatThrownBy(() -> run(new DeadLetterReplay.Settings(dry.bootstrapServers(), dry.deadLetterTopic(),
-                "not a topic!", -1, 0, -1, "INVALID_JSON", "", false, false, true), null))
+        assertThatThrownBy(() -> run(
+                        new DeadLetterReplay.Settings(
+                                dry.bootstrapServers(),
+                                dry.deadLetterTopic(),
+                                "not a topic!",
+                                -1,
+                                0,
+                                -1,
+                                "INVALID_JSON",
+                                "",
+                                false,
+                                false,
+                                true),
+                        null))
                 .isInstanceOf(DeadLetterReplay.ReplayFailed.class)
                 .hasMessage("sending " + p.deadLetterTopic + "[0]@2 INVALID_JSON to not a topic! failed");
 
@@ -111,8 +178,18 @@ class DeadLetterReplayITCase {
     }
 
     private static DeadLetterReplay.Settings withType(DeadLetterReplay.Settings s, String type) {
-        return new DeadLetterReplay.Settings(s.bootstrapServers(), s.deadLetterTopic(), s.ordersTopic(), s.partition(),
-                s.fromOffset(), s.toOffset(), s.errorCode(), type, s.rekey(), s.dryRun(), s.force());
+        return new DeadLetterReplay.Settings(
+                s.bootstrapServers(),
+                s.deadLetterTopic(),
+                s.ordersTopic(),
+                s.partition(),
+                s.fromOffset(),
+                s.toOffset(),
+                s.errorCode(),
+                type,
+                s.rekey(),
+                s.dryRun(),
+                s.force());
     }
 
     /** Runs a replay, checks its result (unless null) and returns what it printed. */

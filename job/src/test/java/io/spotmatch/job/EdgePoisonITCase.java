@@ -65,11 +65,15 @@ class EdgePoisonITCase {
         ConsumerRecord<byte[], byte[]> oversize = dead.get(0);
         assertThat(header(oversize, DeadLetterSerializationSchema.ERROR_CODE)).isEqualTo("OVERSIZE");
         assertThat(header(oversize, DeadLetterSerializationSchema.TRUNCATED)).isEqualTo("true");
-        assertThat(header(oversize, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE)).isEqualTo("2097152");
-        assertThat(header(oversize, DeadLetterSerializationSchema.ORIGINAL_KEY_SIZE)).isEqualTo("8");
+        assertThat(header(oversize, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE))
+                .isEqualTo("2097152");
+        assertThat(header(oversize, DeadLetterSerializationSchema.ORIGINAL_KEY_SIZE))
+                .isEqualTo("8");
         assertThat(header(oversize, DeadLetterSerializationSchema.SOURCE_TOPIC)).isEqualTo(p.ordersTopic);
-        assertThat(header(oversize, DeadLetterSerializationSchema.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(oversize, DeadLetterSerializationSchema.SOURCE_OFFSET)).isEqualTo("2");
+        assertThat(header(oversize, DeadLetterSerializationSchema.SOURCE_PARTITION))
+                .isEqualTo("0");
+        assertThat(header(oversize, DeadLetterSerializationSchema.SOURCE_OFFSET))
+                .isEqualTo("2");
         assertThat(oversize.key()).isEqualTo(utf8("BTC-USDT"));
         assertThat(oversize.value()).isEqualTo(Arrays.copyOf(hugeValue, DeadLetterSerializationSchema.PREFIX_BYTES));
         assertThat(oversize.timestamp()).isEqualTo(T0 + 2);
@@ -77,11 +81,15 @@ class EdgePoisonITCase {
         ConsumerRecord<byte[], byte[]> hugeKeyed = dead.get(1);
         assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ERROR_CODE)).isEqualTo("KEY_SYMBOL_MISMATCH");
         assertThat(header(hugeKeyed, DeadLetterSerializationSchema.TRUNCATED)).isEqualTo("true");
-        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ORIGINAL_KEY_SIZE)).isEqualTo("600000");
-        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(cancel.length));
-        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.SOURCE_OFFSET)).isEqualTo("3");
+        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ORIGINAL_KEY_SIZE))
+                .isEqualTo("600000");
+        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE))
+                .isEqualTo(Integer.toString(cancel.length));
+        assertThat(header(hugeKeyed, DeadLetterSerializationSchema.SOURCE_OFFSET))
+                .isEqualTo("3");
         assertThat(header(hugeKeyed, DeadLetterSerializationSchema.ERROR_MESSAGE))
-                .startsWith("key 'KKKK").hasSize(DeadLetterSerializationSchema.MAX_MESSAGE_CHARS + 3);
+                .startsWith("key 'KKKK")
+                .hasSize(DeadLetterSerializationSchema.MAX_MESSAGE_CHARS + 3);
         assertThat(hugeKeyed.key()).isEqualTo(Arrays.copyOf(hugeKey, DeadLetterSerializationSchema.PREFIX_BYTES));
         assertThat(hugeKeyed.value()).isEqualTo(cancel);
 
@@ -92,9 +100,20 @@ class EdgePoisonITCase {
     void valuesTheDatabaseWouldRefuseAreDeadLetteredAndTheTablesKeepFilling() throws Exception {
         // The topic keeps timestamps far in the future (the broker's default refuses them, producers may not).
         Pipeline p = new Pipeline(SERVERS, 1, Map.of("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)));
-        SymbolUpdate nulQuote = new SymbolUpdate("ETH", "US\u0000DT", Decimal.parse("0.01"), Decimal.parse("0.001"), null,
-                null, Decimal.parse("1000000"), Decimal.parse("1000"), Decimal.parse("0"), Decimal.parse("0"),
-                SymbolStatus.TRADING, StpMode.NONE, false);
+        SymbolUpdate nulQuote = new SymbolUpdate(
+                "ETH",
+                "US\u0000DT",
+                Decimal.parse("0.01"),
+                Decimal.parse("0.001"),
+                null,
+                null,
+                Decimal.parse("1000000"),
+                Decimal.parse("1000"),
+                Decimal.parse("0"),
+                Decimal.parse("0"),
+                SymbolStatus.TRADING,
+                StpMode.NONE,
+                false);
         long farFuture = 100_000_000_000_000_000L; // some 3 million years from now; PostgreSQL ends at 294276 AD
         List<ProducerRecord<byte[], byte[]>> records = List.of(
                 p.command("BTC-USDT", JobEndToEndITCase.listing("BTC", "0.01", "0.001", "0", "0"), T0),
@@ -109,11 +128,14 @@ class EdgePoisonITCase {
         p.runToEnd(Map.of("job.parallelism", "1"));
 
         List<ConsumerRecord<byte[], byte[]>> dead = p.readAll(p.deadLetterTopic, false);
-        assertThat(dead).extracting(d -> header(d, DeadLetterSerializationSchema.ERROR_CODE) + "@"
-                + header(d, DeadLetterSerializationSchema.SOURCE_OFFSET))
+        assertThat(dead)
+                .extracting(d -> header(d, DeadLetterSerializationSchema.ERROR_CODE) + "@"
+                        + header(d, DeadLetterSerializationSchema.SOURCE_OFFSET))
                 .containsExactly("INVALID_FIELD@1", "INVALID_TIMESTAMP@3");
-        assertThat(header(dead.get(0), DeadLetterSerializationSchema.ERROR_MESSAGE)).contains("'quoteAsset'");
-        assertThat(header(dead.get(1), DeadLetterSerializationSchema.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(farFuture));
+        assertThat(header(dead.get(0), DeadLetterSerializationSchema.ERROR_MESSAGE))
+                .contains("'quoteAsset'");
+        assertThat(header(dead.get(1), DeadLetterSerializationSchema.SOURCE_TIMESTAMP))
+                .isEqualTo(Long.toString(farFuture));
         assertThat(dead.get(1).value()).isEqualTo(records.get(3).value());
 
         assertThat(p.query("SELECT symbol, trade_id, price, quantity, fee_asset FROM trades"))

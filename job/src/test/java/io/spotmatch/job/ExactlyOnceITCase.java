@@ -42,18 +42,23 @@ class ExactlyOnceITCase {
         ConsistencyCheck.check(reference, cleanBooks, expected);
 
         Pipeline failing = new Pipeline(reference);
-        JobClient job = failing.start(options, Map.of(
+        JobClient job = failing.start(
+                options,
+                Map.of(
                         "restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "20",
                         "restart-strategy.fixed-delay.delay", "200 ms"),
                 s -> s.map(AttemptFailure.after(1000, 1500, 2000), SymbolCommand.TYPE)
-                        .uid("failure-injector").name("Failure injector"));
+                        .uid("failure-injector")
+                        .name("Failure injector"));
         failing.awaitCaughtUp(job, Duration.ofMinutes(5));
         assertThat(Pipeline.restarts(cluster, job.getJobID())).as("restarts").isEqualTo(3);
         List<String> books = Pipeline.books(failing.stopWithSavepoint(job));
 
         Map<String, List<String>> events = failing.events();
-        assertThat(events).as("read committed: the clean run's events, each once").isEqualTo(expected);
+        assertThat(events)
+                .as("read committed: the clean run's events, each once")
+                .isEqualTo(expected);
         for (List<String> symbolEvents : events.values()) {
             long previous = 0;
             for (String json : symbolEvents) {

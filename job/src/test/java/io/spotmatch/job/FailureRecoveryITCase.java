@@ -27,9 +27,7 @@ class FailureRecoveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 100_000;
@@ -57,12 +55,17 @@ class FailureRecoveryITCase {
 
         // Attempts 0 to 2 fail after some commands (per subtask, each subtask reads about half the topic),
         // attempt 3 fails its first checkpoint.
-        JobClient job = failing.start(unbounded, Map.of(
+        JobClient job = failing.start(
+                unbounded,
+                Map.of(
                         "restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "20",
                         "restart-strategy.fixed-delay.delay", "200 ms"),
-                s -> s.map(AttemptFailure.after(7_000, 15_000, 20_000).andFirstCheckpointOfAttempt(3), SymbolCommand.TYPE)
-                        .uid("failure-injector").name("Failure injector"));
+                s -> s.map(
+                                AttemptFailure.after(7_000, 15_000, 20_000).andFirstCheckpointOfAttempt(3),
+                                SymbolCommand.TYPE)
+                        .uid("failure-injector")
+                        .name("Failure injector"));
         failing.awaitCaughtUp(job, Duration.ofMinutes(3));
         int restarts = Pipeline.restarts(cluster, job.getJobID());
         String failingBooks = String.join("", Pipeline.books(failing.stopWithSavepoint(job)));

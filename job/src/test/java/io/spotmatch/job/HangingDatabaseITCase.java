@@ -21,8 +21,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,11 +63,14 @@ class HangingDatabaseITCase {
     void aStatementWaitingForALockFailsTheSink(String table) throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);
         p.produce(aTrade(p));
-        try (Connection lock = p.connect(); Statement st = lock.createStatement()) {
+        try (Connection lock = p.connect();
+                Statement st = lock.createStatement()) {
             lock.setAutoCommit(false);
             st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-            JobClient job = p.start(Map.of("job.parallelism", "1", "jdbc.lock-timeout", "1 s",
-                    "jdbc.max-retries", "0"), Map.of(), UnaryOperator.identity());
+            JobClient job = p.start(
+                    Map.of("job.parallelism", "1", "jdbc.lock-timeout", "1 s", "jdbc.max-retries", "0"),
+                    Map.of(),
+                    UnaryOperator.identity());
             Throwable failure = failure(job);
             assertThat(ExceptionUtils.stringifyException(failure)).contains("lock timeout");
             lock.rollback();
@@ -79,10 +82,22 @@ class HangingDatabaseITCase {
         Pipeline p = new Pipeline(SERVERS, 1);
         p.produce(aTrade(p));
         try (SilentServer silent = new SilentServer()) {
-            JobClient job = p.start(Map.of("job.parallelism", "1", "jdbc.max-retries", "0",
-                    "jdbc.url", "jdbc:postgresql://127.0.0.1:" + silent.port() + "/spotmatch",
-                    "jdbc.connect-timeout", "2 s", "jdbc.statement-timeout", "2 s", "jdbc.socket-timeout", "3 s"),
-                    Map.of(), UnaryOperator.identity());
+            JobClient job = p.start(
+                    Map.of(
+                            "job.parallelism",
+                            "1",
+                            "jdbc.max-retries",
+                            "0",
+                            "jdbc.url",
+                            "jdbc:postgresql://127.0.0.1:" + silent.port() + "/spotmatch",
+                            "jdbc.connect-timeout",
+                            "2 s",
+                            "jdbc.statement-timeout",
+                            "2 s",
+                            "jdbc.socket-timeout",
+                            "3 s"),
+                    Map.of(),
+                    UnaryOperator.identity());
             Throwable failure = failure(job);
             assertThat(ExceptionUtils.stringifyException(failure)).containsIgnoringCase("timed out");
             assertThat(silent.accepted()).isGreaterThan(0);
@@ -96,18 +111,20 @@ class HangingDatabaseITCase {
         private final Thread acceptor;
 
         SilentServer() throws IOException {
-            acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket s = server.accept();
-                        synchronized (sockets) {
-                            sockets.add(s);
+            acceptor = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                Socket s = server.accept();
+                                synchronized (sockets) {
+                                    sockets.add(s);
+                                }
+                            }
+                        } catch (IOException closed) {
+                            // the test is over
                         }
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            }, "silent-server");
+                    },
+                    "silent-server");
             acceptor.setDaemon(true);
             acceptor.start();
         }

@@ -19,9 +19,9 @@ import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,8 +41,13 @@ class HistoryGuardITCase {
 
     static final Map<String, String> UNBOUNDED = Map.of("kafka.bounded", "NONE");
     /** Restarts allowed: a refused start must not use them. */
-    static final Map<String, String> RESTARTS = Map.of("restart-strategy.type", "fixed-delay",
-            "restart-strategy.fixed-delay.attempts", "5", "restart-strategy.fixed-delay.delay", "200 ms");
+    static final Map<String, String> RESTARTS = Map.of(
+            "restart-strategy.type",
+            "fixed-delay",
+            "restart-strategy.fixed-delay.attempts",
+            "5",
+            "restart-strategy.fixed-delay.delay",
+            "200 ms");
 
     @Test
     void aResubmitWithoutStateAtTheCommittedOffsetsFailsWithoutRestarting(@InjectMiniCluster MiniCluster cluster)
@@ -59,8 +64,8 @@ class HistoryGuardITCase {
         assertThat(trades).isNotEmpty();
 
         p.produce(flow.subList(2000, flow.size()));
-        JobClient again = p.start(Map.of("kafka.bounded", "NONE", "kafka.starting-offsets", "COMMITTED"), RESTARTS,
-                s -> s);
+        JobClient again =
+                p.start(Map.of("kafka.bounded", "NONE", "kafka.starting-offsets", "COMMITTED"), RESTARTS, s -> s);
         assertThatThrownBy(() -> again.getJobExecutionResult().get())
                 .hasStackTraceContaining(SuppressRestartsException.class.getName())
                 .hasStackTraceContaining("The job has no state for orders partition ")
@@ -69,24 +74,35 @@ class HistoryGuardITCase {
                 .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
                         .containsPattern("orders partition [01] and its first record is at offset [1-9][0-9]*:"));
         assertThat(again.getJobStatus().get()).isEqualTo(JobStatus.FAILED);
-        assertThat(Pipeline.restarts(cluster, again.getJobID())).as("restarts of a refused start").isZero();
+        assertThat(Pipeline.restarts(cluster, again.getJobID()))
+                .as("restarts of a refused start")
+                .isZero();
         assertThat(p.query(Pipeline.TRADES)).containsExactlyElementsOf(trades);
         assertThat(p.query(Pipeline.ORDERS)).containsExactlyElementsOf(orders);
 
         // The option for partial backfills does not let the same start write into tables that hold rows.
-        assertThatThrownBy(() -> p.start(Map.of("kafka.bounded", "NONE", "kafka.starting-offsets", "COMMITTED",
-                "job.allow-partial-history", "true"), RESTARTS, s -> s))
+        assertThatThrownBy(() -> p.start(
+                        Map.of(
+                                "kafka.bounded",
+                                "NONE",
+                                "kafka.starting-offsets",
+                                "COMMITTED",
+                                "job.allow-partial-history",
+                                "true"),
+                        RESTARTS,
+                        s -> s))
                 .isInstanceOf(CommandLine.InvalidOptionException.class)
-                .hasMessageStartingWith("--job.allow-partial-history is only for EMPTY trades, orders and ledger tables,"
-                        + " and trades has rows");
+                .hasMessageStartingWith(
+                        "--job.allow-partial-history is only for EMPTY trades, orders and ledger tables,"
+                                + " and trades has rows");
     }
 
     @Test
     void aPartialBackfillRunsOnlyWhenAskedFor() throws Exception {
         Pipeline input = new Pipeline(SERVERS, 2);
         input.produce(FailureRecoveryITCase.flow(input, 2000, 4, 9));
-        Map<String, String> middle = Map.of("kafka.starting-offsets", "OFFSETS",
-                "kafka.starting-offsets-by-partition", "0:300,1:300");
+        Map<String, String> middle =
+                Map.of("kafka.starting-offsets", "OFFSETS", "kafka.starting-offsets-by-partition", "0:300,1:300");
 
         Pipeline refused = new Pipeline(input);
         assertThatThrownBy(() -> refused.runToEnd(middle))
@@ -107,13 +123,17 @@ class HistoryGuardITCase {
         List<ProducerRecord<byte[], byte[]>> flow = FailureRecoveryITCase.flow(p, 4000, 4, 13);
         p.produce(flow.subList(0, 3000));
         Map<String, String> one = Map.of("kafka.bounded", "NONE", "job.parallelism", "1");
-        JobClient slow = p.start(one, Map.of(),
-                s -> s.map(new Throttle(200), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
+        JobClient slow = p.start(
+                one,
+                Map.of(),
+                s -> s.map(new Throttle(200), SymbolCommand.TYPE)
+                        .uid("throttle")
+                        .name("Throttle"));
         p.awaitProgress(slow, 200, Duration.ofMinutes(3));
         String savepoint = p.stopWithSavepoint(slow);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SERVERS.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS.kafka().bootstrapServers()))) {
             Map<TopicPartition, Long> end = io.spotmatch.job.local.EmbeddedKafka.endOffsets(admin, p.ordersTopic);
             Map<TopicPartition, RecordsToDelete> deletes = new HashMap<>();
             end.forEach((tp, offset) -> deletes.put(tp, RecordsToDelete.beforeOffset(offset)));
@@ -123,7 +143,8 @@ class HistoryGuardITCase {
 
         // Not the earliest retained offset with the books carrying on: the job fails, naming the offset.
         assertThatThrownBy(() -> p.start(one, Map.of("execution.state-recovery.path", savepoint), s -> s)
-                .getJobExecutionResult().get(3, TimeUnit.MINUTES))
+                        .getJobExecutionResult()
+                        .get(3, TimeUnit.MINUTES))
                 .hasStackTraceContaining(OffsetOutOfRangeException.class.getName())
                 .hasStackTraceContaining("is out of range for partition " + p.ordersTopic + "-0");
     }

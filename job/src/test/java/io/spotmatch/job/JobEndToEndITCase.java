@@ -21,17 +21,26 @@ class JobEndToEndITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
 
     static Command listing(String base, String tick, String step, String maker, String taker) {
-        return Command.symbol(new SymbolUpdate(base, "USDT", Decimal.parse(tick), Decimal.parse(step), null, null,
-                Decimal.parse("1000000"), Decimal.parse("1000"), Decimal.parse(maker), Decimal.parse(taker),
-                SymbolStatus.TRADING, StpMode.NONE, false));
+        return Command.symbol(new SymbolUpdate(
+                base,
+                "USDT",
+                Decimal.parse(tick),
+                Decimal.parse(step),
+                null,
+                null,
+                Decimal.parse("1000000"),
+                Decimal.parse("1000"),
+                Decimal.parse(maker),
+                Decimal.parse(taker),
+                SymbolStatus.TRADING,
+                StpMode.NONE,
+                false));
     }
 
     @Test
@@ -52,48 +61,63 @@ class JobEndToEndITCase {
         p.runToEnd(Map.of());
 
         String btc = "{\"symbol\":\"BTC-USDT\",\"seq\":";
-        assertThat(p.events().get("BTC-USDT")).containsExactly(
-                btc + "1,\"time\":1767225600000,\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\",\"quoteAsset\":\"USDT\","
-                        + "\"tickSize\":\"0.01\",\"stepSize\":\"0.001\",\"minQty\":\"0.001\",\"minNotional\":\"0\","
-                        + "\"maxPrice\":\"1000000\",\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\",\"takerFeeRate\":\"0.002\","
-                        + "\"status\":\"TRADING\",\"defaultStp\":\"NONE\"}",
-                btc + "2,\"time\":1767225601000,\"type\":\"ACCEPTED\",\"orderId\":1,\"userId\":7,\"side\":\"SELL\","
-                        + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.10\",\"quantity\":\"0.500\",\"stp\":\"NONE\"}",
-                btc + "3,\"time\":1767225602000,\"type\":\"ACCEPTED\",\"orderId\":2,\"userId\":7,\"side\":\"SELL\","
-                        + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.20\",\"quantity\":\"0.300\",\"stp\":\"NONE\"}",
-                btc + "4,\"time\":1767225603000,\"type\":\"ACCEPTED\",\"orderId\":3,\"userId\":8,\"side\":\"BUY\","
-                        + "\"orderType\":\"MARKET\",\"timeInForce\":\"IOC\",\"quantity\":\"0.600\",\"stp\":\"NONE\"}",
-                btc + "5,\"time\":1767225603000,\"type\":\"TRADE\",\"tradeId\":1,\"price\":\"65000.10\",\"quantity\":\"0.500\","
-                        + "\"quoteQuantity\":\"32500.05000\",\"takerSide\":\"BUY\",\"takerOrderId\":3,\"takerUserId\":8,"
-                        + "\"makerOrderId\":1,\"makerUserId\":7,\"takerFee\":\"65.00010\",\"makerFee\":\"32.50005\","
-                        + "\"feeAsset\":\"USDT\",\"takerStatus\":\"PARTIALLY_FILLED\",\"makerStatus\":\"FILLED\"}",
-                btc + "6,\"time\":1767225603000,\"type\":\"TRADE\",\"tradeId\":2,\"price\":\"65000.20\",\"quantity\":\"0.100\","
-                        + "\"quoteQuantity\":\"6500.02000\",\"takerSide\":\"BUY\",\"takerOrderId\":3,\"takerUserId\":8,"
-                        + "\"makerOrderId\":2,\"makerUserId\":7,\"takerFee\":\"13.00004\",\"makerFee\":\"6.50002\","
-                        + "\"feeAsset\":\"USDT\",\"takerStatus\":\"FILLED\",\"makerStatus\":\"PARTIALLY_FILLED\"}",
-                btc + "7,\"time\":1767225604000,\"type\":\"AMENDED\",\"orderId\":2,\"userId\":7,\"price\":\"65000.20\","
-                        + "\"quantity\":\"0.250\",\"previousPrice\":\"65000.20\",\"previousQuantity\":\"0.300\",\"priorityKept\":true}",
-                btc + "8,\"time\":1767225605000,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":7,\"reason\":\"USER\","
-                        + "\"cancelledQuantity\":\"0.150\",\"filledQuantity\":\"0.100\"}");
-        assertThat(p.events().get("ETH-USDT")).hasSize(3).element(2).isEqualTo(
-                "{\"symbol\":\"ETH-USDT\",\"seq\":3,\"time\":1767225608000,\"type\":\"REJECTED\",\"command\":\"NEW\","
-                        + "\"orderId\":11,\"userId\":9,\"reason\":\"INVALID_PRICE\"}");
-        assertThat(p.events().get("DOGE-USDT")).containsExactly(
-                "{\"symbol\":\"DOGE-USDT\",\"seq\":0,\"time\":1767225609000,\"type\":\"REJECTED\",\"command\":\"NEW\","
-                        + "\"orderId\":1,\"userId\":9,\"reason\":\"UNKNOWN_SYMBOL\"}");
+        assertThat(p.events().get("BTC-USDT"))
+                .containsExactly(
+                        btc
+                                + "1,\"time\":1767225600000,\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\",\"quoteAsset\":\"USDT\","
+                                + "\"tickSize\":\"0.01\",\"stepSize\":\"0.001\",\"minQty\":\"0.001\",\"minNotional\":\"0\","
+                                + "\"maxPrice\":\"1000000\",\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\",\"takerFeeRate\":\"0.002\","
+                                + "\"status\":\"TRADING\",\"defaultStp\":\"NONE\"}",
+                        btc
+                                + "2,\"time\":1767225601000,\"type\":\"ACCEPTED\",\"orderId\":1,\"userId\":7,\"side\":\"SELL\","
+                                + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.10\",\"quantity\":\"0.500\",\"stp\":\"NONE\"}",
+                        btc
+                                + "3,\"time\":1767225602000,\"type\":\"ACCEPTED\",\"orderId\":2,\"userId\":7,\"side\":\"SELL\","
+                                + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.20\",\"quantity\":\"0.300\",\"stp\":\"NONE\"}",
+                        btc
+                                + "4,\"time\":1767225603000,\"type\":\"ACCEPTED\",\"orderId\":3,\"userId\":8,\"side\":\"BUY\","
+                                + "\"orderType\":\"MARKET\",\"timeInForce\":\"IOC\",\"quantity\":\"0.600\",\"stp\":\"NONE\"}",
+                        btc
+                                + "5,\"time\":1767225603000,\"type\":\"TRADE\",\"tradeId\":1,\"price\":\"65000.10\",\"quantity\":\"0.500\","
+                                + "\"quoteQuantity\":\"32500.05000\",\"takerSide\":\"BUY\",\"takerOrderId\":3,\"takerUserId\":8,"
+                                + "\"makerOrderId\":1,\"makerUserId\":7,\"takerFee\":\"65.00010\",\"makerFee\":\"32.50005\","
+                                + "\"feeAsset\":\"USDT\",\"takerStatus\":\"PARTIALLY_FILLED\",\"makerStatus\":\"FILLED\"}",
+                        btc
+                                + "6,\"time\":1767225603000,\"type\":\"TRADE\",\"tradeId\":2,\"price\":\"65000.20\",\"quantity\":\"0.100\","
+                                + "\"quoteQuantity\":\"6500.02000\",\"takerSide\":\"BUY\",\"takerOrderId\":3,\"takerUserId\":8,"
+                                + "\"makerOrderId\":2,\"makerUserId\":7,\"takerFee\":\"13.00004\",\"makerFee\":\"6.50002\","
+                                + "\"feeAsset\":\"USDT\",\"takerStatus\":\"FILLED\",\"makerStatus\":\"PARTIALLY_FILLED\"}",
+                        btc
+                                + "7,\"time\":1767225604000,\"type\":\"AMENDED\",\"orderId\":2,\"userId\":7,\"price\":\"65000.20\","
+                                + "\"quantity\":\"0.250\",\"previousPrice\":\"65000.20\",\"previousQuantity\":\"0.300\",\"priorityKept\":true}",
+                        btc
+                                + "8,\"time\":1767225605000,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":7,\"reason\":\"USER\","
+                                + "\"cancelledQuantity\":\"0.150\",\"filledQuantity\":\"0.100\"}");
+        assertThat(p.events().get("ETH-USDT"))
+                .hasSize(3)
+                .element(2)
+                .isEqualTo(
+                        "{\"symbol\":\"ETH-USDT\",\"seq\":3,\"time\":1767225608000,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                + "\"orderId\":11,\"userId\":9,\"reason\":\"INVALID_PRICE\"}");
+        assertThat(p.events().get("DOGE-USDT"))
+                .containsExactly(
+                        "{\"symbol\":\"DOGE-USDT\",\"seq\":0,\"time\":1767225609000,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                + "\"orderId\":1,\"userId\":9,\"reason\":\"UNKNOWN_SYMBOL\"}");
 
-        assertThat(p.query(Pipeline.TRADES)).containsExactly(
-                "BTC-USDT|1|5|65000.10|0.500|32500.05000|BUY|3|8|1|7|65.00010|32.50005|USDT|1767225603000",
-                "BTC-USDT|2|6|65000.20|0.100|6500.02000|BUY|3|8|2|7|13.00004|6.50002|USDT|1767225603000");
-        assertThat(p.query(Pipeline.ORDERS)).containsExactly(
-                "BTC-USDT|1|7|SELL|LIMIT|GTC|NONE|65000.10|0.500|null|FILLED|0.500|0.000|32500.05000|"
-                        + "65000.100000000000|32.50005|null|5|1767225601000|1767225603000",
-                "BTC-USDT|2|7|SELL|LIMIT|GTC|NONE|65000.20|0.250|null|CANCELLED|0.100|0.150|6500.02000|"
-                        + "65000.200000000000|6.50002|USER|8|1767225602000|1767225605000",
-                "BTC-USDT|3|8|BUY|MARKET|IOC|NONE|null|0.600|null|FILLED|0.600|0.000|39000.07000|"
-                        + "65000.116666666667|78.00014|null|6|1767225603000|1767225603000",
-                "ETH-USDT|10|9|BUY|LIMIT|GTC|NONE|3500.00|1.0000|null|NEW|0.0000|1.0000|0.000000|null|0.000000|null|2|"
-                        + "1767225607000|1767225607000");
+        assertThat(p.query(Pipeline.TRADES))
+                .containsExactly(
+                        "BTC-USDT|1|5|65000.10|0.500|32500.05000|BUY|3|8|1|7|65.00010|32.50005|USDT|1767225603000",
+                        "BTC-USDT|2|6|65000.20|0.100|6500.02000|BUY|3|8|2|7|13.00004|6.50002|USDT|1767225603000");
+        assertThat(p.query(Pipeline.ORDERS))
+                .containsExactly(
+                        "BTC-USDT|1|7|SELL|LIMIT|GTC|NONE|65000.10|0.500|null|FILLED|0.500|0.000|32500.05000|"
+                                + "65000.100000000000|32.50005|null|5|1767225601000|1767225603000",
+                        "BTC-USDT|2|7|SELL|LIMIT|GTC|NONE|65000.20|0.250|null|CANCELLED|0.100|0.150|6500.02000|"
+                                + "65000.200000000000|6.50002|USER|8|1767225602000|1767225605000",
+                        "BTC-USDT|3|8|BUY|MARKET|IOC|NONE|null|0.600|null|FILLED|0.600|0.000|39000.07000|"
+                                + "65000.116666666667|78.00014|null|6|1767225603000|1767225603000",
+                        "ETH-USDT|10|9|BUY|LIMIT|GTC|NONE|3500.00|1.0000|null|NEW|0.0000|1.0000|0.000000|null|0.000000|null|2|"
+                                + "1767225607000|1767225607000");
         assertThat(p.readAll(p.deadLetterTopic, false)).isEmpty();
     }
 }

@@ -56,8 +56,16 @@ class MetricNamesITCase {
             for (String delivery : List.of("AT_LEAST_ONCE", "EXACTLY_ONCE")) {
                 Pipeline p = new Pipeline(SERVERS, 2);
                 p.produce(FailureRecoveryITCase.flow(p, 2_000, 4, 5));
-                JobClient job = p.start(Map.of("kafka.bounded", "NONE", "kafka.events-delivery", delivery,
-                        "kafka.dead-letter-delivery", delivery), Map.of(), UnaryOperator.identity());
+                JobClient job = p.start(
+                        Map.of(
+                                "kafka.bounded",
+                                "NONE",
+                                "kafka.events-delivery",
+                                delivery,
+                                "kafka.dead-letter-delivery",
+                                delivery),
+                        Map.of(),
+                        UnaryOperator.identity());
                 p.awaitCaughtUp(job, Duration.ofMinutes(3));
                 // A few more checkpoints (500 ms apart) after catching up.
                 p.awaitCaughtUp(job, Duration.ofMinutes(3));
@@ -71,16 +79,26 @@ class MetricNamesITCase {
             appender.stop();
         }
         java.util.Properties quiet = new java.util.Properties();
-        quiet.load(java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("..", "flink-conf", "log4j-quiet.properties")));
-        assertThat(quiet).containsEntry("logger.spotmatchmetrics.name", "org.apache.flink.metrics")
+        quiet.load(java.nio.file.Files.newBufferedReader(
+                java.nio.file.Path.of("..", "flink-conf", "log4j-quiet.properties")));
+        assertThat(quiet)
+                .containsEntry("logger.spotmatchmetrics.name", "org.apache.flink.metrics")
                 .containsEntry("logger.spotmatchmetrics.filter.harmless.onMatch", "DENY");
-        org.apache.logging.log4j.core.filter.RegexFilter filter = org.apache.logging.log4j.core.filter.RegexFilter
-                .createFilter(quiet.getProperty("logger.spotmatchmetrics.filter.harmless.regex"), null, false,
-                        org.apache.logging.log4j.core.Filter.Result.DENY, org.apache.logging.log4j.core.Filter.Result.NEUTRAL);
-        List<String> collisions = warnings.stream().filter(w -> w.contains("collision")).toList();
-        assertThat(collisions).as("the per-checkpoint committer warnings this guards against")
+        org.apache.logging.log4j.core.filter.RegexFilter filter =
+                org.apache.logging.log4j.core.filter.RegexFilter.createFilter(
+                        quiet.getProperty("logger.spotmatchmetrics.filter.harmless.regex"),
+                        null,
+                        false,
+                        org.apache.logging.log4j.core.Filter.Result.DENY,
+                        org.apache.logging.log4j.core.Filter.Result.NEUTRAL);
+        List<String> collisions =
+                warnings.stream().filter(w -> w.contains("collision")).toList();
+        assertThat(collisions)
+                .as("the per-checkpoint committer warnings this guards against")
                 .anyMatch(w -> w.contains("'pendingCommittables'"));
-        assertThat(collisions).allSatisfy(w -> assertThat(filter.filter(null, Level.WARN, null,
-                (Object) w, null)).as(w).isEqualTo(org.apache.logging.log4j.core.Filter.Result.DENY));
+        assertThat(collisions)
+                .allSatisfy(w -> assertThat(filter.filter(null, Level.WARN, null, (Object) w, null))
+                        .as(w)
+                        .isEqualTo(org.apache.logging.log4j.core.Filter.Result.DENY));
     }
 }

@@ -27,19 +27,20 @@ class PackagingITCase {
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("io.spotmatch.job.SpotMatchJob");
         }
-        assertThat(entries).contains(
-                "io/spotmatch/job/SpotMatchJob.class",
-                "io/spotmatch/job/SpotMatchOptions.class",
-                "io/spotmatch/job/tools/BookInspector.class",
-                "io/spotmatch/job/tools/DeadLetterReplay.class",
-                "io/spotmatch/book/HeapOrderBook.class",
-                "io/spotmatch/flink/MatchOperator.class",
-                "io/spotmatch/wire/CommandJson.class",
-                "org/apache/flink/connector/kafka/source/KafkaSource.class",
-                "org/apache/flink/connector/jdbc/core/datastream/sink/JdbcSink.class",
-                "org/apache/flink/state/api/SavepointReader.class",
-                "org/postgresql/Driver.class",
-                "sql/V001__trades_and_orders.sql");
+        assertThat(entries)
+                .contains(
+                        "io/spotmatch/job/SpotMatchJob.class",
+                        "io/spotmatch/job/SpotMatchOptions.class",
+                        "io/spotmatch/job/tools/BookInspector.class",
+                        "io/spotmatch/job/tools/DeadLetterReplay.class",
+                        "io/spotmatch/book/HeapOrderBook.class",
+                        "io/spotmatch/flink/MatchOperator.class",
+                        "io/spotmatch/wire/CommandJson.class",
+                        "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                        "org/apache/flink/connector/jdbc/core/datastream/sink/JdbcSink.class",
+                        "org/apache/flink/state/api/SavepointReader.class",
+                        "org/postgresql/Driver.class",
+                        "sql/V001__trades_and_orders.sql");
         List<String> forbidden = List.of(
                 "io/spotmatch/job/local/", // local runner, cluster, embedded servers, benchmark
                 "io/spotmatch/job/load/", // load generator

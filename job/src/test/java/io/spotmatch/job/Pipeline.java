@@ -4,7 +4,6 @@ import io.spotmatch.book.Command;
 import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.job.local.EmbeddedKafka;
 import io.spotmatch.load.AdminSigning;
-import io.spotmatch.wire.CommandJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +73,9 @@ final class Pipeline {
         this(input.servers, input.ordersTopic, 0, Map.of());
     }
 
-    private Pipeline(RealServers servers, String sharedOrdersTopic, int partitions,
-            Map<String, String> ordersTopicConfigs) throws Exception {
+    private Pipeline(
+            RealServers servers, String sharedOrdersTopic, int partitions, Map<String, String> ordersTopicConfigs)
+            throws Exception {
         this.servers = servers;
         ordersTopic = sharedOrdersTopic != null ? sharedOrdersTopic : "orders-" + id;
         if (sharedOrdersTopic == null) {
@@ -83,7 +83,8 @@ final class Pipeline {
         }
         servers.kafka().createTopic(eventsTopic, 2);
         servers.kafka().createTopic(deadLetterTopic, 1);
-        try (Connection c = servers.postgres().connect(); Statement st = c.createStatement()) {
+        try (Connection c = servers.postgres().connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
         try (Connection c = connect()) {
@@ -121,6 +122,9 @@ final class Pipeline {
         o.put("kafka.group-id", "spotmatch-" + id);
         o.put("kafka.admin-topic", ""); // off: command() signs SYMBOL commands itself, as the relay would
         o.put("kafka.funds-topic", ""); // settlement off but where a test turns it on
+        o.put(
+                "market-data.streams",
+                ""); // market data off but where a test turns it on (its topics are the test's own)
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("kafka.bounded", "LATEST");
         o.put("jdbc.url", jdbcUrl());
@@ -145,15 +149,20 @@ final class Pipeline {
 
     /** Runs the production topology until its bounded source is exhausted; fails if the job fails. */
     void runToEnd(Map<String, String> overrides) throws Exception {
-        start(overrides, Map.of(), UnaryOperator.identity()).getJobExecutionResult().get();
+        start(overrides, Map.of(), UnaryOperator.identity())
+                .getJobExecutionResult()
+                .get();
     }
 
     /**
      * Starts the production topology, with {@code beforeMatch} between the dead-letter routing and
      * the books (failure injection, throttling) and {@code flinkConf} on top of the test settings.
      */
-    JobClient start(Map<String, String> overrides, Map<String, String> flinkConf,
-            UnaryOperator<DataStream<SymbolCommand>> beforeMatch) throws Exception {
+    JobClient start(
+            Map<String, String> overrides,
+            Map<String, String> flinkConf,
+            UnaryOperator<DataStream<SymbolCommand>> beforeMatch)
+            throws Exception {
         SpotMatchOptions options = SpotMatchOptions.fromMap(options(overrides), ADMIN_KEY_ENV);
         StreamExecutionEnvironment env = environment(options, flinkConf);
         Preflight.check(options, env.getConfiguration()); // as SpotMatchJob.main does before it submits
@@ -164,8 +173,8 @@ final class Pipeline {
     /** Waits until the job's consumer group has committed the end of the orders topic (every sink flushed). */
     void awaitCaughtUp(JobClient job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                servers.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers()))) {
             while (true) {
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState()) {
@@ -186,12 +195,13 @@ final class Pipeline {
     /** Waits until the job's consumer group has committed at least {@code records} records. */
     void awaitProgress(JobClient job, long records, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                servers.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers()))) {
             long total = total(admin);
             while (total - lag(admin) < records) {
                 if (job.getJobStatus().get().isGloballyTerminalState() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("job did not reach " + records + " records: " + job.getJobStatus().get());
+                    throw new IllegalStateException("job did not reach " + records + " records: "
+                            + job.getJobStatus().get());
                 }
                 Thread.sleep(100);
             }
@@ -205,7 +215,9 @@ final class Pipeline {
 
     /** Orders-topic records not yet covered by the group's committed offsets. */
     long lag(Admin admin) throws Exception {
-        var committed = admin.listConsumerGroupOffsets("spotmatch-" + id).partitionsToOffsetAndMetadata().get();
+        var committed = admin.listConsumerGroupOffsets("spotmatch-" + id)
+                .partitionsToOffsetAndMetadata()
+                .get();
         long lag = 0;
         for (var e : EmbeddedKafka.endOffsets(admin, ordersTopic).entrySet()) {
             var c = committed.get(e.getKey());
@@ -217,7 +229,8 @@ final class Pipeline {
     /** Stops the job with a canonical savepoint and returns its path. */
     String stopWithSavepoint(JobClient job) throws Exception {
         Path dir = Files.createDirectories(checkpoints.resolve("savepoints"));
-        String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
         job.getJobExecutionResult().get();
         return path;
     }
@@ -237,8 +250,8 @@ final class Pipeline {
 
     /** The books in a savepoint, as the book inspector prints them (JSON, every resting order). */
     static List<String> books(String savepoint) throws Exception {
-        return io.spotmatch.job.tools.BookInspector.inspect(StreamExecutionEnvironment.getExecutionEnvironment(),
-                savepoint, false, 1000, true);
+        return io.spotmatch.job.tools.BookInspector.inspect(
+                StreamExecutionEnvironment.getExecutionEnvironment(), savepoint, false, 1000, true);
     }
 
     /**
@@ -314,7 +327,8 @@ final class Pipeline {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).sorted((a, b) -> a.partition() - b.partition())
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .sorted((a, b) -> a.partition() - b.partition())
                     .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
@@ -343,7 +357,9 @@ final class Pipeline {
     /** The rows of a query, each as its columns joined by '|'. */
     List<String> query(String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 StringBuilder sb = new StringBuilder();

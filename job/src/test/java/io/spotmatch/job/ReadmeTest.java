@@ -31,8 +31,9 @@ class ReadmeTest {
     @Test
     void listsEveryOptionWithItsDefault() {
         for (ConfigOption<?> o : SpotMatchOptions.ALL) {
-            assertThat(README).contains("| `--" + o.key() + "` | "
-                    + (o.hasDefaultValue() ? "`" + CommandLine.defaultText(o) + "`" : "none") + " |");
+            assertThat(README)
+                    .contains("| `--" + o.key() + "` | "
+                            + (o.hasDefaultValue() ? "`" + CommandLine.defaultText(o) + "`" : "none") + " |");
         }
     }
 
@@ -46,7 +47,9 @@ class ReadmeTest {
         while (row.find()) {
             rows.add(row.group(1));
         }
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(SpotMatchOptions.ALL.stream().map(ConfigOption::key).toList());
+        assertThat(rows)
+                .containsExactlyInAnyOrderElementsOf(
+                        SpotMatchOptions.ALL.stream().map(ConfigOption::key).toList());
     }
 
     @Test
@@ -60,7 +63,8 @@ class ReadmeTest {
 
     @Test
     void everyClassTheCommandsStartExists() throws Exception {
-        Matcher m = Pattern.compile("(?:-Dspotmatch\\.main=|--class |\\s)(io\\.spotmatch\\.[\\w.]+[A-Z]\\w+)").matcher(README);
+        Matcher m = Pattern.compile("(?:-Dspotmatch\\.main=|--class |\\s)(io\\.spotmatch\\.[\\w.]+[A-Z]\\w+)")
+                .matcher(README);
         int found = 0;
         while (m.find()) {
             Class.forName(m.group(1));
@@ -71,9 +75,14 @@ class ReadmeTest {
 
     @Test
     void toolsInTheJobJarAreProductionCode() {
-        for (String tool : new String[] {"io/spotmatch/job/tools/BookInspector.class",
-            "io/spotmatch/job/tools/DeadLetterReplay.class", "io/spotmatch/job/SpotMatchJob.class"}) {
-            assertThat(getClass().getClassLoader().getResource(tool).toString()).as(tool).contains("/target/classes/");
+        for (String tool : new String[] {
+            "io/spotmatch/job/tools/BookInspector.class",
+            "io/spotmatch/job/tools/DeadLetterReplay.class",
+            "io/spotmatch/job/SpotMatchJob.class"
+        }) {
+            assertThat(getClass().getClassLoader().getResource(tool).toString())
+                    .as(tool)
+                    .contains("/target/classes/");
         }
     }
 }

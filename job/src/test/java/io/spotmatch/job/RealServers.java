@@ -27,8 +27,9 @@ public final class RealServers implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        servers = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Servers.class, k -> new Servers(),
-                Servers.class);
+        servers = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Servers.class, k -> new Servers(), Servers.class);
     }
 
     /** Servers for a program outside JUnit (fixture generators); they stop with the JVM. */

@@ -21,24 +21,28 @@ class SavepointCompatibilityITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     @Test
     void theCommittedSavepointStillRestoresTheSameBooks() throws Exception {
         URL savepoint = getClass().getResource("/savepoints/" + SavepointFixture.VERSION);
         assertThat(savepoint).as("savepoint fixture").isNotNull();
-        String expected = Files.readString(Path.of(getClass().getResource(
-                "/savepoints/" + SavepointFixture.VERSION + "-books.json").toURI()), StandardCharsets.UTF_8);
+        String expected = Files.readString(
+                Path.of(getClass()
+                        .getResource("/savepoints/" + SavepointFixture.VERSION + "-books.json")
+                        .toURI()),
+                StandardCharsets.UTF_8);
 
         String books = String.join("", Pipeline.books(savepoint.toURI().toString()));
 
         assertThat(books).isEqualTo(expected);
         // What the fixture's scenario must have left, checked by hand once:
         assertThat(expected.split("\n")).hasSize(3);
-        assertThat(expected).contains("{\"symbol\":\"BTC-USDT\",\"status\":\"TRADING\"",
-                "{\"symbol\":\"ETH-USDT\",\"status\":\"HALTED\"", "{\"symbol\":\"XRP-USDT\",\"status\":\"UNLISTED\"");
+        assertThat(expected)
+                .contains(
+                        "{\"symbol\":\"BTC-USDT\",\"status\":\"TRADING\"",
+                        "{\"symbol\":\"ETH-USDT\",\"status\":\"HALTED\"",
+                        "{\"symbol\":\"XRP-USDT\",\"status\":\"UNLISTED\"");
     }
 }

@@ -36,6 +36,7 @@ public final class SavepointFixture {
     static final String VERSION = "v1";
     /** The fixture {@link #main} writes: the current state formats (BookHeader v2: last applied admin position). */
     static final String CURRENT = "v2";
+
     static final long T0 = 1_767_225_600_000L;
 
     /**
@@ -48,13 +49,16 @@ public final class SavepointFixture {
                 new Object[] {"BTC-USDT", Command.limit(1, 7, Side.SELL, "65010.00", "0.500", TimeInForce.GTC)},
                 new Object[] {"BTC-USDT", Command.limit(2, 8, Side.SELL, "65010.00", "0.300", TimeInForce.GTC)},
                 new Object[] {"BTC-USDT", Command.limit(3, 7, Side.SELL, "65020.50", "1.000", TimeInForce.GTC)},
-                new Object[] {"BTC-USDT", Command.limit(4, 9, Side.BUY, "65000.00", "0.750", TimeInForce.GTC)
-                        .withStp(StpMode.EXPIRE_MAKER)},
+                new Object[] {
+                    "BTC-USDT",
+                    Command.limit(4, 9, Side.BUY, "65000.00", "0.750", TimeInForce.GTC)
+                            .withStp(StpMode.EXPIRE_MAKER)
+                },
                 new Object[] {"BTC-USDT", Command.limit(5, 10, Side.BUY, "64990.10", "2.000", TimeInForce.GTC)},
-                new Object[] {"BTC-USDT", Command.market(6, 11, Side.BUY, "0.200")},            // fills 0.200 of order 1
-                new Object[] {"BTC-USDT", Command.amend(5, 10, null, "1.500")},                  // keeps priority
+                new Object[] {"BTC-USDT", Command.market(6, 11, Side.BUY, "0.200")}, // fills 0.200 of order 1
+                new Object[] {"BTC-USDT", Command.amend(5, 10, null, "1.500")}, // keeps priority
                 new Object[] {"BTC-USDT", Command.limitMaker(7, 12, Side.BUY, "64990.10", "0.100")},
-                new Object[] {"BTC-USDT", Command.amend(4, 9, "64995.00", null)},                // loses priority
+                new Object[] {"BTC-USDT", Command.amend(4, 9, "64995.00", null)}, // loses priority
                 new Object[] {"BTC-USDT", Command.limit(8, 13, Side.BUY, "64000.00", "0.010", TimeInForce.IOC)},
                 new Object[] {"ETH-USDT", JobEndToEndITCase.listing("ETH", "0.01", "0.0001", "0.0005", "0.001")},
                 new Object[] {"ETH-USDT", Command.limit(1, 21, Side.BUY, "3500.00", "1.5000", TimeInForce.GTC)},

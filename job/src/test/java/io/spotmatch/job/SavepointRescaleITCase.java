@@ -22,9 +22,7 @@ class SavepointRescaleITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = RealServers.miniCluster();
 
-
     @RegisterExtension
-
     static final RealServers SERVERS = new RealServers();
 
     static final int ORDERS = 30_000;
@@ -55,10 +53,17 @@ class SavepointRescaleITCase {
         long total = ORDERS + 6;
         for (int leg = 0; leg < parallelism.length; leg++) {
             Map<String, String> options = Map.of("kafka.bounded", "NONE", "job.parallelism", "" + parallelism[leg]);
-            Map<String, String> restore = savepoint == null ? Map.of() : Map.of("execution.state-recovery.path", savepoint);
+            Map<String, String> restore =
+                    savepoint == null ? Map.of() : Map.of("execution.state-recovery.path", savepoint);
             boolean last = leg == parallelism.length - 1;
-            JobClient job = p.start(options, restore, last ? s -> s
-                    : s -> s.map(new Throttle(4000 / parallelism.length), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
+            JobClient job = p.start(
+                    options,
+                    restore,
+                    last
+                            ? s -> s
+                            : s -> s.map(new Throttle(4000 / parallelism.length), SymbolCommand.TYPE)
+                                    .uid("throttle")
+                                    .name("Throttle"));
             if (last) {
                 p.awaitCaughtUp(job, Duration.ofMinutes(2));
             } else {
@@ -68,7 +73,9 @@ class SavepointRescaleITCase {
             if (!last) {
                 try (var admin = org.apache.kafka.clients.admin.Admin.create(
                         Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()))) {
-                    assertThat(p.lag(admin)).as("leg %d stopped mid-stream", leg).isPositive();
+                    assertThat(p.lag(admin))
+                            .as("leg %d stopped mid-stream", leg)
+                            .isPositive();
                 }
             }
         }
@@ -95,7 +102,8 @@ class SavepointRescaleITCase {
 
     @Test
     void theReferenceRunTradedAndLeftOpenOrders() throws Exception {
-        assertThat(Long.parseLong(reference.query("SELECT count(*) FROM trades").get(0))).isGreaterThan(1000);
+        assertThat(Long.parseLong(reference.query("SELECT count(*) FROM trades").get(0)))
+                .isGreaterThan(1000);
         assertThat(referenceBooks).contains("\"openOrders\":").doesNotContain("\"openOrders\":0,");
         assertThat(List.of(referenceBooks.split("\n"))).hasSize(6);
     }

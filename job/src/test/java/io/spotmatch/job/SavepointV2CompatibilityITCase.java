@@ -26,21 +26,23 @@ class SavepointV2CompatibilityITCase {
     void theV2SavepointStillRestoresTheSameBooksAndAdminPositions() throws Exception {
         URL savepoint = getClass().getResource("/savepoints/v2");
         assertThat(savepoint).as("savepoint fixture").isNotNull();
-        String expected = Files.readString(Path.of(getClass().getResource("/savepoints/v2-books.json").toURI()),
-                StandardCharsets.UTF_8);
+        String expected = Files.readString(
+                Path.of(getClass().getResource("/savepoints/v2-books.json").toURI()), StandardCharsets.UTF_8);
 
         String books = String.join("", Pipeline.books(savepoint.toURI().toString()));
 
         assertThat(books).isEqualTo(expected);
         // The same scenario as v1, so the same books; v2 adds where each listing or halt was relayed from.
-        String v1 = Files.readString(Path.of(getClass().getResource("/savepoints/v1-books.json").toURI()),
-                StandardCharsets.UTF_8);
-        assertThat(expected.replaceAll(",\"lastAdminSource\":\\{\"partition\":0,\"offset\":\\d+}", "")).isEqualTo(v1);
+        String v1 = Files.readString(
+                Path.of(getClass().getResource("/savepoints/v1-books.json").toURI()), StandardCharsets.UTF_8);
+        assertThat(expected.replaceAll(",\"lastAdminSource\":\\{\"partition\":0,\"offset\":\\d+}", ""))
+                .isEqualTo(v1);
         assertThat(expected.split("\n")).hasSize(3);
-        assertThat(expected).contains(
-                "{\"symbol\":\"BTC-USDT\",\"status\":\"TRADING\",\"seq\":",
-                "\"lastAdminSource\":{\"partition\":0,\"offset\":0}",
-                "\"lastAdminSource\":{\"partition\":0,\"offset\":2}",
-                "{\"symbol\":\"XRP-USDT\",\"status\":\"UNLISTED\"");
+        assertThat(expected)
+                .contains(
+                        "{\"symbol\":\"BTC-USDT\",\"status\":\"TRADING\",\"seq\":",
+                        "\"lastAdminSource\":{\"partition\":0,\"offset\":0}",
+                        "\"lastAdminSource\":{\"partition\":0,\"offset\":2}",
+                        "{\"symbol\":\"XRP-USDT\",\"status\":\"UNLISTED\"");
     }
 }

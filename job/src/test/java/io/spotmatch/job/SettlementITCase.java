@@ -62,7 +62,11 @@ class SettlementITCase {
     }
 
     private static ProducerRecord<byte[], byte[]> funds(String topic, String key, String json, long time) {
-        return new ProducerRecord<>(topic, null, time, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                time,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -73,7 +77,8 @@ class SettlementITCase {
 
     static final String LEDGER = "SELECT symbol, seq, tx_id, account, asset, order_id, available, held, leg,"
             + " (EXTRACT(EPOCH FROM moved_at) * 1000)::bigint FROM ledger ORDER BY symbol, seq, tx_id, account, asset, order_id";
-    static final String BALANCES = "SELECT account, asset, available, held, version FROM balances ORDER BY account, asset";
+    static final String BALANCES =
+            "SELECT account, asset, available, held, version FROM balances ORDER BY account, asset";
 
     static String id;
     static String fundsTopic;
@@ -95,9 +100,14 @@ class SettlementITCase {
         long t = JobEndToEndITCase.T0 - 100_000;
         List<ProducerRecord<byte[], byte[]>> funds = new ArrayList<>();
         for (long user = 1; user <= 1000; user++) {
-            funds.add(funds(fundsTopic, Long.toString(user), deposit("DEPOSIT", "usdt-" + user, user, "USDT", "1000000"), t++));
+            funds.add(funds(
+                    fundsTopic, Long.toString(user), deposit("DEPOSIT", "usdt-" + user, user, "USDT", "1000000"), t++));
             for (String base : BASES) {
-                funds.add(funds(fundsTopic, Long.toString(user), deposit("DEPOSIT", base + "-" + user, user, base, "1000"), t++));
+                funds.add(funds(
+                        fundsTopic,
+                        Long.toString(user),
+                        deposit("DEPOSIT", base + "-" + user, user, base, "1000"),
+                        t++));
             }
         }
         funds.add(funds(fundsTopic, "1", deposit("DEPOSIT", "bonus", 1, "USDT", "0.00000001"), t++));
@@ -111,8 +121,11 @@ class SettlementITCase {
         List<ProducerRecord<byte[], byte[]>> orders = FailureRecoveryITCase.flow(reference, ORDERS, SYMBOLS, 11);
         long end = JobEndToEndITCase.T0 + ORDERS + SYMBOLS;
         for (String base : BASES) {
-            orders.add(reference.command(base + "-USDT", Command.symbol(new SymbolUpdate(null, null, null, null, null,
-                    null, null, null, null, null, null, null, true)), end++));
+            orders.add(reference.command(
+                    base + "-USDT",
+                    Command.symbol(new SymbolUpdate(
+                            null, null, null, null, null, null, null, null, null, null, null, null, true)),
+                    end++));
         }
         reference.produce(orders);
 
@@ -126,24 +139,32 @@ class SettlementITCase {
         assertThat(expectedLedger).hasSizeGreaterThan(ORDERS);
         assertThat(reference.query("SELECT asset, SUM(available + held) FROM balances GROUP BY asset ORDER BY asset"))
                 .extracting(row -> row.substring(0, row.indexOf('|')) + "|"
-                        + new BigDecimal(row.substring(row.indexOf('|') + 1)).stripTrailingZeros().toPlainString())
-                .containsExactly("BTC|1000000", "ETH|1000000", "SOL|1000000",
-                        "USDT|999999899.50000001", "XRP|1000000");
+                        + new BigDecimal(row.substring(row.indexOf('|') + 1))
+                                .stripTrailingZeros()
+                                .toPlainString())
+                .containsExactly("BTC|1000000", "ETH|1000000", "SOL|1000000", "USDT|999999899.50000001", "XRP|1000000");
         assertThat(reference.query("SELECT count(*) FROM trades")).isNotEqualTo(List.of("0"));
         assertThat(reference.query("SELECT count(*) FROM (SELECT account, asset, SUM(available) a, SUM(held) h"
-                + " FROM ledger GROUP BY account, asset) l FULL JOIN balances b USING (account, asset)"
-                + " WHERE l.a IS DISTINCT FROM b.available OR l.h IS DISTINCT FROM b.held"))
-                .as("every balance is the sum of its ledger rows").containsExactly("0");
+                        + " FROM ledger GROUP BY account, asset) l FULL JOIN balances b USING (account, asset)"
+                        + " WHERE l.a IS DISTINCT FROM b.available OR l.h IS DISTINCT FROM b.held"))
+                .as("every balance is the sum of its ledger rows")
+                .containsExactly("0");
         assertThat(reference.query("SELECT count(*) FROM (SELECT symbol, seq, asset FROM ledger WHERE tx_id = ''"
-                + " GROUP BY symbol, seq, asset HAVING SUM(available + held) <> 0) x"))
-                .as("every event moves funds between accounts only").containsExactly("0");
+                        + " GROUP BY symbol, seq, asset HAVING SUM(available + held) <> 0) x"))
+                .as("every event moves funds between accounts only")
+                .containsExactly("0");
         assertThat(reference.query("SELECT count(*) FROM trades t WHERE NOT EXISTS (SELECT 1 FROM ledger l"
-                + " WHERE l.symbol = t.symbol AND l.seq = t.seq AND l.leg = 'TRADE')")).containsExactly("0");
+                        + " WHERE l.symbol = t.symbol AND l.seq = t.seq AND l.leg = 'TRADE')"))
+                .containsExactly("0");
         assertThat(reference.query("SELECT (SELECT SUM(available) FROM balances WHERE account = 0)"
-                + " = (SELECT SUM(taker_fee + maker_fee) FROM trades)")).as("fee account").containsExactly("t");
+                        + " = (SELECT SUM(taker_fee + maker_fee) FROM trades)"))
+                .as("fee account")
+                .containsExactly("t");
         assertThat(reference.query("SELECT count(*), COALESCE(SUM(held), 0) FROM balances WHERE held <> 0"))
-                .as("nothing held once every order is closed").containsExactly("0|0");
-        assertThat(reference.query("SELECT count(*) FROM ledger WHERE tx_id <> ''")).containsExactly("5002");
+                .as("nothing held once every order is closed")
+                .containsExactly("0|0");
+        assertThat(reference.query("SELECT count(*) FROM ledger WHERE tx_id <> ''"))
+                .containsExactly("5002");
         assertThat(reference.query("SELECT count(*) FROM overdrafts"))
                 .isEqualTo(reference.query("SELECT count(*) FROM balances WHERE available < 0 OR held < 0"));
 
@@ -154,9 +175,10 @@ class SettlementITCase {
                 results.add(new String(r.key(), StandardCharsets.UTF_8) + " " + v);
             }
         }
-        assertThat(results).containsExactlyInAnyOrder(
-                "1 {\"type\":\"FUNDS\",\"userId\":1,\"txId\":\"bonus\",\"fundsType\":\"DEPOSIT\",\"asset\":\"USDT\",\"amount\":\"0.00000001\",\"status\":\"DUPLICATE\"}",
-                "3 {\"type\":\"FUNDS\",\"userId\":3,\"txId\":\"zero\",\"fundsType\":\"DEPOSIT\",\"asset\":\"USDT\",\"amount\":\"0\",\"status\":\"REJECTED\",\"reason\":\"INVALID_AMOUNT\"}");
+        assertThat(results)
+                .containsExactlyInAnyOrder(
+                        "1 {\"type\":\"FUNDS\",\"userId\":1,\"txId\":\"bonus\",\"fundsType\":\"DEPOSIT\",\"asset\":\"USDT\",\"amount\":\"0.00000001\",\"status\":\"DUPLICATE\"}",
+                        "3 {\"type\":\"FUNDS\",\"userId\":3,\"txId\":\"zero\",\"fundsType\":\"DEPOSIT\",\"asset\":\"USDT\",\"amount\":\"0\",\"status\":\"REJECTED\",\"reason\":\"INVALID_AMOUNT\"}");
         List<String> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : reference.readAll(reference.deadLetterTopic, false)) {
             if (fundsTopic.equals(header(r, DeadLetterSerializationSchema.SOURCE_TOPIC))) {
@@ -165,18 +187,25 @@ class SettlementITCase {
             }
         }
         assertThat(deadLetters).containsExactlyInAnyOrder("4 INVALID_JSON", "5 KEY_USER_MISMATCH");
-
     }
 
     @Test
     void aRunWithAFailureWritesTheSameLedgerAndBalances() throws Exception {
         Pipeline failing = new Pipeline(reference);
-        failing.start(settlement("balances-b-" + id),
-                Map.of("restart-strategy.type", "fixed-delay",
-                        "restart-strategy.fixed-delay.attempts", "5",
-                        "restart-strategy.fixed-delay.delay", "200 ms"),
-                s -> s.map(new FailOnce(6_000), SymbolCommand.TYPE).uid("failure-injector").name("Failure injector"))
-                .getJobExecutionResult().get();
+        failing.start(
+                        settlement("balances-b-" + id),
+                        Map.of(
+                                "restart-strategy.type",
+                                "fixed-delay",
+                                "restart-strategy.fixed-delay.attempts",
+                                "5",
+                                "restart-strategy.fixed-delay.delay",
+                                "200 ms"),
+                        s -> s.map(new FailOnce(6_000), SymbolCommand.TYPE)
+                                .uid("failure-injector")
+                                .name("Failure injector"))
+                .getJobExecutionResult()
+                .get();
         assertThat(failing.query(LEDGER)).containsExactlyElementsOf(expectedLedger);
         assertThat(failing.query(BALANCES)).containsExactlyElementsOf(expectedBalances);
     }
@@ -188,9 +217,14 @@ class SettlementITCase {
         Map<String, String> options = new java.util.HashMap<>(settlement("balances-c-" + id));
         options.put("kafka.bounded", "NONE");
         options.put("job.parallelism", "2");
-        JobClient first = p.start(options, Map.of(),
-                s -> s.map(new Throttle(3000), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
-        p.awaitProgress(first, ORDERS / 2, Duration.ofMinutes(3));
+        JobClient first = p.start(
+                options,
+                Map.of(),
+                // Slow enough that the stop lands well before the end even when the machine is busy.
+                s -> s.map(new Throttle(1500), SymbolCommand.TYPE)
+                        .uid("throttle")
+                        .name("Throttle"));
+        p.awaitProgress(first, ORDERS / 4, Duration.ofMinutes(3));
         String savepoint = p.stopWithSavepoint(first);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()))) {
@@ -206,8 +240,13 @@ class SettlementITCase {
 
     @Test
     void aBackfillIntoTheSameTablesChangesNothing() throws Exception {
-        reference.runToEnd(Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", "balances-a-" + id,
-                "kafka.group-id", "backfill-" + id));
+        reference.runToEnd(Map.of(
+                "kafka.funds-topic",
+                fundsTopic,
+                "kafka.balances-topic",
+                "balances-a-" + id,
+                "kafka.group-id",
+                "backfill-" + id));
         assertThat(reference.query(LEDGER)).containsExactlyElementsOf(expectedLedger);
         assertThat(reference.query(BALANCES)).containsExactlyElementsOf(expectedBalances);
     }

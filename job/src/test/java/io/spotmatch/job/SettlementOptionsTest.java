@@ -27,15 +27,18 @@ class SettlementOptionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--kafka.funds-topic    | orders     | --kafka.funds-topic must differ from the orders, events, dead-letter and admin topics",
-        "--kafka.funds-topic    | a b        | --kafka.funds-topic is not a valid Kafka topic name",
-        "--kafka.balances-topic | order-events | --kafka.balances-topic must differ from the orders, events, dead-letter and admin topics",
-        "--kafka.balances-topic | funds      | --kafka.balances-topic must differ from kafka.funds-topic",
-        "--funds.assets         | USDT,U$D   | --funds.assets 'U$D' is not an asset name",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--kafka.funds-topic    | orders     | --kafka.funds-topic must differ from the orders, events, dead-letter and admin topics",
+                "--kafka.funds-topic    | a b        | --kafka.funds-topic is not a valid Kafka topic name",
+                "--kafka.balances-topic | order-events | --kafka.balances-topic must differ from the orders, events, dead-letter and admin topics",
+                "--kafka.balances-topic | funds      | --kafka.balances-topic must differ from kafka.funds-topic",
+                "--funds.assets         | USDT,U$D   | --funds.assets 'U$D' is not an asset name",
+            })
     void invalidSettlementOptionsFailNamingTheOption(String option, String value, String message) {
-        assertThatThrownBy(() -> parse(option, value)).isInstanceOf(InvalidOptionException.class)
+        assertThatThrownBy(() -> parse(option, value))
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining(message);
     }
 }

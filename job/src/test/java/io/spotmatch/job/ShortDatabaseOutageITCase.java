@@ -35,9 +35,12 @@ class ShortDatabaseOutageITCase {
 
         Pipeline p = new Pipeline(reference);
         // Retries wait 1 + 2 + ... + 6 = 21 s in all: far longer than the outage plus a slow restart of the server.
-        JobClient job = p.start(Map.of("kafka.bounded", "NONE", "jdbc.max-retries", "6", "jdbc.batch-interval", "100 ms"),
+        JobClient job = p.start(
+                Map.of("kafka.bounded", "NONE", "jdbc.max-retries", "6", "jdbc.batch-interval", "100 ms"),
                 Map.of("restart-strategy.type", "none"),
-                s -> s.map(new Throttle(3000), SymbolCommand.TYPE).uid("throttle").name("Throttle"));
+                s -> s.map(new Throttle(3000), SymbolCommand.TYPE)
+                        .uid("throttle")
+                        .name("Throttle"));
         p.awaitProgress(job, 6_000, Duration.ofMinutes(1));
         SERVERS.postgres().stop();
         try {

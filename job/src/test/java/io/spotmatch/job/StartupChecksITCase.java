@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spotmatch.job.CommandLine.InvalidOptionException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,9 +44,11 @@ class StartupChecksITCase {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("kafka.bootstrap-servers", "127.0.0.1:" + closedPort))))
+        assertThatThrownBy(() ->
+                        StartupChecks.run(options(p, Map.of("kafka.bootstrap-servers", "127.0.0.1:" + closedPort))))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessageStartingWith("--kafka.bootstrap-servers: no Kafka broker answered at '127.0.0.1:" + closedPort);
+                .hasMessageStartingWith(
+                        "--kafka.bootstrap-servers: no Kafka broker answered at '127.0.0.1:" + closedPort);
     }
 
     @Test
@@ -63,17 +65,40 @@ class StartupChecksITCase {
                 .hasMessageStartingWith("--kafka.admin-topic: topic 'no-such-admin' does not exist");
     }
 
+    // ---- market data ----
+    @Test
+    void aMissingMarketDataTopicNamesThePrefixAndASwitchedOffStreamNeedsNone() throws Exception {
+        Pipeline p = new Pipeline(SERVERS, 1);
+        String prefix = "md-" + p.id + ".";
+        Map<String, String> trades = Map.of("market-data.streams", "TRADE", "market-data.topic-prefix", prefix);
+        assertThatThrownBy(() -> StartupChecks.run(options(p, trades)))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageStartingWith("--market-data.topic-prefix: topic '" + prefix + "trades' does not exist");
+        SERVERS.kafka().createTopic(prefix + "trades", 1);
+        assertThatCode(() -> StartupChecks.run(options(p, trades))).doesNotThrowAnyException();
+    }
+    // ---- end of market data ----
+
     @Test
     void aWrongPasswordNamesThePassword() throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);
         passwordCheckedUser();
-        Map<String, String> user = Map.of("jdbc.user", "pwcheck", "jdbc.password-file",
+        Map<String, String> user = Map.of(
+                "jdbc.user",
+                "pwcheck",
+                "jdbc.password-file",
                 Pipeline.passwordFile("right").toString());
         assertThatCode(() -> StartupChecks.database(options(p, user))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> StartupChecks.run(options(p, Map.of("jdbc.user", "pwcheck",
-                "jdbc.password-file", Pipeline.passwordFile("not-it-7q2x").toString()))))
+        assertThatThrownBy(() -> StartupChecks.run(options(
+                        p,
+                        Map.of(
+                                "jdbc.user",
+                                "pwcheck",
+                                "jdbc.password-file",
+                                Pipeline.passwordFile("not-it-7q2x").toString()))))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessageStartingWith("--jdbc.password-file: PostgreSQL refused user 'pwcheck' with the password of the file")
+                .hasMessageStartingWith(
+                        "--jdbc.password-file: PostgreSQL refused user 'pwcheck' with the password of the file")
                 .hasMessageNotContaining("not-it-7q2x");
     }
 
@@ -82,7 +107,8 @@ class StartupChecksITCase {
      * of its own, first, so nothing else changes for the other tests on the server).
      */
     private static synchronized void passwordCheckedUser() throws Exception {
-        try (Connection c = SERVERS.postgres().connect(); Statement st = c.createStatement()) {
+        try (Connection c = SERVERS.postgres().connect();
+                Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SHOW hba_file");
             rs.next();
             Path hba = Path.of(rs.getString(1));
@@ -113,8 +139,8 @@ class StartupChecksITCase {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        assertThatThrownBy(() -> StartupChecks.run(options(p,
-                Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/spotmatch"))))
+        assertThatThrownBy(() -> StartupChecks.run(
+                        options(p, Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/spotmatch"))))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageStartingWith("--jdbc.url: cannot connect to PostgreSQL");
     }

@@ -28,10 +28,20 @@ class StopWithQueuedRowsITCase {
     static final RealServers SERVERS = new RealServers();
 
     /** Long enough for the whole test: this test is about rows that wait, not about timeouts. */
-    private static final Map<String, String> PATIENT = Map.of("jdbc.lock-timeout", "10 min",
-            "jdbc.statement-timeout", "10 min", "jdbc.socket-timeout", "11 min",
+    private static final Map<String, String> PATIENT = Map.of(
+            "jdbc.lock-timeout",
+            "10 min",
+            "jdbc.statement-timeout",
+            "10 min",
+            "jdbc.socket-timeout",
+            "11 min",
             // Rows go to the writer at checkpoints only, so a few batches hold them all.
-            "jdbc.batch-interval", "1 h", "jdbc.batch-size", "100000", "job.checkpoint-interval", "2 s");
+            "jdbc.batch-interval",
+            "1 h",
+            "jdbc.batch-size",
+            "100000",
+            "job.checkpoint-interval",
+            "2 s");
 
     @Test
     void rowsQueuedAtTheStopAreRestoredAndWritten() throws Exception {
@@ -43,7 +53,8 @@ class StopWithQueuedRowsITCase {
 
         Pipeline p = new Pipeline(reference);
         String savepoint;
-        try (Connection lock = p.connect(); Statement st = lock.createStatement()) {
+        try (Connection lock = p.connect();
+                Statement st = lock.createStatement()) {
             lock.setAutoCommit(false);
             st.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
             JobClient job = p.start(with(PATIENT, "kafka.bounded", "NONE"), Map.of(), UnaryOperator.identity());
@@ -59,10 +70,13 @@ class StopWithQueuedRowsITCase {
         // No new input: what the restored job writes is what the savepoint kept. (Unbounded like the
         // stopped job: a restored Kafka split keeps the stopping offset it was saved with.)
         List<String> expected = reference.query(Pipeline.ORDERS);
-        JobClient restored = p.start(with(PATIENT, "kafka.bounded", "NONE"),
-                Map.of("execution.state-recovery.path", savepoint), UnaryOperator.identity());
+        JobClient restored = p.start(
+                with(PATIENT, "kafka.bounded", "NONE"),
+                Map.of("execution.state-recovery.path", savepoint),
+                UnaryOperator.identity());
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!p.query(Pipeline.ORDERS).equals(expected) && System.nanoTime() < deadline
+        while (!p.query(Pipeline.ORDERS).equals(expected)
+                && System.nanoTime() < deadline
                 && !restored.getJobStatus().get().isGloballyTerminalState()) {
             Thread.sleep(200);
         }

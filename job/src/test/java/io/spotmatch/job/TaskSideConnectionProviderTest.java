@@ -29,9 +29,13 @@ class TaskSideConnectionProviderTest {
         Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
         JdbcConnectionOptions options = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/spotmatch?connectTimeout=2")
-                .withDriverName("org.postgresql.Driver").withUsername("spotmatch").build();
-        TaskSideConnectionProvider provider = new TaskSideConnectionProvider(options, Secret.of(pw.toString(), "UNUSED"), 2);
-        assertThatThrownBy(provider::reestablishConnection).isInstanceOf(SQLException.class)
+                .withDriverName("org.postgresql.Driver")
+                .withUsername("spotmatch")
+                .build();
+        TaskSideConnectionProvider provider =
+                new TaskSideConnectionProvider(options, Secret.of(pw.toString(), "UNUSED"), 2);
+        assertThatThrownBy(provider::reestablishConnection)
+                .isInstanceOf(SQLException.class)
                 .hasMessage("cannot reconnect to PostgreSQL after 3 attempts")
                 .hasMessageNotContaining("secret");
         assertThat(provider.getProperties()).containsEntry("user", "spotmatch").containsEntry("password", "secret");
@@ -40,10 +44,13 @@ class TaskSideConnectionProviderTest {
     @Test
     void aMissingPasswordNamesWhereItShouldBe() {
         JdbcConnectionOptions options = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl("jdbc:postgresql://127.0.0.1:1/spotmatch").withUsername("spotmatch").build();
-        TaskSideConnectionProvider provider = new TaskSideConnectionProvider(options,
-                Secret.of(null, "SPOTMATCH_TEST_VARIABLE_THAT_IS_NOT_SET"), 0);
-        assertThatThrownBy(provider::getProperties).isInstanceOf(IllegalStateException.class)
+                .withUrl("jdbc:postgresql://127.0.0.1:1/spotmatch")
+                .withUsername("spotmatch")
+                .build();
+        TaskSideConnectionProvider provider =
+                new TaskSideConnectionProvider(options, Secret.of(null, "SPOTMATCH_TEST_VARIABLE_THAT_IS_NOT_SET"), 0);
+        assertThatThrownBy(provider::getProperties)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the environment variable SPOTMATCH_TEST_VARIABLE_THAT_IS_NOT_SET is not set");
     }
 }

@@ -29,23 +29,63 @@ public record Command(
         SymbolUpdate symbol) {
 
     public static Command limit(long orderId, long userId, Side side, String price, String quantity, TimeInForce tif) {
-        return new Command(CommandType.NEW, orderId, userId, side, OrderType.LIMIT, tif,
-                Decimal.parse(price), Decimal.parse(quantity), null, null, null);
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                OrderType.LIMIT,
+                tif,
+                Decimal.parse(price),
+                Decimal.parse(quantity),
+                null,
+                null,
+                null);
     }
 
     public static Command limitMaker(long orderId, long userId, Side side, String price, String quantity) {
-        return new Command(CommandType.NEW, orderId, userId, side, OrderType.LIMIT_MAKER, TimeInForce.GTC,
-                Decimal.parse(price), Decimal.parse(quantity), null, null, null);
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                OrderType.LIMIT_MAKER,
+                TimeInForce.GTC,
+                Decimal.parse(price),
+                Decimal.parse(quantity),
+                null,
+                null,
+                null);
     }
 
     public static Command market(long orderId, long userId, Side side, String quantity) {
-        return new Command(CommandType.NEW, orderId, userId, side, OrderType.MARKET, TimeInForce.IOC,
-                null, Decimal.parse(quantity), null, null, null);
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                OrderType.MARKET,
+                TimeInForce.IOC,
+                null,
+                Decimal.parse(quantity),
+                null,
+                null,
+                null);
     }
 
     public static Command marketQuote(long orderId, long userId, Side side, String quoteQuantity) {
-        return new Command(CommandType.NEW, orderId, userId, side, OrderType.MARKET, TimeInForce.IOC,
-                null, null, Decimal.parse(quoteQuantity), null, null);
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                OrderType.MARKET,
+                TimeInForce.IOC,
+                null,
+                null,
+                Decimal.parse(quoteQuantity),
+                null,
+                null);
     }
 
     public static Command cancel(long orderId, long userId) {
@@ -54,9 +94,18 @@ public record Command(
 
     /** price or quantity may be null to keep the current one; quantity is the new total quantity. */
     public static Command amend(long orderId, long userId, String price, String quantity) {
-        return new Command(CommandType.AMEND, orderId, userId, null, null, null,
-                price == null ? null : Decimal.parse(price), quantity == null ? null : Decimal.parse(quantity),
-                null, null, null);
+        return new Command(
+                CommandType.AMEND,
+                orderId,
+                userId,
+                null,
+                null,
+                null,
+                price == null ? null : Decimal.parse(price),
+                quantity == null ? null : Decimal.parse(quantity),
+                null,
+                null,
+                null);
     }
 
     public static Command cancelAll(long userId) {
@@ -72,7 +121,7 @@ public record Command(
     }
 
     public Command withStp(StpMode mode) {
-        return new Command(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity,
-                mode, symbol);
+        return new Command(
+                type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, mode, symbol);
     }
 }

@@ -19,8 +19,16 @@ public interface EventSink {
      * A fill between the incoming (taker) order and a resting (maker) order, at the maker's price.
      * Both orders already include this fill.
      */
-    void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
-            long takerFee, long makerFee);
+    void trade(
+            long seq,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long takerFee,
+            long makerFee);
 
     /** The order left the book, or never entered it; {@code order.remaining()} is what was cancelled. */
     void cancelled(long seq, Order order, CancelReason reason);
@@ -31,10 +39,16 @@ public interface EventSink {
      */
     void cancelledAll(long seq, long userId, int count);
 
-    /** An AMEND applied. When the price changed or the quantity grew, the order lost its time priority and may trade next. */
+    /**
+     * An AMEND applied. When the price changed or the quantity grew, the order lost its time priority
+     * and may trade next.
+     */
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 
-    /** The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence starts at the listing). */
+    /**
+     * The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence
+     * starts at the listing).
+     */
     void rejected(long seq, Command command, RejectReason reason);
 
     /** A SYMBOL command listed or changed the symbol. */

@@ -9,8 +9,7 @@ package io.spotmatch.book;
  */
 public final class Fees {
 
-    private Fees() {
-    }
+    private Fees() {}
 
     /**
      * Charges {@code order} for a fill of {@code notional} units at {@code rate} (10^-8 units) and

@@ -19,6 +19,7 @@ public final class Order {
     long quantity;
     /** Quote budget in notional units of a market buy by quote amount; 0 otherwise. */
     long quoteQuantity;
+
     long filled;
     long filledQuote;
     long fees;
@@ -26,6 +27,7 @@ public final class Order {
     long feeRemainder;
     /** Time priority inside a price level: the sequence number of the event that placed the order there. */
     long priority;
+
     OrderStatus status;
 
     // Heap book links: the level FIFO and the owner's open-order list.
@@ -35,12 +37,23 @@ public final class Order {
     Order userPrev;
     Order userNext;
 
-    Order() {
-    }
+    Order() {}
 
     /** Restores a resting order from its persisted fields. */
-    public static Order resting(long orderId, long userId, Side side, OrderType type, TimeInForce tif, StpMode stp,
-            long price, long quantity, long filled, long filledQuote, long fees, long feeRemainder, long priority) {
+    public static Order resting(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce tif,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority) {
         Order o = new Order();
         o.orderId = orderId;
         o.userId = userId;
@@ -85,21 +98,65 @@ public final class Order {
         userNext = null;
     }
 
-    public long orderId() { return orderId; }
-    public long userId() { return userId; }
-    public Side side() { return side; }
-    public OrderType type() { return type; }
-    public TimeInForce timeInForce() { return timeInForce; }
-    public StpMode stp() { return stp; }
-    public long price() { return price; }
-    public long quantity() { return quantity; }
-    public long quoteQuantity() { return quoteQuantity; }
-    public long filled() { return filled; }
-    public long filledQuote() { return filledQuote; }
-    public long fees() { return fees; }
-    public long feeRemainder() { return feeRemainder; }
-    public long priority() { return priority; }
-    public OrderStatus status() { return status; }
+    public long orderId() {
+        return orderId;
+    }
+
+    public long userId() {
+        return userId;
+    }
+
+    public Side side() {
+        return side;
+    }
+
+    public OrderType type() {
+        return type;
+    }
+
+    public TimeInForce timeInForce() {
+        return timeInForce;
+    }
+
+    public StpMode stp() {
+        return stp;
+    }
+
+    public long price() {
+        return price;
+    }
+
+    public long quantity() {
+        return quantity;
+    }
+
+    public long quoteQuantity() {
+        return quoteQuantity;
+    }
+
+    public long filled() {
+        return filled;
+    }
+
+    public long filledQuote() {
+        return filledQuote;
+    }
+
+    public long fees() {
+        return fees;
+    }
+
+    public long feeRemainder() {
+        return feeRemainder;
+    }
+
+    public long priority() {
+        return priority;
+    }
+
+    public OrderStatus status() {
+        return status;
+    }
 
     /** Unfilled lots; 0 for a market buy by quote amount, whose budget is {@link #remainingQuote()}. */
     public long remaining() {

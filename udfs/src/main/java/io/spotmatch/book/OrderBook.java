@@ -40,6 +40,7 @@ public abstract class OrderBook {
     /** Processes one command; events go to {@code sink} before this returns. */
     public final void process(Command c, EventSink sink) {
         this.sink = sink;
+        startCommand();
         switch (c.type()) {
             case NEW -> onNew(c);
             case CANCEL -> onCancel(c);
@@ -63,7 +64,8 @@ public abstract class OrderBook {
             return;
         }
         OrderType type = c.orderType();
-        TimeInForce tif = c.timeInForce() != null ? c.timeInForce()
+        TimeInForce tif = c.timeInForce() != null
+                ? c.timeInForce()
                 : type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
         long price = 0;
         long qty = 0;
@@ -250,8 +252,10 @@ public abstract class OrderBook {
 
     private void onSymbol(Command c) {
         SymbolSpec next = SymbolSpec.apply(spec, c.symbol());
-        if (next == null || spec != null && (!next.maxPrice().numericallyEquals(spec.maxPrice())
-                || !next.maxQty().numericallyEquals(spec.maxQty()))) {
+        if (next == null
+                || spec != null
+                        && (!next.maxPrice().numericallyEquals(spec.maxPrice())
+                                || !next.maxQty().numericallyEquals(spec.maxQty()))) {
             reject(c, RejectReason.INVALID_SPEC);
             return;
         }
@@ -314,8 +318,10 @@ public abstract class OrderBook {
         taker.filledQuote += quote;
         maker.filled += qty;
         maker.filledQuote += quote;
-        taker.status = (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
-                ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        taker.status =
+                (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
+                        ? OrderStatus.FILLED
+                        : OrderStatus.PARTIALLY_FILLED;
         maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
         sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
     }
@@ -373,6 +379,31 @@ public abstract class OrderBook {
 
     /** Drops every order without events (used before a restore). */
     protected abstract void clear();
+
+    // ---- Market data: the levels one command changed ----
+
+    /** Receives one price level a command changed, with its totals after the command. */
+    public interface LevelChange {
+        /** {@code quantity} and {@code orders} are 0 when the level is gone. */
+        void level(Side side, long price, long quantity, int orders);
+    }
+
+    /** Best price of a side in ticks, or 0 when the side is empty. */
+    public final long topPrice(Side side) {
+        return bestPrice(side);
+    }
+
+    /** Open quantity at the best price of a side in lots, or 0 when the side is empty. */
+    public abstract long topQuantity(Side side);
+
+    /** Forgets the levels the previous command changed. */
+    protected abstract void startCommand();
+
+    /**
+     * The price levels the last {@link #process} changed, once each: bids best first, then asks best
+     * first. A level that ends the command as it began it may be reported too (it was touched).
+     */
+    public abstract void changedLevels(LevelChange visitor);
 
     /** Top {@code levels} aggregated levels of a side, best first. */
     public abstract List<L2Level> depth(Side side, int levels);

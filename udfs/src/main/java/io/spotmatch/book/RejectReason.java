@@ -10,7 +10,10 @@ public enum RejectReason {
     SYMBOL_CANCEL_ONLY,
     /** The order id is not above the highest order id this symbol has accepted. */
     DUPLICATE_ORDER_ID,
-    /** The order id is above {@link OrderBook#MAX_ORDER_ID} or more than {@link OrderBook#MAX_ORDER_ID_STEP} above the highest accepted. */
+    /**
+     * The order id is above {@link OrderBook#MAX_ORDER_ID} or more than {@link
+     * OrderBook#MAX_ORDER_ID_STEP} above the highest accepted.
+     */
     ORDER_ID_OUT_OF_RANGE,
     /** No open order with this id on this symbol. */
     UNKNOWN_ORDER,
@@ -18,11 +21,17 @@ public enum RejectReason {
     NOT_OWNER,
     /** Price missing where required, zero, negative, off the tick grid, or above maxPrice. */
     INVALID_PRICE,
-    /** Quantity zero, negative, off the step grid, below minQty, above maxQty, or not above the filled quantity (AMEND). */
+    /**
+     * Quantity zero, negative, off the step grid, below minQty, above maxQty, or not above the filled
+     * quantity (AMEND).
+     */
     INVALID_QUANTITY,
     /** price x quantity (or the quote amount of a market buy) below minNotional. */
     MIN_NOTIONAL,
-    /** A combination the engine does not support: MARKET with GTC/FOK, LIMIT_MAKER with IOC/FOK, a sell by quote amount, amending a non-limit order. */
+    /**
+     * A combination the engine does not support: MARKET with GTC/FOK, LIMIT_MAKER with IOC/FOK, a sell
+     * by quote amount, amending a non-limit order.
+     */
     INVALID_ORDER,
     /** A SYMBOL command with a missing, malformed, inconsistent or immutable field. */
     INVALID_SPEC

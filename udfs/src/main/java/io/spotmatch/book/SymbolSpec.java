@@ -50,10 +50,21 @@ public final class SymbolSpec {
     private final long makerRate;
     private final long takerRate;
 
-    private SymbolSpec(String baseAsset, String quoteAsset, Decimal tickSize, Decimal stepSize,
-            Decimal minQty, Decimal minNotional, Decimal maxPrice, Decimal maxQty,
-            Decimal makerFeeRate, Decimal takerFeeRate, SymbolStatus status, StpMode defaultStp,
-            long maxPriceTicks, long maxQtyLots) {
+    private SymbolSpec(
+            String baseAsset,
+            String quoteAsset,
+            Decimal tickSize,
+            Decimal stepSize,
+            Decimal minQty,
+            Decimal minNotional,
+            Decimal maxPrice,
+            Decimal maxQty,
+            Decimal makerFeeRate,
+            Decimal takerFeeRate,
+            SymbolStatus status,
+            StpMode defaultStp,
+            long maxPriceTicks,
+            long maxQtyLots) {
         this.baseAsset = baseAsset;
         this.quoteAsset = quoteAsset;
         this.tickSize = tickSize;
@@ -94,13 +105,18 @@ public final class SymbolSpec {
         if (!isValidAsset(base) || !isValidAsset(quote) || tick == null || step == null) {
             return null;
         }
-        if (current != null && (!base.equals(current.baseAsset) || !quote.equals(current.quoteAsset)
-                || !tick.numericallyEquals(current.tickSize) || !step.numericallyEquals(current.stepSize))) {
+        if (current != null
+                && (!base.equals(current.baseAsset)
+                        || !quote.equals(current.quoteAsset)
+                        || !tick.numericallyEquals(current.tickSize)
+                        || !step.numericallyEquals(current.stepSize))) {
             return null;
         }
         tick = tick.stripTrailingZeros();
         step = step.stripTrailingZeros();
-        if (tick.signum() <= 0 || step.signum() <= 0 || tick.scale() + step.scale() > Decimal.MAX_SCALE
+        if (tick.signum() <= 0
+                || step.signum() <= 0
+                || tick.scale() + step.scale() > Decimal.MAX_SCALE
                 || Math.multiplyHigh(tick.unscaled(), step.unscaled()) != 0
                 || tick.unscaled() * step.unscaled() < 0) {
             return null;
@@ -134,11 +150,27 @@ public final class SymbolSpec {
         if (maxPriceTicks <= 0 || maxPriceTicks > Long.MAX_VALUE / k / maxQtyLots) {
             return null;
         }
-        SymbolSpec s = new SymbolSpec(base, quote, tick, step, minQty, minNotional, maxPrice, maxQty,
-                maker, taker, status, stp, maxPriceTicks, maxQtyLots);
-        boolean valid = s.minQtyLots > 0 && s.minQtyLots <= maxQtyLots
-                && s.minNotionalUnits >= 0 && s.minNotionalUnits != Long.MIN_VALUE
-                && validRate(s.makerRate) && validRate(s.takerRate);
+        SymbolSpec s = new SymbolSpec(
+                base,
+                quote,
+                tick,
+                step,
+                minQty,
+                minNotional,
+                maxPrice,
+                maxQty,
+                maker,
+                taker,
+                status,
+                stp,
+                maxPriceTicks,
+                maxQtyLots);
+        boolean valid = s.minQtyLots > 0
+                && s.minQtyLots <= maxQtyLots
+                && s.minNotionalUnits >= 0
+                && s.minNotionalUnits != Long.MIN_VALUE
+                && validRate(s.makerRate)
+                && validRate(s.takerRate);
         return valid ? s : null;
     }
 
@@ -156,7 +188,12 @@ public final class SymbolSpec {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+            if (!(c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == '-')) {
                 return false;
             }
         }
@@ -242,32 +279,106 @@ public final class SymbolSpec {
         Decimal.appendTo(sb, units, notionalScale);
     }
 
-    public String baseAsset() { return baseAsset; }
-    public String quoteAsset() { return quoteAsset; }
-    public Decimal tickSize() { return tickSize; }
-    public Decimal stepSize() { return stepSize; }
-    public Decimal minQty() { return minQty; }
-    public Decimal minNotional() { return minNotional; }
-    public Decimal maxPrice() { return maxPrice; }
-    public Decimal maxQty() { return maxQty; }
-    public Decimal makerFeeRate() { return makerFeeRate; }
-    public Decimal takerFeeRate() { return takerFeeRate; }
-    public SymbolStatus status() { return status; }
-    public StpMode defaultStp() { return defaultStp; }
-    public int priceScale() { return priceScale; }
-    public int qtyScale() { return qtyScale; }
-    public int notionalScale() { return notionalScale; }
-    public long minQtyLots() { return minQtyLots; }
-    public long minNotionalUnits() { return minNotionalUnits; }
-    public long maxPriceTicks() { return maxPriceTicks; }
-    public long maxQtyLots() { return maxQtyLots; }
-    public long makerRate() { return makerRate; }
-    public long takerRate() { return takerRate; }
+    public String baseAsset() {
+        return baseAsset;
+    }
+
+    public String quoteAsset() {
+        return quoteAsset;
+    }
+
+    public Decimal tickSize() {
+        return tickSize;
+    }
+
+    public Decimal stepSize() {
+        return stepSize;
+    }
+
+    public Decimal minQty() {
+        return minQty;
+    }
+
+    public Decimal minNotional() {
+        return minNotional;
+    }
+
+    public Decimal maxPrice() {
+        return maxPrice;
+    }
+
+    public Decimal maxQty() {
+        return maxQty;
+    }
+
+    public Decimal makerFeeRate() {
+        return makerFeeRate;
+    }
+
+    public Decimal takerFeeRate() {
+        return takerFeeRate;
+    }
+
+    public SymbolStatus status() {
+        return status;
+    }
+
+    public StpMode defaultStp() {
+        return defaultStp;
+    }
+
+    public int priceScale() {
+        return priceScale;
+    }
+
+    public int qtyScale() {
+        return qtyScale;
+    }
+
+    public int notionalScale() {
+        return notionalScale;
+    }
+
+    public long minQtyLots() {
+        return minQtyLots;
+    }
+
+    public long minNotionalUnits() {
+        return minNotionalUnits;
+    }
+
+    public long maxPriceTicks() {
+        return maxPriceTicks;
+    }
+
+    public long maxQtyLots() {
+        return maxQtyLots;
+    }
+
+    public long makerRate() {
+        return makerRate;
+    }
+
+    public long takerRate() {
+        return takerRate;
+    }
 
     /** The update that recreates this spec on an unlisted symbol; used to persist and restore it. */
     public SymbolUpdate toUpdate() {
-        return new SymbolUpdate(baseAsset, quoteAsset, tickSize, stepSize, minQty, minNotional, maxPrice,
-                maxQty, makerFeeRate, takerFeeRate, status, defaultStp, false);
+        return new SymbolUpdate(
+                baseAsset,
+                quoteAsset,
+                tickSize,
+                stepSize,
+                minQty,
+                minNotional,
+                maxPrice,
+                maxQty,
+                makerFeeRate,
+                takerFeeRate,
+                status,
+                defaultStp,
+                false);
     }
 
     @Override

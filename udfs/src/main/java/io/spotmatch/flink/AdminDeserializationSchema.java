@@ -30,16 +30,18 @@ public final class AdminDeserializationSchema implements KafkaRecordDeserializat
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
             if (w.command().type() != CommandType.SYMBOL) {
-                throw new PoisonException(PoisonCode.NOT_AN_ADMIN_COMMAND, "a " + w.command().type()
-                        + " command on the admin topic: only SYMBOL commands belong there, orders go to the orders topic");
+                throw new PoisonException(
+                        PoisonCode.NOT_AN_ADMIN_COMMAND,
+                        "a " + w.command().type()
+                                + " command on the admin topic: only SYMBOL commands belong there, orders go to the orders topic");
             }
             String source = new AdminSignature.Source(record.topic(), record.partition(), record.offset()).toString();
             result = new AdminCommand(record.key(), record.value(), record.timestamp(), source, null);
         } catch (PoisonException e) {
             result = new AdminCommand(null, null, 0, null, DeadLetter.of(record, e.code(), e.getMessage()));
         } catch (RuntimeException e) {
-            result = new AdminCommand(null, null, 0, null,
-                    DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)));
+            result = new AdminCommand(
+                    null, null, 0, null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)));
         }
         out.collect(result);
     }

@@ -20,8 +20,8 @@ public final class AdminRelaySerializationSchema implements KafkaRecordSerializa
     private final AdminSignature signature;
     private final DeadLetterSerializationSchema deadLetters;
 
-    public AdminRelaySerializationSchema(String ordersTopic, DeadLetterSerializationSchema deadLetters,
-            AdminSignature signature) {
+    public AdminRelaySerializationSchema(
+            String ordersTopic, DeadLetterSerializationSchema deadLetters, AdminSignature signature) {
         this.ordersTopic = ordersTopic;
         this.signature = signature;
         this.deadLetters = deadLetters;
@@ -36,10 +36,16 @@ public final class AdminRelaySerializationSchema implements KafkaRecordSerializa
     }
 
     /** The orders-topic record of a relayed admin command; test tools sign with this too. */
-    public static ProducerRecord<byte[], byte[]> signed(String topic, byte[] key, byte[] value, long timestamp,
-            String source, AdminSignature signature) {
-        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, key, value, List.of(
-                new RecordHeader(AdminSignature.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8)),
-                new RecordHeader(AdminSignature.MAC_HEADER, signature.mac(key, value, source))));
+    public static ProducerRecord<byte[], byte[]> signed(
+            String topic, byte[] key, byte[] value, long timestamp, String source, AdminSignature signature) {
+        return new ProducerRecord<>(
+                topic,
+                null,
+                timestamp >= 0 ? timestamp : null,
+                key,
+                value,
+                List.of(
+                        new RecordHeader(AdminSignature.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader(AdminSignature.MAC_HEADER, signature.mac(key, value, source))));
     }
 }

@@ -23,22 +23,42 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param adminPartition admin-topic partition of the last relayed admin command applied, -1 before the first
  * @param adminOffset admin-topic offset of the last relayed admin command applied, -1 before the first
  */
-public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long lastOrderId, int sourcePartition,
-        boolean severalPartitions, int adminPartition, long adminOffset) {
+public record BookHeader(
+        SymbolUpdate spec,
+        long seq,
+        long lastTradeId,
+        long lastOrderId,
+        int sourcePartition,
+        boolean severalPartitions,
+        int adminPartition,
+        long adminOffset) {
 
-    public static final TypeInformation<BookHeader> TYPE = new SerializerTypeInfo<>(BookHeader.class, Serializer.INSTANCE);
+    public static final TypeInformation<BookHeader> TYPE =
+            new SerializerTypeInfo<>(BookHeader.class, Serializer.INSTANCE);
 
     /** A header with no admin command applied yet (what every v1 header reads as). */
-    public BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long lastOrderId, int sourcePartition,
+    public BookHeader(
+            SymbolUpdate spec,
+            long seq,
+            long lastTradeId,
+            long lastOrderId,
+            int sourcePartition,
             boolean severalPartitions) {
         this(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions, -1, -1L);
     }
 
-    public static BookHeader of(OrderBook book, int sourcePartition, boolean severalPartitions, int adminPartition,
-            long adminOffset) {
+    public static BookHeader of(
+            OrderBook book, int sourcePartition, boolean severalPartitions, int adminPartition, long adminOffset) {
         SymbolSpec spec = book.spec();
-        return new BookHeader(spec == null ? null : spec.toUpdate(), book.seq(), book.lastTradeId(), book.lastOrderId(),
-                sourcePartition, severalPartitions, adminPartition, adminOffset);
+        return new BookHeader(
+                spec == null ? null : spec.toUpdate(),
+                book.seq(),
+                book.lastTradeId(),
+                book.lastOrderId(),
+                sourcePartition,
+                severalPartitions,
+                adminPartition,
+                adminOffset);
     }
 
     /** The spec as the book uses it. */
@@ -93,8 +113,15 @@ public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long las
             if (version == 1) {
                 return new BookHeader(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions);
             }
-            return new BookHeader(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions,
-                    in.readInt(), in.readLong());
+            return new BookHeader(
+                    spec,
+                    seq,
+                    lastTradeId,
+                    lastOrderId,
+                    sourcePartition,
+                    severalPartitions,
+                    in.readInt(),
+                    in.readLong());
         }
 
         /** The spec's layout, the same in v1 and v2. */
@@ -115,10 +142,20 @@ public record BookHeader(SymbolUpdate spec, long seq, long lastTradeId, long las
         }
 
         static SymbolUpdate readSpec(DataInputView in) throws IOException {
-            return new SymbolUpdate(Codec.readString(in), Codec.readString(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readEnum(in, STATUSES), Codec.readEnum(in, Codec.STP_MODES), in.readBoolean());
+            return new SymbolUpdate(
+                    Codec.readString(in),
+                    Codec.readString(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readEnum(in, STATUSES),
+                    Codec.readEnum(in, Codec.STP_MODES),
+                    in.readBoolean());
         }
 
         @Override

@@ -49,8 +49,10 @@ public final class CloseSafeSink<T> implements Sink<T> {
                     // Errors too: the PostgreSQL driver throws an AssertionError from a batch whose
                     // connection died. Only what must end the JVM is passed on.
                     ExceptionUtils.rethrowIfFatalErrorOrOOM(t);
-                    LOG.warn("Ignored a failure while closing the sink writer; its unflushed records are replayed"
-                            + " from the last checkpoint", t);
+                    LOG.warn(
+                            "Ignored a failure while closing the sink writer; its unflushed records are replayed"
+                                    + " from the last checkpoint",
+                            t);
                 }
             }
         };

@@ -18,8 +18,7 @@ final class Codec {
     static final TimeInForce[] TIME_IN_FORCES = TimeInForce.values();
     static final StpMode[] STP_MODES = StpMode.values();
 
-    private Codec() {
-    }
+    private Codec() {}
 
     static void writeEnum(DataOutputView out, Enum<?> e) throws IOException {
         out.writeByte(e == null ? -1 : e.ordinal());
@@ -31,7 +30,8 @@ final class Codec {
             return null;
         }
         if (ordinal < 0 || ordinal >= values.length) {
-            throw new IOException("no " + values.getClass().getComponentType().getSimpleName() + " with ordinal " + ordinal);
+            throw new IOException(
+                    "no " + values.getClass().getComponentType().getSimpleName() + " with ordinal " + ordinal);
         }
         return values[ordinal];
     }
@@ -65,8 +65,8 @@ final class Codec {
     static int readVersion(DataInputView in, int current, String what) throws IOException {
         int version = in.readUnsignedByte();
         if (version < 1 || version > current) {
-            throw new IOException(what + " has format version " + version + "; this build reads versions 1 to " + current
-                    + ". It was written by a newer SpotMatch: restore with that version or newer.");
+            throw new IOException(what + " has format version " + version + "; this build reads versions 1 to "
+                    + current + ". It was written by a newer SpotMatch: restore with that version or newer.");
         }
         return version;
     }

@@ -32,16 +32,33 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         try {
             WireCommand w = CommandJson.parse(record.key(), record.value(), maxRecordBytes);
             checkTimestamp(record.timestamp());
-            AdminSignature.Source source = admin.check(w.command(), record.key(), record.value(),
-                    header(record, AdminSignature.SOURCE_HEADER), header(record, AdminSignature.MAC_HEADER));
-            result = new Inbound(new SymbolCommand(w.symbol(), w.command(), record.timestamp(), record.partition(),
-                    record.offset(), source == null ? -1 : source.partition(), source == null ? -1 : source.offset()),
-                    null, record.partition(), record.offset());
+            AdminSignature.Source source = admin.check(
+                    w.command(),
+                    record.key(),
+                    record.value(),
+                    header(record, AdminSignature.SOURCE_HEADER),
+                    header(record, AdminSignature.MAC_HEADER));
+            result = new Inbound(
+                    new SymbolCommand(
+                            w.symbol(),
+                            w.command(),
+                            record.timestamp(),
+                            record.partition(),
+                            record.offset(),
+                            source == null ? -1 : source.partition(),
+                            source == null ? -1 : source.offset()),
+                    null,
+                    record.partition(),
+                    record.offset());
         } catch (PoisonException e) {
-            result = new Inbound(null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(), record.offset());
+            result = new Inbound(
+                    null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(), record.offset());
         } catch (RuntimeException e) {
-            result = new Inbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
-                    record.partition(), record.offset());
+            result = new Inbound(
+                    null,
+                    DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
+                    record.partition(),
+                    record.offset());
         }
         // Outside the try: what the chained operators downstream throw is not the record's fault.
         out.collect(result);
@@ -52,7 +69,10 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
         return h == null ? null : h.value();
     }
 
-    /** 9999-12-31T23:59:59.999Z: beyond it a trade time no longer prints as an ISO date (PostgreSQL's own limit is later). */
+    /**
+     * 9999-12-31T23:59:59.999Z: beyond it a trade time no longer prints as an ISO date (PostgreSQL's
+     * own limit is later).
+     */
     public static final long MAX_TIMESTAMP = 253_402_300_799_999L;
 
     /**
@@ -62,8 +82,10 @@ public final class CommandDeserializationSchema implements KafkaRecordDeserializ
      */
     static void checkTimestamp(long timestamp) throws PoisonException {
         if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
-            throw new PoisonException(PoisonCode.INVALID_TIMESTAMP, "record timestamp " + timestamp
-                    + " is not between 0 and " + MAX_TIMESTAMP + " (9999-12-31T23:59:59.999Z)");
+            throw new PoisonException(
+                    PoisonCode.INVALID_TIMESTAMP,
+                    "record timestamp " + timestamp + " is not between 0 and " + MAX_TIMESTAMP
+                            + " (9999-12-31T23:59:59.999Z)");
         }
     }
 

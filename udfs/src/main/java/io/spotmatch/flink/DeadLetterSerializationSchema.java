@@ -41,6 +41,7 @@ public final class DeadLetterSerializationSchema implements KafkaRecordSerializa
     public static final int MIN_MAX_BYTES = 8 * 1024;
     /** Per-record framing Kafka adds around key, value and each header (varints, attributes). */
     private static final int RECORD_OVERHEAD = 64;
+
     private static final int HEADER_OVERHEAD = 10;
 
     private final String topic;

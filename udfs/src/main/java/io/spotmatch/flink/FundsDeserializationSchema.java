@@ -21,16 +21,22 @@ public final class FundsDeserializationSchema implements KafkaRecordDeserializat
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FundsInbound> out) {
         FundsInbound result;
         try {
-            result = new FundsInbound(FundsJson.parse(record.key(), record.value(), maxRecordBytes), null,
-                    record.partition(), record.offset());
+            result = new FundsInbound(
+                    FundsJson.parse(record.key(), record.value(), maxRecordBytes),
+                    null,
+                    record.partition(),
+                    record.offset());
             // The record time is the ledger rows' time, so it must be one PostgreSQL takes.
             CommandDeserializationSchema.checkTimestamp(record.timestamp());
         } catch (PoisonException e) {
-            result = new FundsInbound(null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(),
-                    record.offset());
+            result = new FundsInbound(
+                    null, DeadLetter.of(record, e.code(), e.getMessage()), record.partition(), record.offset());
         } catch (RuntimeException e) {
-            result = new FundsInbound(null, DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
-                    record.partition(), record.offset());
+            result = new FundsInbound(
+                    null,
+                    DeadLetter.of(record, PoisonCode.INTERNAL_ERROR, String.valueOf(e)),
+                    record.partition(),
+                    record.offset());
         }
         out.collect(result);
     }

@@ -46,8 +46,8 @@ final class HistoryGuard implements Serializable {
 
     void initializeState(FunctionInitializationContext context) throws Exception {
         // Union state: after a rescale the Kafka splits move between subtasks, so every subtask gets every entry.
-        positionsState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(topic + "-positions", Types.TUPLE(Types.INT, Types.LONG)));
+        positionsState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(topic + "-positions", Types.TUPLE(Types.INT, Types.LONG)));
         nextOffsets = new TreeMap<>();
         boolean guarded = false;
         for (Tuple2<Integer, Long> e : positionsState.get()) {
@@ -69,7 +69,9 @@ final class HistoryGuard implements Serializable {
 
     /** Notes a record's position; fails the job (no restarts) if it starts a partition in the middle. */
     void check(int partition, long offset) {
-        if (nextOffsets.put(partition, offset + 1) == null && offset != 0 && !trustUnknownPartitions
+        if (nextOffsets.put(partition, offset + 1) == null
+                && offset != 0
+                && !trustUnknownPartitions
                 && !allowPartialHistory) {
             // Only the first offset matters: a transactional producer's control records leave gaps after it.
             throw new SuppressRestartsException(new IllegalStateException(missingHistory(topic, partition, offset)));

@@ -17,7 +17,8 @@ import java.time.Duration;
  *   <li>{@code statement}, {@code lock}: the session's statement_timeout and lock_timeout.
  * </ul>
  */
-public record JdbcTimeouts(Duration connect, Duration socket, Duration statement, Duration lock) implements Serializable {
+public record JdbcTimeouts(Duration connect, Duration socket, Duration statement, Duration lock)
+        implements Serializable {
 
     /** {@code url} with these timeouts as pgjdbc parameters (a URL that sets {@code options} itself loses it). */
     public String url(String url) {
@@ -26,7 +27,8 @@ public record JdbcTimeouts(Duration connect, Duration socket, Duration statement
         return url + (url.contains("?") ? "&" : "?")
                 + "connectTimeout=" + seconds(connect) + "&loginTimeout=" + seconds(connect)
                 + "&socketTimeout=" + seconds(socket)
-                + "&options=" + URLEncoder.encode(options, StandardCharsets.UTF_8).replace("+", "%20");
+                + "&options="
+                + URLEncoder.encode(options, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** pgjdbc takes whole seconds; a timeout below one second still times out. */

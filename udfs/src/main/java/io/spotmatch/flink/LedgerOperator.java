@@ -67,8 +67,12 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
 
     private transient MapState<String, Balance> balances;
     private transient MapState<String, Long> transactions;
-    /** Balances changed since the last checkpoint, latest value; insertion order (never hash order) reaches the sink. */
+    /**
+     * Balances changed since the last checkpoint, latest value; insertion order (never hash order)
+     * reaches the sink.
+     */
     private transient Map<String, BalanceRow> changed;
+
     private transient Counter movements;
     private transient Counter fundsApplied;
     private transient Counter fundsDuplicates;
@@ -96,8 +100,17 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
     @Override
     public void processElement1(StreamRecord<Movement> record) throws Exception {
         Movement m = record.getValue();
-        apply(m.account(), m.asset(), BigDecimal.valueOf(m.available(), m.scale()), BigDecimal.valueOf(m.held(), m.scale()),
-                m.leg(), m.symbol(), m.seq(), m.orderId(), "", record.getTimestamp());
+        apply(
+                m.account(),
+                m.asset(),
+                BigDecimal.valueOf(m.available(), m.scale()),
+                BigDecimal.valueOf(m.held(), m.scale()),
+                m.leg(),
+                m.symbol(),
+                m.seq(),
+                m.orderId(),
+                "",
+                record.getTimestamp());
     }
 
     @Override
@@ -119,7 +132,8 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
         }
         if (transactions.contains(c.txId())) {
             fundsDuplicates.inc();
-            LOG.info("Funds command {} of user {} was applied already; this copy changes nothing", c.txId(), c.userId());
+            LOG.info(
+                    "Funds command {} of user {} was applied already; this copy changes nothing", c.txId(), c.userId());
             message(c.userId(), FundsJson.result(c, "DUPLICATE", null), record.getTimestamp());
             return;
         }
@@ -134,8 +148,18 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
         apply(c.userId(), c.asset(), c.delta(), BigDecimal.ZERO, leg, "", 0, 0, c.txId(), record.getTimestamp());
     }
 
-    private void apply(long account, String asset, BigDecimal available, BigDecimal held, Leg leg, String symbol,
-            long seq, long orderId, String txId, long time) throws Exception {
+    private void apply(
+            long account,
+            String asset,
+            BigDecimal available,
+            BigDecimal held,
+            Leg leg,
+            String symbol,
+            long seq,
+            long orderId,
+            String txId,
+            long time)
+            throws Exception {
         movements.inc();
         Balance before = balances.get(asset);
         if (before == null) {
@@ -146,20 +170,38 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
         if (after.available().signum() < 0 && before.available().signum() >= 0
                 || after.held().signum() < 0 && before.held().signum() >= 0) {
             overdrafts.inc();
-            LOG.warn("Account {} {} is below zero: available {}, held {} (after {})", account, asset,
-                    after.available().toPlainString(), after.held().toPlainString(),
+            LOG.warn(
+                    "Account {} {} is below zero: available {}, held {} (after {})",
+                    account,
+                    asset,
+                    after.available().toPlainString(),
+                    after.held().toPlainString(),
                     txId.isEmpty() ? symbol + " seq " + seq : "funds " + txId);
         }
-        output.collect(new StreamRecord<>(new LedgerRow(account, asset, available, held, leg, symbol, seq, orderId, txId,
-                time), time));
-        message(account, FundsJson.balance(account, asset, after.available(), after.held(), after.version(), symbol, seq,
-                txId.isEmpty() ? null : txId), time);
-        changed.put(account + "/" + asset, new BalanceRow(account, asset, after.available(), after.held(), after.version()));
+        output.collect(new StreamRecord<>(
+                new LedgerRow(account, asset, available, held, leg, symbol, seq, orderId, txId, time), time));
+        message(
+                account,
+                FundsJson.balance(
+                        account,
+                        asset,
+                        after.available(),
+                        after.held(),
+                        after.version(),
+                        symbol,
+                        seq,
+                        txId.isEmpty() ? null : txId),
+                time);
+        changed.put(
+                account + "/" + asset,
+                new BalanceRow(account, asset, after.available(), after.held(), after.version()));
     }
 
     private void message(long account, byte[] value, long time) {
-        output.collect(MESSAGES, new StreamRecord<>(new LedgerMessage(Long.toString(account)
-                .getBytes(StandardCharsets.UTF_8), value), time));
+        output.collect(
+                MESSAGES,
+                new StreamRecord<>(
+                        new LedgerMessage(Long.toString(account).getBytes(StandardCharsets.UTF_8), value), time));
     }
 
     /** Before every checkpoint's barrier: the latest value of each balance that changed, once. */

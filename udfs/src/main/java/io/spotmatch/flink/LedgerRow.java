@@ -9,6 +9,14 @@ import java.math.BigDecimal;
  * command ({@code txId}; {@code symbol} empty, {@code seq} and {@code orderId} 0). No running
  * balance: nothing in a row depends on the order movements reach the ledger in.
  */
-public record LedgerRow(long account, String asset, BigDecimal available, BigDecimal held, Leg leg, String symbol,
-        long seq, long orderId, String txId, long time) {
-}
+public record LedgerRow(
+        long account,
+        String asset,
+        BigDecimal available,
+        BigDecimal held,
+        Leg leg,
+        String symbol,
+        long seq,
+        long orderId,
+        String txId,
+        long time) {}

@@ -10,8 +10,7 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 /** SQL for the {@code ledger} and {@code balances} tables: both idempotent, so replays change nothing. */
 public final class LedgerSql {
 
-    private LedgerSql() {
-    }
+    private LedgerSql() {}
 
     /** A movement is written once per cause; a replayed one is the same row and is skipped. */
     public static final String INSERT_LEDGER = """

@@ -8,6 +8,9 @@ import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.ledger.Movement;
+import io.spotmatch.marketdata.MarketData;
+import io.spotmatch.marketdata.MarketDataOptions;
+import io.spotmatch.marketdata.MarketDataState;
 import io.spotmatch.wire.CommandJson;
 import io.spotmatch.wire.EventJson;
 import io.spotmatch.wire.PoisonCode;
@@ -23,9 +26,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -68,6 +71,27 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     public static final OutputTag<Movement> MOVEMENTS =
             new OutputTag<>("movements", TypeInformation.of(Movement.class));
 
+    // ---- market data ----
+    /** Depth updates, snapshots, best bid and offer, public trades and candles, keyed by symbol downstream. */
+    public static final OutputTag<MarketData> MARKET_DATA =
+            new OutputTag<>("market-data", TypeInformation.of(MarketData.class));
+
+    /** The symbol's open candles and last depth seq. Name and serializer are part of the savepoint format. */
+    public static ValueStateDescriptor<MarketDataState> marketDataDescriptor() {
+        return new ValueStateDescriptor<>("market-data", MarketDataStateSerializer.INSTANCE);
+    }
+
+    private MarketDataOptions marketDataOptions = MarketDataOptions.off();
+    private transient ValueState<MarketDataState> marketDataState;
+    private transient List<MarketData> pendingMarketData;
+
+    /** Publishes market data as the options say (default: none). */
+    public MatchOperator withMarketData(MarketDataOptions options) {
+        this.marketDataOptions = options;
+        return this;
+    }
+    // ---- end of market data ----
+
     private static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
     /** The symbol's spec and counters. Name and serializer are part of the savepoint format. */
@@ -88,6 +112,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient MapState<Long, RestingOrder> resting;
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
+
     private transient List<SymbolBook> dirty;
     private transient StreamRecord<OrderEvent> eventRecord;
     private transient SymbolBook.Outputs outputs;
@@ -133,6 +158,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         super.open();
         header = getPartitionedState(headerDescriptor());
         resting = getPartitionedState(ordersDescriptor());
+        marketDataState = getPartitionedState(marketDataDescriptor());
+        pendingMarketData = new ArrayList<>();
         books = new HashMap<>();
         dirty = new ArrayList<>();
         eventRecord = new StreamRecord<>(null);
@@ -168,6 +195,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             public void movement(Movement movement) {
                 pendingMovements.add(movement);
             }
+
+            @Override
+            public void marketData(MarketData message) {
+                pendingMarketData.add(message);
+            }
         };
         stateWriter = new SymbolBook.StateWriter() {
             @Override
@@ -183,6 +215,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void remove(long orderId) throws Exception {
                 resting.remove(orderId);
+            }
+
+            @Override
+            public void marketData(MarketDataState state) throws Exception {
+                marketDataState.update(state);
             }
         };
     }
@@ -206,6 +243,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
                 if (settlement) {
                     book.settle();
                 }
+                book.publish(marketDataOptions, null);
                 fresh = true;
             } else {
                 book = restore(symbol, h);
@@ -220,8 +258,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         if (c.adminPartition() >= 0 && !book.noteAdminSource(c.adminPartition(), c.adminOffset())) {
             // A second relay of an admin command (relay failover): it is in the orders log, so a replay skips it too.
             adminRepeats.inc();
-            LOG.info("Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
-                    symbol, c.adminPartition(), c.adminOffset());
+            LOG.info(
+                    "Symbol {}: admin command relayed from partition {} offset {} was applied already; skipped",
+                    symbol,
+                    c.adminPartition(),
+                    c.adminOffset());
         } else {
             try {
                 book.process(c.command(), c.timestamp(), outputs);
@@ -264,12 +305,20 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private void quarantine(SymbolBook failed, SymbolCommand c, RuntimeException e) throws Exception {
         quarantinedSymbols.inc();
         String symbol = c.symbol();
-        LOG.error("The matching engine failed on a command of symbol {} ({}[{}]@{}): the command goes to the"
-                + " dead-letter topic as ENGINE_ERROR and the symbol is HALTED with its book as before the command;"
-                + " every other symbol keeps trading. Resume it with a SYMBOL command with status TRADING.",
-                symbol, ordersTopic, c.partition(), c.offset(), e);
-        deadLetter(c, PoisonCode.ENGINE_ERROR, "the matching engine failed on this command: " + e
-                + "; symbol " + symbol + " is HALTED with its book as before the command");
+        LOG.error(
+                "The matching engine failed on a command of symbol {} ({}[{}]@{}): the command goes to the"
+                        + " dead-letter topic as ENGINE_ERROR and the symbol is HALTED with its book as before the command;"
+                        + " every other symbol keeps trading. Resume it with a SYMBOL command with status TRADING.",
+                symbol,
+                ordersTopic,
+                c.partition(),
+                c.offset(),
+                e);
+        deadLetter(
+                c,
+                PoisonCode.ENGINE_ERROR,
+                "the matching engine failed on this command: " + e + "; symbol " + symbol
+                        + " is HALTED with its book as before the command");
         books.remove(symbol);
         if (!failed.rollBack(stateWriter)) {
             return; // a listing that failed: the symbol stays unlisted
@@ -288,9 +337,19 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     private void deadLetter(SymbolCommand c, PoisonCode code, String message) {
         // The original bytes do not travel with the command; the symbol is the key and the JSON says the same.
-        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(c.symbol().getBytes(StandardCharsets.UTF_8),
-                CommandJson.write(c.symbol(), c.command()), ordersTopic, c.partition(), c.offset(), c.timestamp(),
-                code, message), c.timestamp()));
+        output.collect(
+                DEAD_LETTERS,
+                new StreamRecord<>(
+                        new DeadLetter(
+                                c.symbol().getBytes(StandardCharsets.UTF_8),
+                                CommandJson.write(c.symbol(), c.command()),
+                                ordersTopic,
+                                c.partition(),
+                                c.offset(),
+                                c.timestamp(),
+                                code,
+                                message),
+                        c.timestamp()));
     }
 
     private void releasePending() {
@@ -308,6 +367,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (int i = 0; i < pendingMovements.size(); i++) {
             output.collect(MOVEMENTS, new StreamRecord<>(pendingMovements.get(i), currentTimestamp));
         }
+        for (int i = 0; i < pendingMarketData.size(); i++) {
+            output.collect(MARKET_DATA, new StreamRecord<>(pendingMarketData.get(i), currentTimestamp));
+        }
         dropPending();
     }
 
@@ -316,6 +378,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         pendingTrades.clear();
         pendingOrders.clear();
         pendingMovements.clear();
+        pendingMarketData.clear();
     }
 
     private SymbolBook restore(String symbol, BookHeader h) throws Exception {
@@ -324,7 +387,10 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             orders.add(o);
         }
         SymbolBook book = SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
-        return settlement ? book.settle() : book;
+        if (settlement) {
+            book.settle();
+        }
+        return book.publish(marketDataOptions, marketDataOptions.any() ? marketDataState.value() : null);
     }
 
     /** In-memory books (listed symbols seen by this subtask); for tests. */

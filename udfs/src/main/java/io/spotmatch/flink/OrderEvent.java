@@ -1,5 +1,4 @@
 package io.spotmatch.flink;
 
 /** One event of the order-events topic: the symbol is the Kafka key, the JSON the value. */
-public record OrderEvent(String symbol, long seq, byte[] json) {
-}
+public record OrderEvent(String symbol, long seq, byte[] json) {}

@@ -15,6 +15,7 @@ public final class OrderEventSerializationSchema implements KafkaRecordSerializa
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(OrderEvent event, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, event.symbol().getBytes(StandardCharsets.UTF_8), event.json());
+        return new ProducerRecord<>(
+                topic, null, timestamp, event.symbol().getBytes(StandardCharsets.UTF_8), event.json());
     }
 }

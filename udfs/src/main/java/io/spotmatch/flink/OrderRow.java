@@ -20,18 +20,50 @@ import java.math.BigDecimal;
  * @param quantity null for a market buy by quote amount
  * @param quoteQuantity null unless a market buy by quote amount
  */
-public record OrderRow(String symbol, long orderId, long userId, Side side, OrderType orderType,
-        TimeInForce timeInForce, StpMode stp, BigDecimal price, BigDecimal quantity, BigDecimal quoteQuantity,
-        OrderStatus status, BigDecimal filledQuantity, BigDecimal filledQuote, BigDecimal fees,
-        CancelReason cancelReason, long version, long createdAt, long updatedAt) {
+public record OrderRow(
+        String symbol,
+        long orderId,
+        long userId,
+        Side side,
+        OrderType orderType,
+        TimeInForce timeInForce,
+        StpMode stp,
+        BigDecimal price,
+        BigDecimal quantity,
+        BigDecimal quoteQuantity,
+        OrderStatus status,
+        BigDecimal filledQuantity,
+        BigDecimal filledQuote,
+        BigDecimal fees,
+        CancelReason cancelReason,
+        long version,
+        long createdAt,
+        long updatedAt) {
 
     /** The newer of two rows of the same order, keeping the earlier creation time. */
     public static OrderRow newer(OrderRow a, OrderRow b) {
         OrderRow newer = b.version > a.version ? b : a;
         long created = Math.min(a.createdAt, b.createdAt);
-        return newer.createdAt == created ? newer : new OrderRow(newer.symbol, newer.orderId, newer.userId,
-                newer.side, newer.orderType, newer.timeInForce, newer.stp, newer.price, newer.quantity,
-                newer.quoteQuantity, newer.status, newer.filledQuantity, newer.filledQuote, newer.fees,
-                newer.cancelReason, newer.version, created, newer.updatedAt);
+        return newer.createdAt == created
+                ? newer
+                : new OrderRow(
+                        newer.symbol,
+                        newer.orderId,
+                        newer.userId,
+                        newer.side,
+                        newer.orderType,
+                        newer.timeInForce,
+                        newer.stp,
+                        newer.price,
+                        newer.quantity,
+                        newer.quoteQuantity,
+                        newer.status,
+                        newer.filledQuantity,
+                        newer.filledQuote,
+                        newer.fees,
+                        newer.cancelReason,
+                        newer.version,
+                        created,
+                        newer.updatedAt);
     }
 }

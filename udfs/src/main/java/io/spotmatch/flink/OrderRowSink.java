@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Rows wait in a map keyed by (symbol, order id) where the newest version wins (keeping the
  *       earliest creation time): an order that changes several times within a batch costs one row,
- *       and no statement holds the same order twice (PostgreSQL refuses an ON CONFLICT DO UPDATE that meets one row twice in a statement,
- *       which is why the JDBC connector's sink cannot rewrite these batches).
+ *       and no statement holds the same order twice (PostgreSQL refuses an ON CONFLICT DO UPDATE that
+ *       meets one row twice in a statement, which is why the JDBC connector's sink cannot rewrite
+ *       these batches).
  *   <li>A batch is handed to a thread of the writer's own every {@code interval} or at
  *       {@code batchSize} orders. At most two batches wait for it; beyond that the task waits, so a
  *       slow database slows the job instead of filling memory.
@@ -63,6 +64,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
     private final String user;
     /** Read by each writer on its TaskManager: the job graph holds only where the password is kept. */
     private final Secret password;
+
     private final int batchSize;
     private final long intervalMillis;
     private final int maxRetries;
@@ -77,8 +79,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
     }
 
     /** Rows handed to a writer but not yet known to be in the database: the writer's checkpointed state. */
-    public record Unwritten(List<OrderRow> rows) {
-    }
+    public record Unwritten(List<OrderRow> rows) {}
 
     @Override
     public StatefulSinkWriter<OrderRow, Unwritten> createWriter(WriterInitContext context) {
@@ -86,8 +87,8 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
     }
 
     @Override
-    public StatefulSinkWriter<OrderRow, Unwritten> restoreWriter(WriterInitContext context,
-            Collection<Unwritten> recovered) {
+    public StatefulSinkWriter<OrderRow, Unwritten> restoreWriter(
+            WriterInitContext context, Collection<Unwritten> recovered) {
         return new Writer(context.getProcessingTimeService(), recovered);
     }
 
@@ -96,18 +97,19 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         return new UnwrittenSerializer();
     }
 
-    private record Key(String symbol, long orderId) {
-    }
+    private record Key(String symbol, long orderId) {}
 
     private final class Writer implements StatefulSinkWriter<OrderRow, Unwritten> {
         private final ProcessingTimeService time;
         private Map<Key, OrderRow> pending = new LinkedHashMap<>();
         /** Batches handed to the writer thread and not yet committed, oldest first; guarded by this. */
         private final Deque<List<OrderRow>> unwritten = new ArrayDeque<>();
+
         private final Thread thread;
         private final Map<Integer, PreparedStatement> statements = new HashMap<>();
         /** Volatile: {@link #close()} aborts it from the task thread when the writer thread does not stop. */
         private volatile Connection connection;
+
         private boolean timerSet;
         private volatile Throwable failure;
         private volatile boolean closed;
@@ -148,7 +150,10 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             }
         }
 
-        /** Before a checkpoint: hand over what is pending (the checkpoint keeps what is unwritten). At the end: wait for it all. */
+        /**
+         * Before a checkpoint: hand over what is pending (the checkpoint keeps what is unwritten). At
+         * the end: wait for it all.
+         */
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
             handOver();
@@ -235,11 +240,15 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                         throw new InterruptedException("closed");
                     }
                     if (attempt >= maxRetries) {
-                        throw new IOException("writing " + rows.size() + " order rows failed after " + attempt
-                                + " retries", e);
+                        throw new IOException(
+                                "writing " + rows.size() + " order rows failed after " + attempt + " retries", e);
                     }
-                    LOG.warn("Writing {} order rows failed (attempt {} of {}), retrying", rows.size(), attempt + 1,
-                            maxRetries + 1, e);
+                    LOG.warn(
+                            "Writing {} order rows failed (attempt {} of {}), retrying",
+                            rows.size(),
+                            attempt + 1,
+                            maxRetries + 1,
+                            e);
                     Thread.sleep(1000L * (attempt + 1));
                 }
             }
@@ -364,11 +373,25 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             int n = in.readInt();
             List<OrderRow> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                rows.add(new OrderRow(in.readUTF(), in.readLong(), in.readLong(), Codec.readEnum(in, Codec.SIDES),
-                        Codec.readEnum(in, Codec.ORDER_TYPES), Codec.readEnum(in, Codec.TIME_IN_FORCES),
-                        Codec.readEnum(in, Codec.STP_MODES), readDecimal(in), readDecimal(in), readDecimal(in),
-                        Codec.readEnum(in, STATUSES), readDecimal(in), readDecimal(in), readDecimal(in),
-                        Codec.readEnum(in, REASONS), in.readLong(), in.readLong(), in.readLong()));
+                rows.add(new OrderRow(
+                        in.readUTF(),
+                        in.readLong(),
+                        in.readLong(),
+                        Codec.readEnum(in, Codec.SIDES),
+                        Codec.readEnum(in, Codec.ORDER_TYPES),
+                        Codec.readEnum(in, Codec.TIME_IN_FORCES),
+                        Codec.readEnum(in, Codec.STP_MODES),
+                        readDecimal(in),
+                        readDecimal(in),
+                        readDecimal(in),
+                        Codec.readEnum(in, STATUSES),
+                        readDecimal(in),
+                        readDecimal(in),
+                        readDecimal(in),
+                        Codec.readEnum(in, REASONS),
+                        in.readLong(),
+                        in.readLong(),
+                        in.readLong()));
             }
             return new Unwritten(rows);
         }

@@ -16,18 +16,53 @@ import org.apache.flink.core.memory.DataOutputView;
  * put it back in the same place with the same future. Units are the symbol's ticks, lots and
  * notional units.
  */
-public record RestingOrder(long orderId, long userId, Side side, OrderType type, TimeInForce timeInForce,
-        StpMode stp, long price, long quantity, long filled, long filledQuote, long fees, long feeRemainder,
+public record RestingOrder(
+        long orderId,
+        long userId,
+        Side side,
+        OrderType type,
+        TimeInForce timeInForce,
+        StpMode stp,
+        long price,
+        long quantity,
+        long filled,
+        long filledQuote,
+        long fees,
+        long feeRemainder,
         long priority) {
 
     public static RestingOrder of(Order o) {
-        return new RestingOrder(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(), o.price(),
-                o.quantity(), o.filled(), o.filledQuote(), o.fees(), o.feeRemainder(), o.priority());
+        return new RestingOrder(
+                o.orderId(),
+                o.userId(),
+                o.side(),
+                o.type(),
+                o.timeInForce(),
+                o.stp(),
+                o.price(),
+                o.quantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder(),
+                o.priority());
     }
 
     public Order toOrder() {
-        return Order.resting(orderId, userId, side, type, timeInForce, stp, price, quantity, filled, filledQuote,
-                fees, feeRemainder, priority);
+        return Order.resting(
+                orderId,
+                userId,
+                side,
+                type,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority);
     }
 
     /**
@@ -38,7 +73,6 @@ public record RestingOrder(long orderId, long userId, Side side, OrderType type,
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
         static final int VERSION = 1;
-
 
         @Override
         public void serialize(RestingOrder o, DataOutputView out) throws IOException {
@@ -61,10 +95,20 @@ public record RestingOrder(long orderId, long userId, Side side, OrderType type,
         @Override
         public RestingOrder deserialize(DataInputView in) throws IOException {
             Codec.readVersion(in, VERSION, "RestingOrder");
-            return new RestingOrder(in.readLong(), in.readLong(), Codec.readEnum(in, Codec.SIDES),
-                    Codec.readEnum(in, Codec.ORDER_TYPES), Codec.readEnum(in, Codec.TIME_IN_FORCES),
-                    Codec.readEnum(in, Codec.STP_MODES), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readLong());
+            return new RestingOrder(
+                    in.readLong(),
+                    in.readLong(),
+                    Codec.readEnum(in, Codec.SIDES),
+                    Codec.readEnum(in, Codec.ORDER_TYPES),
+                    Codec.readEnum(in, Codec.TIME_IN_FORCES),
+                    Codec.readEnum(in, Codec.STP_MODES),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong());
         }
 
         @Override

@@ -16,8 +16,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class RouteDeadLetters extends ProcessFunction<Inbound, SymbolCommand> implements CheckpointedFunction {
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
-    };
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final HistoryGuard history;
 

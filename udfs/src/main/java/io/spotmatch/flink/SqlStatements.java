@@ -10,13 +10,13 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 /** SQL for the {@code trades} and {@code orders} tables: both idempotent, so replays change nothing. */
 public final class SqlStatements {
 
-    private SqlStatements() {
-    }
+    private SqlStatements() {}
 
     /** A trade id is written once; a replayed trade is the same row and is skipped. */
     public static final String INSERT_TRADE = """
             INSERT INTO trades (symbol, trade_id, seq, price, quantity, quote_quantity, taker_side,
-                taker_order_id, taker_user_id, maker_order_id, maker_user_id, taker_fee, maker_fee, fee_asset, traded_at)
+                taker_order_id, taker_user_id, maker_order_id, maker_user_id, taker_fee, maker_fee, fee_asset,
+                traded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (symbol, trade_id) DO NOTHING""";
 
@@ -32,7 +32,8 @@ public final class SqlStatements {
      * ON CONFLICT DO UPDATE that meets one row twice in a statement.
      */
     static String upsertOrders(int rows) {
-        StringBuilder sb = new StringBuilder("INSERT INTO orders (").append(ORDER_COLUMNS).append(") VALUES ");
+        StringBuilder sb =
+                new StringBuilder("INSERT INTO orders (").append(ORDER_COLUMNS).append(") VALUES ");
         for (int r = 0; r < rows; r++) {
             sb.append(r == 0 ? "(" : ",(");
             for (int p = 0; p < ORDER_PARAMETERS; p++) {
@@ -40,10 +41,11 @@ public final class SqlStatements {
             }
             sb.append(')');
         }
-        return sb.append(" ON CONFLICT (symbol, order_id) DO UPDATE SET price = EXCLUDED.price,"
-                + " quantity = EXCLUDED.quantity, status = EXCLUDED.status, filled_quantity = EXCLUDED.filled_quantity,"
-                + " filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees, cancel_reason = EXCLUDED.cancel_reason,"
-                + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE orders.version < EXCLUDED.version")
+        return sb.append(
+                        " ON CONFLICT (symbol, order_id) DO UPDATE SET price = EXCLUDED.price,"
+                                + " quantity = EXCLUDED.quantity, status = EXCLUDED.status, filled_quantity = EXCLUDED.filled_quantity,"
+                                + " filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees, cancel_reason = EXCLUDED.cancel_reason,"
+                                + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE orders.version < EXCLUDED.version")
                 .toString();
     }
 

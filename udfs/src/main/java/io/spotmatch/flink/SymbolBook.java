@@ -10,6 +10,10 @@ import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.ledger.Holds;
 import io.spotmatch.ledger.Movement;
+import io.spotmatch.marketdata.MarketData;
+import io.spotmatch.marketdata.MarketDataOptions;
+import io.spotmatch.marketdata.MarketDataState;
+import io.spotmatch.marketdata.SymbolMarketData;
 import io.spotmatch.wire.EventJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -36,8 +40,10 @@ public final class SymbolBook implements EventSink {
         void order(OrderRow row);
 
         /** A balance movement (settlement on only). */
-        default void movement(Movement movement) {
-        }
+        default void movement(Movement movement) {}
+
+        /** A market-data message (market data on only). */
+        default void marketData(MarketData message) {}
     }
 
     private final String symbol;
@@ -45,7 +51,14 @@ public final class SymbolBook implements EventSink {
     private final StringBuilder json = new StringBuilder(512);
     /** Null when settlement is off. */
     private Holds holds;
+
     private final Holds.Sink movements = m -> this.out.movement(m);
+    // ---- market data ----
+    /** Null when every market-data stream is off. */
+    private SymbolMarketData marketData;
+
+    private final SymbolMarketData.Sink marketDataSink = m -> this.out.marketData(m);
+    // ---- end of market data ----
     private int sourcePartition = -1;
     private boolean severalPartitions;
     private int adminPartition = -1;
@@ -63,6 +76,7 @@ public final class SymbolBook implements EventSink {
     private long time;
     /** The order the command is about (new, amended or cancelled); the makers it met go in {@link #others}. */
     private Order subject;
+
     private long subjectSeq;
     private CancelReason subjectCancel;
     private final List<Touched> others = new ArrayList<>();
@@ -116,6 +130,29 @@ public final class SymbolBook implements EventSink {
         holds = new Holds(symbol, book.spec());
         return this;
     }
+
+    // ---- market data ----
+    /**
+     * Turns market data on, carrying on from its keyed state (null: none stored yet). Call after the
+     * book is restored: the last published best bid and offer is the restored book's top.
+     */
+    public SymbolBook publish(MarketDataOptions options, MarketDataState state) {
+        if (options.any()) {
+            marketData = new SymbolMarketData(symbol, options);
+            marketData.restore(state, book);
+        }
+        return this;
+    }
+
+    /** The market data to write to keyed state, or null if it did not change since the last flush. */
+    public MarketDataState marketDataToFlush() {
+        if (marketData == null || !marketData.isDirty()) {
+            return null;
+        }
+        marketData.flushed();
+        return marketData.state();
+    }
+    // ---- end of market data ----
 
     public String symbol() {
         return symbol;
@@ -177,7 +214,19 @@ public final class SymbolBook implements EventSink {
         seqBefore = book.seq();
         lastTradeIdBefore = book.lastTradeId();
         lastOrderIdBefore = book.lastOrderId();
+        if (marketData != null) {
+            marketData.begin(timestamp, specBefore, marketDataSink);
+        }
         book.process(command, this);
+        if (marketData != null) {
+            marketData.end(
+                    book,
+                    seqBefore + 1,
+                    book.seq(),
+                    specBefore == null && book.spec() != null,
+                    timestamp,
+                    marketDataSink);
+        }
         // Rows first, state second: a failure while building a row leaves the dirty maps as before the command.
         if (subject != null) {
             orderRow(subject, subjectSeq, subjectCancel);
@@ -211,9 +260,19 @@ public final class SymbolBook implements EventSink {
     public boolean rollBack(StateWriter writer) throws Exception {
         boolean stored = specBefore != null || seqBefore != 0;
         if (stored) {
-            writer.header(new BookHeader(specBefore == null ? null : specBefore.toUpdate(), seqBefore,
-                    lastTradeIdBefore, lastOrderIdBefore, sourcePartition, severalPartitions, adminPartition, adminOffset));
+            writer.header(new BookHeader(
+                    specBefore == null ? null : specBefore.toUpdate(),
+                    seqBefore,
+                    lastTradeIdBefore,
+                    lastOrderIdBefore,
+                    sourcePartition,
+                    severalPartitions,
+                    adminPartition,
+                    adminOffset));
             writeOrders(writer);
+            if (marketData != null) {
+                writer.marketData(marketData.stateBeforeCommand());
+            }
         }
         headerDirty = false;
         dirtyOrders.clear();
@@ -224,12 +283,25 @@ public final class SymbolBook implements EventSink {
     /** After a command: one order row per order it changed. */
     private void orderRow(Order o, long seq, CancelReason cancel) {
         SymbolSpec s = book.spec();
-        out.order(new OrderRow(symbol, o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(),
+        out.order(new OrderRow(
+                symbol,
+                o.orderId(),
+                o.userId(),
+                o.side(),
+                o.type(),
+                o.timeInForce(),
+                o.stp(),
                 o.price() == 0 ? null : price(s, o.price()),
                 o.quoteQuantity() != 0 ? null : qty(s, o.quantity()),
                 o.quoteQuantity() != 0 ? quote(s, o.quoteQuantity()) : null,
-                o.status(), qty(s, o.filled()), quote(s, o.filledQuote()), quote(s, o.fees()),
-                cancel, seq, time, time));
+                o.status(),
+                qty(s, o.filled()),
+                quote(s, o.filledQuote()),
+                quote(s, o.fees()),
+                cancel,
+                seq,
+                time,
+                time));
     }
 
     /** After a command: the changed order's place in state. */
@@ -283,17 +355,41 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
-    public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
-            long takerFee, long makerFee) {
+    public void trade(
+            long seq,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long takerFee,
+            long makerFee) {
         SymbolSpec s = book.spec();
-        EventJson.trade(json, symbol, seq, time, s, tradeId, taker, maker, price, quantity, quoteQuantity, takerFee,
-                makerFee);
+        EventJson.trade(
+                json, symbol, seq, time, s, tradeId, taker, maker, price, quantity, quoteQuantity, takerFee, makerFee);
         emit(seq);
-        out.trade(new TradeRow(symbol, tradeId, seq, price(s, price), qty(s, quantity), quote(s, quoteQuantity),
-                taker.side(), taker.orderId(), taker.userId(), maker.orderId(), maker.userId(), quote(s, takerFee),
-                quote(s, makerFee), s.quoteAsset(), time));
+        out.trade(new TradeRow(
+                symbol,
+                tradeId,
+                seq,
+                price(s, price),
+                qty(s, quantity),
+                quote(s, quoteQuantity),
+                taker.side(),
+                taker.orderId(),
+                taker.userId(),
+                maker.orderId(),
+                maker.userId(),
+                quote(s, takerFee),
+                quote(s, makerFee),
+                s.quoteAsset(),
+                time));
         touch(taker, seq, null);
         touch(maker, seq, null);
+        if (marketData != null) {
+            marketData.trade(seq, tradeId, taker.side(), price, quantity, quoteQuantity, time, s, marketDataSink);
+        }
         if (holds != null) {
             holds.trade(seq, taker, maker, quantity, quoteQuantity, takerFee, makerFee, movements);
         }
@@ -358,7 +454,7 @@ public final class SymbolBook implements EventSink {
     // ---- Flushing to keyed state ----
 
     public boolean isDirty() {
-        return headerDirty || !dirtyOrders.isEmpty();
+        return headerDirty || !dirtyOrders.isEmpty() || marketData != null && marketData.isDirty();
     }
 
     /** Receives the changes since the last flush. */
@@ -368,6 +464,9 @@ public final class SymbolBook implements EventSink {
         void put(RestingOrder order) throws Exception;
 
         void remove(long orderId) throws Exception;
+
+        /** The symbol's market-data state (market data on only). */
+        default void marketData(MarketDataState state) throws Exception {}
     }
 
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
@@ -379,6 +478,10 @@ public final class SymbolBook implements EventSink {
         writeOrders(writer);
         dirtyOrders.clear();
         bornSinceFlush.clear();
+        MarketDataState md = marketDataToFlush();
+        if (md != null) {
+            writer.marketData(md);
+        }
     }
 
     private void writeOrders(StateWriter writer) throws Exception {

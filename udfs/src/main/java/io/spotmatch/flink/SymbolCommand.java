@@ -19,8 +19,14 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param adminPartition for a relayed admin command, the admin-topic partition it was relayed from; else -1
  * @param adminOffset for a relayed admin command, the admin-topic offset it was relayed from; else -1
  */
-public record SymbolCommand(String symbol, Command command, long timestamp, int partition, long offset,
-        int adminPartition, long adminOffset) {
+public record SymbolCommand(
+        String symbol,
+        Command command,
+        long timestamp,
+        int partition,
+        long offset,
+        int adminPartition,
+        long adminOffset) {
 
     public SymbolCommand(String symbol, Command command, long timestamp, int partition) {
         this(symbol, command, timestamp, partition, -1);
@@ -32,8 +38,8 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
     }
 
     /** A relayed admin command whose orders-topic offset does not matter. */
-    public SymbolCommand(String symbol, Command command, long timestamp, int partition, int adminPartition,
-            long adminOffset) {
+    public SymbolCommand(
+            String symbol, Command command, long timestamp, int partition, int adminPartition, long adminOffset) {
         this(symbol, command, timestamp, partition, -1, adminPartition, adminOffset);
     }
 
@@ -83,10 +89,17 @@ public record SymbolCommand(String symbol, Command command, long timestamp, int 
             long offset = in.readLong();
             int adminPartition = in.readInt();
             long adminOffset = in.readLong();
-            Command c = new Command(Codec.readEnum(in, TYPES), in.readLong(), in.readLong(),
-                    Codec.readEnum(in, Codec.SIDES), Codec.readEnum(in, Codec.ORDER_TYPES),
-                    Codec.readEnum(in, Codec.TIME_IN_FORCES), Codec.readDecimal(in), Codec.readDecimal(in),
-                    Codec.readDecimal(in), Codec.readEnum(in, Codec.STP_MODES),
+            Command c = new Command(
+                    Codec.readEnum(in, TYPES),
+                    in.readLong(),
+                    in.readLong(),
+                    Codec.readEnum(in, Codec.SIDES),
+                    Codec.readEnum(in, Codec.ORDER_TYPES),
+                    Codec.readEnum(in, Codec.TIME_IN_FORCES),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readDecimal(in),
+                    Codec.readEnum(in, Codec.STP_MODES),
                     in.readBoolean() ? BookHeader.Serializer.readSpec(in) : null);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }

@@ -43,29 +43,65 @@ public final class Holds {
     }
 
     public void accepted(long seq, Order o, Sink out) {
-        long h = hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled(),
-                o.filledQuote(), o.fees(), o.feeRemainder());
+        long h = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
         move(out, o, o.side() == Side.SELL, -h, h, seq, Leg.HOLD);
     }
 
     public void amended(long seq, Order o, long previousPrice, long previousQuantity, Sink out) {
-        long before = hold(spec, o.side(), o.type(), previousPrice, previousQuantity, o.quoteQuantity(), o.filled(),
-                o.filledQuote(), o.fees(), o.feeRemainder());
-        long after = hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled(),
-                o.filledQuote(), o.fees(), o.feeRemainder());
+        long before = hold(
+                spec,
+                o.side(),
+                o.type(),
+                previousPrice,
+                previousQuantity,
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
+        long after = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
         move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.HOLD);
     }
 
     /** The order closed without filling further: everything it still holds goes back. */
     public void cancelled(long seq, Order o, Sink out) {
-        long h = hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled(),
-                o.filledQuote(), o.fees(), o.feeRemainder());
+        long h = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
         move(out, o, o.side() == Side.SELL, h, -h, seq, Leg.RELEASE);
     }
 
     /** Both orders already include the fill (as {@link io.spotmatch.book.EventSink#trade} says). */
-    public void trade(long seq, Order taker, Order maker, long quantity, long quote, long takerFee, long makerFee,
-            Sink out) {
+    public void trade(
+            long seq, Order taker, Order maker, long quantity, long quote, long takerFee, long makerFee, Sink out) {
         settle(seq, taker, quantity, quote, takerFee, spec.takerRate(), out);
         settle(seq, maker, quantity, quote, makerFee, spec.makerRate(), out);
         move(out, FEE_ACCOUNT, spec.quoteAsset(), takerFee + makerFee, 0, spec.notionalScale(), seq, 0, Leg.FEE);
@@ -78,15 +114,34 @@ public final class Holds {
     public void symbolUpdated(long seq, SymbolSpec next, OrderBook book, Sink out) {
         SymbolSpec previous = spec;
         spec = next;
-        if (previous == null || feeBoundRate(previous) == feeBoundRate(next) && previous.takerRate() == next.takerRate()) {
+        if (previous == null
+                || feeBoundRate(previous) == feeBoundRate(next) && previous.takerRate() == next.takerRate()) {
             return;
         }
         book.forEachOrder(o -> {
             if (o.side() == Side.BUY) {
-                long before = hold(previous, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(),
-                        o.filled(), o.filledQuote(), o.fees(), o.feeRemainder());
-                long after = hold(next, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(),
-                        o.filled(), o.filledQuote(), o.fees(), o.feeRemainder());
+                long before = hold(
+                        previous,
+                        o.side(),
+                        o.type(),
+                        o.price(),
+                        o.quantity(),
+                        o.quoteQuantity(),
+                        o.filled(),
+                        o.filledQuote(),
+                        o.fees(),
+                        o.feeRemainder());
+                long after = hold(
+                        next,
+                        o.side(),
+                        o.type(),
+                        o.price(),
+                        o.quantity(),
+                        o.quoteQuantity(),
+                        o.filled(),
+                        o.filledQuote(),
+                        o.fees(),
+                        o.feeRemainder());
                 move(out, o, false, before - after, after - before, seq, Leg.HOLD);
             }
         });
@@ -108,10 +163,28 @@ public final class Holds {
             floorBefore--;
         }
         long feesBefore = o.fees() - fee;
-        long before = hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled() - quantity,
-                o.filledQuote() - quote, feesBefore, remBefore);
-        long after = hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled(),
-                o.filledQuote(), o.fees(), o.feeRemainder());
+        long before = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled() - quantity,
+                o.filledQuote() - quote,
+                feesBefore,
+                remBefore);
+        long after = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
         if (feesBefore != floorBefore + (remBefore > 0 ? 1 : 0)) {
             throw new IllegalStateException("fee state of order " + o.orderId() + " does not add up: " + o);
         }
@@ -133,15 +206,25 @@ public final class Holds {
      * rate). The fee part follows the engine's rule exactly (paid fees are always
      * {@code ceil(sum of notional x rate)}), so no fill can ever use more than its order holds.
      */
-    public static long hold(SymbolSpec s, Side side, OrderType type, long price, long quantity, long quoteQuantity,
-            long filled, long filledQuote, long fees, long feeRemainder) {
+    public static long hold(
+            SymbolSpec s,
+            Side side,
+            OrderType type,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder) {
         if (side == Side.SELL) {
             return quantity - filled;
         }
         long notional;
         long rate;
         if (type == OrderType.MARKET) {
-            notional = quoteQuantity != 0 ? quoteQuantity - filledQuote : s.notional(s.maxPriceTicks(), quantity - filled);
+            notional =
+                    quoteQuantity != 0 ? quoteQuantity - filledQuote : s.notional(s.maxPriceTicks(), quantity - filled);
             rate = s.takerRate();
         } else {
             notional = s.notional(price, quantity - filled);
@@ -154,7 +237,10 @@ public final class Holds {
         return hold < 0 ? Long.MAX_VALUE : hold;
     }
 
-    /** The fee the engine would charge an order with this fee state for one more fill of {@code notional} at {@code rate}. */
+    /**
+     * The fee the engine would charge an order with this fee state for one more fill of {@code
+     * notional} at {@code rate}.
+     */
     static long feeOf(long fees, long feeRemainder, long notional, long rate) {
         long whole = fees - (feeRemainder > 0 ? 1 : 0);
         long lowProduct = notional % ONE * rate;
@@ -173,12 +259,28 @@ public final class Holds {
 
     /** @param base whether the movement is in the base asset (lots) or the quote asset (notional units) */
     private void move(Sink out, Order o, boolean base, long available, long held, long seq, Leg leg) {
-        move(out, o.userId(), base ? spec.baseAsset() : spec.quoteAsset(), available, held,
-                base ? spec.qtyScale() : spec.notionalScale(), seq, o.orderId(), leg);
+        move(
+                out,
+                o.userId(),
+                base ? spec.baseAsset() : spec.quoteAsset(),
+                available,
+                held,
+                base ? spec.qtyScale() : spec.notionalScale(),
+                seq,
+                o.orderId(),
+                leg);
     }
 
-    private void move(Sink out, long account, String asset, long available, long held, int scale, long seq,
-            long orderId, Leg leg) {
+    private void move(
+            Sink out,
+            long account,
+            String asset,
+            long available,
+            long held,
+            int scale,
+            long seq,
+            long orderId,
+            Leg leg) {
         if (available != 0 || held != 0) {
             out.movement(new Movement(account, asset, available, held, scale, symbol, seq, orderId, leg));
         }

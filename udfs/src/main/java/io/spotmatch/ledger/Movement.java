@@ -8,6 +8,13 @@ package io.spotmatch.ledger;
  *
  * @param orderId the order whose hold or fill this is; 0 for the fee account's movements
  */
-public record Movement(long account, String asset, long available, long held, int scale, String symbol, long seq,
-        long orderId, Leg leg) {
-}
+public record Movement(
+        long account,
+        String asset,
+        long available,
+        long held,
+        int scale,
+        String symbol,
+        long seq,
+        long orderId,
+        Leg leg) {}

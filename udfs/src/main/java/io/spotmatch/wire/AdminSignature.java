@@ -30,6 +30,7 @@ public final class AdminSignature implements Serializable {
 
     /** Given bytes (tests), else null and read from {@link #secret} on the task. */
     private final byte[] key;
+
     private final Secret secret;
     private transient byte[] resolved;
 
@@ -47,8 +48,8 @@ public final class AdminSignature implements Serializable {
 
     private static void check(byte[] key) {
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("the admin key has " + key.length + " bytes; it needs at least "
-                    + MIN_KEY_BYTES);
+            throw new IllegalArgumentException(
+                    "the admin key has " + key.length + " bytes; it needs at least " + MIN_KEY_BYTES);
         }
     }
 
@@ -84,8 +85,8 @@ public final class AdminSignature implements Serializable {
                 return null;
             }
             try {
-                Source r = new Source(s.substring(0, a), Integer.parseInt(s.substring(a + 1, b)),
-                        Long.parseLong(s.substring(b + 1)));
+                Source r = new Source(
+                        s.substring(0, a), Integer.parseInt(s.substring(a + 1, b)), Long.parseLong(s.substring(b + 1)));
                 return r.partition >= 0 && r.offset >= 0 ? r : null;
             } catch (NumberFormatException e) {
                 return null;
@@ -124,25 +125,34 @@ public final class AdminSignature implements Serializable {
             throws PoisonException {
         if (command.type() != CommandType.SYMBOL) {
             if (sourceHeader != null || macHeader != null) {
-                throw new PoisonException(PoisonCode.ADMIN_HEADERS_ON_ORDER, "a " + command.type() + " command carries "
-                        + (sourceHeader != null ? SOURCE_HEADER : MAC_HEADER) + ", which only relayed SYMBOL commands may");
+                throw new PoisonException(
+                        PoisonCode.ADMIN_HEADERS_ON_ORDER,
+                        "a " + command.type() + " command carries "
+                                + (sourceHeader != null ? SOURCE_HEADER : MAC_HEADER)
+                                + ", which only relayed SYMBOL commands may");
             }
             return null;
         }
         if (sourceHeader == null || macHeader == null) {
-            throw new PoisonException(PoisonCode.ADMIN_ON_ORDERS_TOPIC, "a SYMBOL command on the orders topic without "
-                    + (sourceHeader == null ? SOURCE_HEADER : MAC_HEADER) + ": administrative commands are produced to"
-                    + " the admin topic, and only the job's relay puts them on the orders topic");
+            throw new PoisonException(
+                    PoisonCode.ADMIN_ON_ORDERS_TOPIC,
+                    "a SYMBOL command on the orders topic without "
+                            + (sourceHeader == null ? SOURCE_HEADER : MAC_HEADER)
+                            + ": administrative commands are produced to"
+                            + " the admin topic, and only the job's relay puts them on the orders topic");
         }
         String source = new String(sourceHeader, StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(mac(recordKey, value, source), macHeader)) {
-            throw new PoisonException(PoisonCode.INVALID_ADMIN_SIGNATURE, MAC_HEADER + " does not match the record:"
-                    + " forged, altered after relaying, or signed with another admin key");
+            throw new PoisonException(
+                    PoisonCode.INVALID_ADMIN_SIGNATURE,
+                    MAC_HEADER + " does not match the record:"
+                            + " forged, altered after relaying, or signed with another admin key");
         }
         Source s = Source.parse(source);
         if (s == null) {
-            throw new PoisonException(PoisonCode.INVALID_ADMIN_SIGNATURE, SOURCE_HEADER + " '" + source
-                    + "' is not <topic>/<partition>/<offset>");
+            throw new PoisonException(
+                    PoisonCode.INVALID_ADMIN_SIGNATURE,
+                    SOURCE_HEADER + " '" + source + "' is not <topic>/<partition>/<offset>");
         }
         return s;
     }

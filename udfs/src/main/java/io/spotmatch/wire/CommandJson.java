@@ -37,8 +37,7 @@ public final class CommandJson {
     /** Symbols are keys, topic-safe and SQL-safe: letters, digits and . _ - / only. */
     static final int MAX_SYMBOL_LENGTH = 32;
 
-    private CommandJson() {
-    }
+    private CommandJson() {}
 
     /**
      * Reads one record of the orders topic.
@@ -51,7 +50,8 @@ public final class CommandJson {
             throw new PoisonException(PoisonCode.INVALID_JSON, "the record has no value");
         }
         if (value.length > maxBytes) {
-            throw new PoisonException(PoisonCode.OVERSIZE, "value is " + value.length + " bytes, the limit is " + maxBytes);
+            throw new PoisonException(
+                    PoisonCode.OVERSIZE, "value is " + value.length + " bytes, the limit is " + maxBytes);
         }
         Fields f;
         try (JsonParser p = JSON.createParser(value)) {
@@ -71,9 +71,12 @@ public final class CommandJson {
         Command command = f.toCommand();
         checkSymbol(f.symbol);
         if (key == null || !Arrays.equals(key, f.symbol.getBytes(StandardCharsets.UTF_8))) {
-            throw new PoisonException(PoisonCode.KEY_SYMBOL_MISMATCH, key == null
-                    ? "the record has no key; the key must be the symbol " + f.symbol
-                    : "key '" + new String(key, StandardCharsets.UTF_8) + "' is not the symbol '" + f.symbol + "'");
+            throw new PoisonException(
+                    PoisonCode.KEY_SYMBOL_MISMATCH,
+                    key == null
+                            ? "the record has no key; the key must be the symbol " + f.symbol
+                            : "key '" + new String(key, StandardCharsets.UTF_8) + "' is not the symbol '" + f.symbol
+                                    + "'");
         }
         return new WireCommand(f.symbol, command);
     }
@@ -84,12 +87,18 @@ public final class CommandJson {
 
     static void checkSymbol(String symbol) throws PoisonException {
         if (symbol.isEmpty() || symbol.length() > MAX_SYMBOL_LENGTH) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "symbol must have 1 to " + MAX_SYMBOL_LENGTH + " characters");
+            throw new PoisonException(
+                    PoisonCode.INVALID_FIELD, "symbol must have 1 to " + MAX_SYMBOL_LENGTH + " characters");
         }
         for (int i = 0; i < symbol.length(); i++) {
             char c = symbol.charAt(i);
-            boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '.' || c == '_' || c == '-' || c == '/';
+            boolean ok = c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == '-'
+                    || c == '/';
             if (!ok) {
                 throw new PoisonException(PoisonCode.INVALID_FIELD, "symbol may hold letters, digits and . _ - / only");
             }
@@ -137,14 +146,25 @@ public final class CommandJson {
                     require(orderType, "orderType");
                     if (orderType == OrderType.MARKET) {
                         if (quantity == null && quoteQuantity == null) {
-                            throw new PoisonException(PoisonCode.MISSING_FIELD, "a MARKET order needs 'quantity' or 'quoteQuantity'");
+                            throw new PoisonException(
+                                    PoisonCode.MISSING_FIELD, "a MARKET order needs 'quantity' or 'quoteQuantity'");
                         }
                     } else {
                         require(price, "price");
                         require(quantity, "quantity");
                     }
-                    return new Command(type, orderId, userId, side, orderType, timeInForce, price, quantity,
-                            quoteQuantity, stp, null);
+                    return new Command(
+                            type,
+                            orderId,
+                            userId,
+                            side,
+                            orderType,
+                            timeInForce,
+                            price,
+                            quantity,
+                            quoteQuantity,
+                            stp,
+                            null);
                 }
                 case CANCEL -> {
                     require(orderId, "orderId");
@@ -164,8 +184,19 @@ public final class CommandJson {
                     return Command.cancelAll(userId);
                 }
                 case SYMBOL -> {
-                    return Command.symbol(new SymbolUpdate(baseAsset, quoteAsset, tickSize, stepSize, minQty,
-                            minNotional, maxPrice, maxQty, makerFeeRate, takerFeeRate, status, defaultStp,
+                    return Command.symbol(new SymbolUpdate(
+                            baseAsset,
+                            quoteAsset,
+                            tickSize,
+                            stepSize,
+                            minQty,
+                            minNotional,
+                            maxPrice,
+                            maxQty,
+                            makerFeeRate,
+                            takerFeeRate,
+                            status,
+                            defaultStp,
                             cancelOpenOrders));
                 }
                 default -> throw new IllegalStateException(type.name());
@@ -244,8 +275,9 @@ public final class CommandJson {
     private static String asset(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
         String s = text(p, t, name);
         if (!SymbolSpec.isValidAsset(s)) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be 1 to "
-                    + SymbolSpec.MAX_ASSET_LENGTH + " letters, digits or . _ -");
+            throw new PoisonException(
+                    PoisonCode.INVALID_FIELD,
+                    "'" + name + "' must be 1 to " + SymbolSpec.MAX_ASSET_LENGTH + " letters, digits or . _ -");
         }
         return s;
     }

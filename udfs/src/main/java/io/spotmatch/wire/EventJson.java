@@ -15,14 +15,19 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventJson {
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     private static void head(StringBuilder sb, String symbol, long seq, long time, String type) {
         sb.setLength(0);
         sb.append("{\"symbol\":");
         Json.string(sb, symbol);
-        sb.append(",\"seq\":").append(seq).append(",\"time\":").append(time).append(",\"type\":\"").append(type).append('"');
+        sb.append(",\"seq\":")
+                .append(seq)
+                .append(",\"time\":")
+                .append(time)
+                .append(",\"type\":\"")
+                .append(type)
+                .append('"');
     }
 
     private static void price(StringBuilder sb, SymbolSpec s, String name, long ticks) {
@@ -70,8 +75,20 @@ public final class EventJson {
         sb.append('}');
     }
 
-    public static void trade(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, long tradeId,
-            Order taker, Order maker, long price, long qty, long quoteQty, long takerFee, long makerFee) {
+    public static void trade(
+            StringBuilder sb,
+            String symbol,
+            long seq,
+            long time,
+            SymbolSpec s,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long qty,
+            long quoteQty,
+            long takerFee,
+            long makerFee) {
         head(sb, symbol, seq, time, "TRADE");
         number(sb, "tradeId", tradeId);
         price(sb, s, "price", price);
@@ -91,8 +108,8 @@ public final class EventJson {
         sb.append('}');
     }
 
-    public static void cancelled(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o,
-            CancelReason reason) {
+    public static void cancelled(
+            StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o, CancelReason reason) {
         head(sb, symbol, seq, time, "CANCELLED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
@@ -113,8 +130,16 @@ public final class EventJson {
         sb.append('}');
     }
 
-    public static void amended(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o,
-            long previousPrice, long previousQuantity, boolean priorityKept) {
+    public static void amended(
+            StringBuilder sb,
+            String symbol,
+            long seq,
+            long time,
+            SymbolSpec s,
+            Order o,
+            long previousPrice,
+            long previousQuantity,
+            boolean priorityKept) {
         head(sb, symbol, seq, time, "AMENDED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
@@ -134,8 +159,7 @@ public final class EventJson {
                 number(sb, "userId", c.userId());
             }
             case CANCEL_ALL -> number(sb, "userId", c.userId());
-            case SYMBOL -> {
-            }
+            case SYMBOL -> {}
         }
         text(sb, "reason", reason.name());
         sb.append('}');

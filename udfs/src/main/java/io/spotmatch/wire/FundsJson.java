@@ -22,19 +22,20 @@ import java.nio.charset.StandardCharsets;
 public final class FundsJson {
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     public static final int MAX_TX_ID_LENGTH = 64;
 
-    private FundsJson() {
-    }
+    private FundsJson() {}
 
     public static FundsCommand parse(byte[] key, byte[] value, int maxBytes) throws PoisonException {
         if (value == null || value.length == 0) {
             throw new PoisonException(PoisonCode.INVALID_JSON, "the record has no value");
         }
         if (value.length > maxBytes) {
-            throw new PoisonException(PoisonCode.OVERSIZE, "value is " + value.length + " bytes, the limit is " + maxBytes);
+            throw new PoisonException(
+                    PoisonCode.OVERSIZE, "value is " + value.length + " bytes, the limit is " + maxBytes);
         }
         FundsCommand.Type type = null;
         boolean sawType = false;
@@ -60,8 +61,9 @@ public final class FundsJson {
                         try {
                             type = FundsCommand.Type.valueOf(s);
                         } catch (IllegalArgumentException e) {
-                            throw new PoisonException(PoisonCode.UNKNOWN_TYPE, "unknown funds type '" + s
-                                    + "' (DEPOSIT, WITHDRAW, ADJUST)");
+                            throw new PoisonException(
+                                    PoisonCode.UNKNOWN_TYPE,
+                                    "unknown funds type '" + s + "' (DEPOSIT, WITHDRAW, ADJUST)");
                         }
                     }
                     case "txId" -> txId = txId(text(p, t, name));
@@ -69,8 +71,10 @@ public final class FundsJson {
                     case "asset" -> {
                         asset = text(p, t, name);
                         if (!SymbolSpec.isValidAsset(asset)) {
-                            throw new PoisonException(PoisonCode.INVALID_FIELD, "'asset' must be 1 to "
-                                    + SymbolSpec.MAX_ASSET_LENGTH + " letters, digits or . _ -");
+                            throw new PoisonException(
+                                    PoisonCode.INVALID_FIELD,
+                                    "'asset' must be 1 to " + SymbolSpec.MAX_ASSET_LENGTH
+                                            + " letters, digits or . _ -");
                         }
                     }
                     case "amount" -> amount = decimal(p, t, name);
@@ -94,9 +98,11 @@ public final class FundsJson {
         require(amount, "amount");
         String expected = Long.toString(userId);
         if (key == null || !expected.equals(new String(key, StandardCharsets.UTF_8))) {
-            throw new PoisonException(PoisonCode.KEY_USER_MISMATCH, key == null
-                    ? "the record has no key; the key must be the userId " + expected
-                    : "key '" + new String(key, StandardCharsets.UTF_8) + "' is not the userId " + expected);
+            throw new PoisonException(
+                    PoisonCode.KEY_USER_MISMATCH,
+                    key == null
+                            ? "the record has no key; the key must be the userId " + expected
+                            : "key '" + new String(key, StandardCharsets.UTF_8) + "' is not the userId " + expected);
         }
         return new FundsCommand(type, txId, userId, asset, amount);
     }
@@ -112,12 +118,19 @@ public final class FundsJson {
         boolean ok = !s.isEmpty() && s.length() <= MAX_TX_ID_LENGTH;
         for (int i = 0; ok && i < s.length(); i++) {
             char c = s.charAt(i);
-            ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
+            ok = c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == '-'
+                    || c == ':'
+                    || c == '/';
         }
         if (!ok) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'txId' must be 1 to " + MAX_TX_ID_LENGTH
-                    + " letters, digits or . _ - : /");
+            throw new PoisonException(
+                    PoisonCode.INVALID_FIELD,
+                    "'txId' must be 1 to " + MAX_TX_ID_LENGTH + " letters, digits or . _ - : /");
         }
         return s;
     }
@@ -160,13 +173,24 @@ public final class FundsJson {
     // ---- The balances topic ----
 
     /** One balance after a change: what gateways check orders against. */
-    public static byte[] balance(long account, String asset, BigDecimal available, BigDecimal held, long version,
-            String symbol, long seq, String txId) {
+    public static byte[] balance(
+            long account,
+            String asset,
+            BigDecimal available,
+            BigDecimal held,
+            long version,
+            String symbol,
+            long seq,
+            String txId) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("{\"type\":\"BALANCE\",\"userId\":").append(account).append(",\"asset\":");
         Json.string(sb, asset);
-        sb.append(",\"available\":\"").append(plain(available)).append("\",\"held\":\"").append(plain(held))
-                .append("\",\"version\":").append(version);
+        sb.append(",\"available\":\"")
+                .append(plain(available))
+                .append("\",\"held\":\"")
+                .append(plain(held))
+                .append("\",\"version\":")
+                .append(version);
         if (txId != null) {
             sb.append(",\"txId\":");
             Json.string(sb, txId);
@@ -185,7 +209,11 @@ public final class FundsJson {
         Json.string(sb, c.txId());
         sb.append(",\"fundsType\":\"").append(c.type().name()).append("\",\"asset\":");
         Json.string(sb, c.asset());
-        sb.append(",\"amount\":\"").append(plain(c.amount())).append("\",\"status\":\"").append(status).append('"');
+        sb.append(",\"amount\":\"")
+                .append(plain(c.amount()))
+                .append("\",\"status\":\"")
+                .append(status)
+                .append('"');
         if (reason != null) {
             sb.append(",\"reason\":\"").append(reason.name()).append('"');
         }

@@ -3,8 +3,7 @@ package io.spotmatch.wire;
 /** The little JSON writing the wire formats need, straight into a StringBuilder. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Appends a JSON string literal; everything outside printable ASCII becomes a JSON unicode escape. */
     public static void string(StringBuilder sb, String s) {

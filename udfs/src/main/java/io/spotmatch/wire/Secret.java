@@ -21,6 +21,7 @@ public final class Secret implements Serializable {
     private final String variable;
     /** Only for an environment given explicitly (tests, the local runner): it travels with the job. */
     private final String given;
+
     private transient String value;
 
     private Secret(String file, String variable, String given) {
@@ -62,7 +63,8 @@ public final class Secret implements Serializable {
             try {
                 v = Files.readString(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + where() + ": " + e.getClass().getSimpleName());
+                throw new IllegalStateException(
+                        "cannot read " + where() + ": " + e.getClass().getSimpleName());
             }
         } else {
             v = given != null ? given : System.getenv(variable);

@@ -3,5 +3,4 @@ package io.spotmatch.wire;
 import io.spotmatch.book.Command;
 
 /** A command read from the orders topic, with the symbol whose book it goes to. */
-public record WireCommand(String symbol, Command command) {
-}
+public record WireCommand(String symbol, Command command) {}

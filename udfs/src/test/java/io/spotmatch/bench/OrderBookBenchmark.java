@@ -42,7 +42,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 3, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 3,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class OrderBookBenchmark {
@@ -81,9 +83,16 @@ public class OrderBookBenchmark {
         for (int i = 0; i < MEASURED; i++) {
             measured[i] = flow.next();
         }
-        System.out.printf("%n%s: %d resting orders over %d levels at the start of the measured run%n", workload,
-                restingAtStart, flow.shadowBook().depth(io.spotmatch.book.Side.BUY, Integer.MAX_VALUE).size()
-                        + flow.shadowBook().depth(io.spotmatch.book.Side.SELL, Integer.MAX_VALUE).size());
+        System.out.printf(
+                "%n%s: %d resting orders over %d levels at the start of the measured run%n",
+                workload,
+                restingAtStart,
+                flow.shadowBook()
+                                .depth(io.spotmatch.book.Side.BUY, Integer.MAX_VALUE)
+                                .size()
+                        + flow.shadowBook()
+                                .depth(io.spotmatch.book.Side.SELL, Integer.MAX_VALUE)
+                                .size());
     }
 
     @Setup(Level.Invocation)
@@ -126,8 +135,16 @@ public class OrderBookBenchmark {
         }
 
         @Override
-        public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity,
-                long quoteQuantity, long takerFee, long makerFee) {
+        public void trade(
+                long seq,
+                long tradeId,
+                Order taker,
+                Order maker,
+                long price,
+                long quantity,
+                long quoteQuantity,
+                long takerFee,
+                long makerFee) {
             put(seq);
             put(tradeId);
             put(taker.orderId());

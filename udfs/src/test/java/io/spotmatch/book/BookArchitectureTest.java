@@ -12,13 +12,30 @@ import com.tngtech.archunit.lang.ArchRule;
 class BookArchitectureTest {
 
     @ArchTest
-    static final ArchRule noFrameworks = noClasses().should().dependOnClassesThat()
-            .resideInAnyPackage("org.apache.flink..", "org.apache.kafka..", "java.sql..", "com.fasterxml..",
-                    "io.spotmatch.flink..", "io.spotmatch.wire..", "io.spotmatch.job..");
+    static final ArchRule noFrameworks = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.apache.flink..",
+                    "org.apache.kafka..",
+                    "java.sql..",
+                    "com.fasterxml..",
+                    "io.spotmatch.flink..",
+                    "io.spotmatch.wire..",
+                    "io.spotmatch.job..");
 
     @ArchTest
-    static final ArchRule noFloatingPoint = noClasses().should().dependOnClassesThat()
-            .areAssignableTo(double.class).orShould().dependOnClassesThat().areAssignableTo(float.class)
-            .orShould().dependOnClassesThat().areAssignableTo(Double.class)
-            .orShould().dependOnClassesThat().areAssignableTo(Float.class);
+    static final ArchRule noFloatingPoint = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(double.class)
+            .orShould()
+            .dependOnClassesThat()
+            .areAssignableTo(float.class)
+            .orShould()
+            .dependOnClassesThat()
+            .areAssignableTo(Double.class)
+            .orShould()
+            .dependOnClassesThat()
+            .areAssignableTo(Float.class);
 }

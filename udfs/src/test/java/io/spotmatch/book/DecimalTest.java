@@ -19,8 +19,25 @@ class DecimalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-", ".", "1.", ".5", "1.2.3", "1e5", "+1", "NaN", "Infinity", "0x10", " 1", "1 ",
-            "9223372036854775808", "0.0000000000000000001", "1,5"})
+    @ValueSource(
+            strings = {
+                "",
+                "-",
+                ".",
+                "1.",
+                ".5",
+                "1.2.3",
+                "1e5",
+                "+1",
+                "NaN",
+                "Infinity",
+                "0x10",
+                " 1",
+                "1 ",
+                "9223372036854775808",
+                "0.0000000000000000001",
+                "1,5"
+            })
     void refusesAnythingElse(String text) {
         assertThatThrownBy(() -> Decimal.parse(text)).isInstanceOf(NumberFormatException.class);
     }
@@ -51,9 +68,11 @@ class DecimalTest {
 
     @Test
     void comparesNumerically() {
-        assertThat(Decimal.parse("1.5").numericallyEquals(Decimal.parse("1.500"))).isTrue();
+        assertThat(Decimal.parse("1.5").numericallyEquals(Decimal.parse("1.500")))
+                .isTrue();
         assertThat(Decimal.parse("1.5").compareTo(Decimal.parse("1.49"))).isPositive();
-        assertThat(Decimal.parse("9223372036854775807").compareTo(Decimal.parse("0.1"))).isPositive();
+        assertThat(Decimal.parse("9223372036854775807").compareTo(Decimal.parse("0.1")))
+                .isPositive();
         assertThat(Decimal.parse("1.500").stripTrailingZeros()).isEqualTo(new Decimal(15, 1));
     }
 }

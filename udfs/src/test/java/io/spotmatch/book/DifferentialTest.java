@@ -39,14 +39,16 @@ class DifferentialTest {
             seen.merge(c.type(), 1, Integer::sum);
             maxOpen = Math.max(maxOpen, heap.openOrderCount());
             if (heapEvents.lines.size() != referenceEvents.lines.size()) {
-                assertThat(heapEvents.lines).as("events after command " + i + ": " + c)
+                assertThat(heapEvents.lines)
+                        .as("events after command " + i + ": " + c)
                         .containsExactlyElementsOf(referenceEvents.lines);
             }
             if (i % 1000 == 0 || i == commands.size() - 1) {
                 assertThat(heapEvents.lines).as("events up to command " + i).isEqualTo(referenceEvents.lines);
                 assertThat(heap.stateHash()).as("state hash after command " + i).isEqualTo(reference.stateHash());
                 for (Side side : Side.values()) {
-                    assertThat(heap.depth(side, 10)).as(side + " depth after command " + i)
+                    assertThat(heap.depth(side, 10))
+                            .as(side + " depth after command " + i)
                             .isEqualTo(reference.depth(side, 10));
                 }
             }
@@ -68,9 +70,12 @@ class DifferentialTest {
         }
         assertThat(all).contains("priority=KEPT", "priority=LOST", "status=HALTED", "status=CANCEL_ONLY");
         assertThat(seen).containsOnlyKeys(CommandType.values());
-        System.out.printf("seed %d: %d events, max %d open orders, %d at the end%n", seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount());
+        System.out.printf(
+                "seed %d: %d events, max %d open orders, %d at the end%n",
+                seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount());
         assertThat(maxOpen).isGreaterThan(80);
-        assertThat(heapEvents.lines.stream().filter(l -> l.startsWith("TRADE")).count()).isGreaterThan(10_000);
+        assertThat(heapEvents.lines.stream().filter(l -> l.startsWith("TRADE")).count())
+                .isGreaterThan(10_000);
     }
 
     private static void validate(OrderBook book, int i, Command c) {
@@ -84,11 +89,24 @@ class DifferentialTest {
     /** Persists a book the way the job does (spec, counters, resting orders) and restores it into a new one. */
     static OrderBook restoredCopy(OrderBook book) {
         List<Order> resting = new ArrayList<>();
-        book.forEachOrder(o -> resting.add(Order.resting(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(),
-                o.stp(), o.price(), o.quantity(), o.filled(), o.filledQuote(), o.fees(), o.feeRemainder(), o.priority())));
+        book.forEachOrder(o -> resting.add(Order.resting(
+                o.orderId(),
+                o.userId(),
+                o.side(),
+                o.type(),
+                o.timeInForce(),
+                o.stp(),
+                o.price(),
+                o.quantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder(),
+                o.priority())));
         java.util.Collections.reverse(resting); // arrival order must not matter
         OrderBook copy = new HeapOrderBook();
-        SymbolSpec spec = book.spec() == null ? null : SymbolSpec.apply(null, book.spec().toUpdate());
+        SymbolSpec spec =
+                book.spec() == null ? null : SymbolSpec.apply(null, book.spec().toUpdate());
         copy.restore(spec, book.seq(), book.lastTradeId(), book.lastOrderId(), resting);
         copy.validate();
         assertThat(copy.stateHash()).as("restored state hash").isEqualTo(book.stateHash());

@@ -51,16 +51,29 @@ final class EventText implements EventSink {
     }
 
     @Override
-    public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
-            long takerFee, long makerFee) {
-        add(seq, "TRADE #" + tradeId + " taker=" + taker.orderId() + " maker=" + maker.orderId()
-                + " side=" + taker.side() + " price=" + price(price) + " qty=" + qty(quantity)
-                + " quote=" + quote(quoteQuantity) + " takerFee=" + quote(takerFee) + " makerFee=" + quote(makerFee));
+    public void trade(
+            long seq,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long takerFee,
+            long makerFee) {
+        add(
+                seq,
+                "TRADE #" + tradeId + " taker=" + taker.orderId() + " maker=" + maker.orderId()
+                        + " side=" + taker.side() + " price=" + price(price) + " qty=" + qty(quantity)
+                        + " quote=" + quote(quoteQuantity) + " takerFee=" + quote(takerFee) + " makerFee="
+                        + quote(makerFee));
     }
 
     @Override
     public void cancelled(long seq, Order o, CancelReason reason) {
-        String left = o.quoteQuantity() != 0 ? "remainingQuote=" + quote(o.remainingQuote()) : "remaining=" + qty(o.remaining());
+        String left = o.quoteQuantity() != 0
+                ? "remainingQuote=" + quote(o.remainingQuote())
+                : "remaining=" + qty(o.remaining());
         add(seq, "CANCELLED id=" + o.orderId() + " reason=" + reason + " " + left);
     }
 
@@ -71,8 +84,10 @@ final class EventText implements EventSink {
 
     @Override
     public void amended(long seq, Order o, long previousPrice, long previousQuantity, boolean priorityKept) {
-        add(seq, "AMENDED id=" + o.orderId() + " price=" + price(o.price()) + " qty=" + qty(o.quantity())
-                + " priority=" + (priorityKept ? "KEPT" : "LOST"));
+        add(
+                seq,
+                "AMENDED id=" + o.orderId() + " price=" + price(o.price()) + " qty=" + qty(o.quantity()) + " priority="
+                        + (priorityKept ? "KEPT" : "LOST"));
     }
 
     @Override
@@ -108,7 +123,11 @@ final class EventText implements EventSink {
                 currentSide[0] = o.side();
                 currentPrice[0] = o.price();
             }
-            current[0].append(' ').append(o.orderId()).append(':').append(book.spec().lotsToDecimal(o.remaining()));
+            current[0]
+                    .append(' ')
+                    .append(o.orderId())
+                    .append(':')
+                    .append(book.spec().lotsToDecimal(o.remaining()));
         });
         for (int i = 0; i < rows.size(); i++) {
             (rowSides.get(i) == Side.BUY ? bids : asks).add(rows.get(i).toString());

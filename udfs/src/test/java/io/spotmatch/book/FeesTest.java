@@ -25,7 +25,9 @@ class FeesTest {
             long charged = 0;
             int fills = 1 + rnd.nextInt(60);
             for (int f = 0; f < fills; f++) {
-                long notional = rnd.nextInt(4) == 0 ? rnd.nextLong(1, Long.MAX_VALUE / 64) : rnd.nextLong(1, 10_000_000); // an order total always fits 63 bits
+                long notional = rnd.nextInt(4) == 0
+                        ? rnd.nextLong(1, Long.MAX_VALUE / 64)
+                        : rnd.nextLong(1, 10_000_000); // an order total always fits 63 bits
                 long rate = rnd.nextInt(5) == 0 ? rnd.nextLong(0, SymbolSpec.RATE_ONE + 1) : rnd.nextLong(0, 300_000);
                 long fee = Fees.charge(o, notional, rate);
                 assertThat(fee).isNotNegative();
@@ -46,6 +48,7 @@ class FeesTest {
         assertThat(Fees.charge(o, 10_001, 150_000)).isEqualTo(15);
         assertThat(o.fees()).isEqualTo(46);
         assertThat(Fees.charge(new Order(), 1, 0)).isZero();
-        assertThat(Fees.charge(new Order(), Long.MAX_VALUE, SymbolSpec.RATE_ONE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Fees.charge(new Order(), Long.MAX_VALUE, SymbolSpec.RATE_ONE))
+                .isEqualTo(Long.MAX_VALUE);
     }
 }

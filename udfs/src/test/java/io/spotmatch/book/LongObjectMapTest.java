@@ -32,6 +32,7 @@ class LongObjectMapTest {
         }
         long[] sum = {0};
         map.forEachValue(v -> sum[0] += v);
-        assertThat(sum[0]).isEqualTo(model.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(sum[0])
+                .isEqualTo(model.values().stream().mapToLong(Long::longValue).sum());
     }
 }

@@ -185,7 +185,7 @@ final class RandomCommands {
         Decimal tick = rnd.nextInt(20) == 0 ? new Decimal(1, 1) : null; // an illegal grid change
         StpMode stp = rnd.nextInt(4) == 0 ? StpMode.values()[rnd.nextInt(StpMode.values().length)] : null;
         boolean wipe = rnd.nextInt(25) == 0;
-        return Command.symbol(new SymbolUpdate(null, null, tick, null, null, null, null, null, maker, taker,
-                status, stp, wipe));
+        return Command.symbol(
+                new SymbolUpdate(null, null, tick, null, null, null, null, null, maker, taker, status, stp, wipe));
     }
 }

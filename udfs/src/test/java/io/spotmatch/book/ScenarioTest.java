@@ -26,8 +26,15 @@ import org.junit.jupiter.api.TestFactory;
 class ScenarioTest {
 
     private static final List<String> FILES = List.of(
-            "limit.txt", "market.txt", "post-only.txt", "amend.txt", "cancel.txt", "self-trade.txt",
-            "status.txt", "fees.txt", "rejects.txt");
+            "limit.txt",
+            "market.txt",
+            "post-only.txt",
+            "amend.txt",
+            "cancel.txt",
+            "self-trade.txt",
+            "status.txt",
+            "fees.txt",
+            "rejects.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -35,9 +42,11 @@ class ScenarioTest {
         for (String file : FILES) {
             List<DynamicContainer> scenarios = new ArrayList<>();
             for (Scenario s : parse(file)) {
-                scenarios.add(DynamicContainer.dynamicContainer(s.name, Stream.of(
-                        DynamicTest.dynamicTest("heap", () -> s.run(HeapOrderBook::new)),
-                        DynamicTest.dynamicTest("reference", () -> s.run(ReferenceOrderBook::new)))));
+                scenarios.add(DynamicContainer.dynamicContainer(
+                        s.name,
+                        Stream.of(
+                                DynamicTest.dynamicTest("heap", () -> s.run(HeapOrderBook::new)),
+                                DynamicTest.dynamicTest("reference", () -> s.run(ReferenceOrderBook::new)))));
             }
             files.add(DynamicContainer.dynamicContainer(file, scenarios));
         }
@@ -70,8 +79,7 @@ class ScenarioTest {
         return result;
     }
 
-    private record Step(int lineNo, String raw) {
-    }
+    private record Step(int lineNo, String raw) {}
 
     private static final class Scenario {
         final String name;
@@ -91,13 +99,17 @@ class ScenarioTest {
                 String where = name + " line " + step.lineNo;
                 if (line.startsWith(">")) {
                     assertThat(events.lines.subList(consumed, events.lines.size()))
-                            .as(where + ": events not listed before this command").isEmpty();
+                            .as(where + ": events not listed before this command")
+                            .isEmpty();
                     book.process(command(line.substring(1).strip()), events);
                     book.validate();
                 } else if (line.startsWith("<")) {
-                    assertThat(consumed).as(where + ": more events expected than produced " + events.lines)
+                    assertThat(consumed)
+                            .as(where + ": more events expected than produced " + events.lines)
                             .isLessThan(events.lines.size());
-                    assertThat(events.lines.get(consumed++)).as(where).isEqualTo(line.substring(1).strip());
+                    assertThat(events.lines.get(consumed++))
+                            .as(where)
+                            .isEqualTo(line.substring(1).strip());
                 } else if (line.equals("= book empty")) {
                     assertThat(EventText.ladder(book)).as(where).isEmpty();
                 } else if (line.equals("= book")) {
@@ -113,7 +125,8 @@ class ScenarioTest {
                 }
             }
             assertThat(events.lines.subList(consumed, events.lines.size()))
-                    .as(name + ": events at the end not listed").isEmpty();
+                    .as(name + ": events at the end not listed")
+                    .isEmpty();
         }
     }
 
@@ -163,21 +176,35 @@ class ScenarioTest {
         Map<String, String> kv = keyValues(parts, 1);
         CommandType type = CommandType.valueOf(parts[0]);
         if (type == CommandType.SYMBOL) {
-            return Command.symbol(new SymbolUpdate(kv.get("base"), kv.get("quote"), dec(kv.get("tick")),
-                    dec(kv.get("step")), dec(kv.get("minQty")), dec(kv.get("minNotional")), dec(kv.get("maxPrice")),
-                    dec(kv.get("maxQty")), dec(kv.get("maker")), dec(kv.get("taker")),
+            return Command.symbol(new SymbolUpdate(
+                    kv.get("base"),
+                    kv.get("quote"),
+                    dec(kv.get("tick")),
+                    dec(kv.get("step")),
+                    dec(kv.get("minQty")),
+                    dec(kv.get("minNotional")),
+                    dec(kv.get("maxPrice")),
+                    dec(kv.get("maxQty")),
+                    dec(kv.get("maker")),
+                    dec(kv.get("taker")),
                     kv.containsKey("status") ? SymbolStatus.valueOf(kv.get("status")) : null,
                     kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
                     kv.containsKey("cancelOpenOrders")));
         }
         long id = kv.containsKey("id") ? Long.parseLong(kv.get("id")) : 0;
         long user = kv.containsKey("user") ? Long.parseLong(kv.get("user")) : 0;
-        return new Command(type, id, user,
+        return new Command(
+                type,
+                id,
+                user,
                 kv.containsKey("side") ? Side.valueOf(kv.get("side")) : null,
                 kv.containsKey("type") ? OrderType.valueOf(kv.get("type")) : null,
                 kv.containsKey("tif") ? TimeInForce.valueOf(kv.get("tif")) : null,
-                dec(kv.get("price")), dec(kv.get("qty")), dec(kv.get("quote")),
-                kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null, null);
+                dec(kv.get("price")),
+                dec(kv.get("qty")),
+                dec(kv.get("quote")),
+                kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
+                null);
     }
 
     private static Decimal dec(String s) {

@@ -23,6 +23,7 @@ final class SettlementBook implements EventSink {
     final Map<String, BigDecimal[]> balances = new TreeMap<>();
     /** order id -> sum of its held deltas. */
     final Map<Long, BigDecimal> heldByOrder = new TreeMap<>();
+
     final Map<String, BigDecimal> deposits = new TreeMap<>();
     final List<Long> closed = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
@@ -61,7 +62,8 @@ final class SettlementBook implements EventSink {
     }
 
     private BigDecimal[] balance(long account, String asset) {
-        return balances.computeIfAbsent(account + " " + asset, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        return balances.computeIfAbsent(
+                account + " " + asset, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
     }
 
     private void apply(Movement m) {
@@ -89,8 +91,16 @@ final class SettlementBook implements EventSink {
     }
 
     @Override
-    public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity, long quoteQuantity,
-            long takerFee, long makerFee) {
+    public void trade(
+            long seq,
+            long tradeId,
+            Order taker,
+            Order maker,
+            long price,
+            long quantity,
+            long quoteQuantity,
+            long takerFee,
+            long makerFee) {
         holds.trade(seq, taker, maker, quantity, quoteQuantity, takerFee, makerFee, this::apply);
         if (!taker.status().isOpen()) {
             closed.add(taker.orderId());
@@ -107,8 +117,7 @@ final class SettlementBook implements EventSink {
     }
 
     @Override
-    public void cancelledAll(long seq, long userId, int count) {
-    }
+    public void cancelledAll(long seq, long userId, int count) {}
 
     @Override
     public void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept) {
@@ -116,8 +125,7 @@ final class SettlementBook implements EventSink {
     }
 
     @Override
-    public void rejected(long seq, Command command, RejectReason reason) {
-    }
+    public void rejected(long seq, Command command, RejectReason reason) {}
 
     @Override
     public void symbolUpdated(long seq, SymbolSpec spec) {

@@ -52,20 +52,33 @@ class SettlementPropertyTest {
             for (; checkedClosed < s.closed.size(); checkedClosed++) {
                 long id = s.closed.get(checkedClosed);
                 assertThat(open).as("closed order %d after %s", id, c).doesNotContain(id);
-                assertThat(s.heldByOrder.getOrDefault(id, BigDecimal.ZERO)).as("closed order %d after %s", id, c)
+                assertThat(s.heldByOrder.getOrDefault(id, BigDecimal.ZERO))
+                        .as("closed order %d after %s", id, c)
                         .isEqualByComparingTo("0");
             }
             SymbolSpec spec = s.book.spec();
             for (Order o : openOrders.values()) {
-                long hold = Holds.hold(spec, o.side(), o.type(), o.price(), o.quantity(), o.quoteQuantity(), o.filled(),
-                        o.filledQuote(), o.fees(), o.feeRemainder());
+                long hold = Holds.hold(
+                        spec,
+                        o.side(),
+                        o.type(),
+                        o.price(),
+                        o.quantity(),
+                        o.quoteQuantity(),
+                        o.filled(),
+                        o.filledQuote(),
+                        o.fees(),
+                        o.feeRemainder());
                 int scale = o.isBuy() ? spec.notionalScale() : spec.qtyScale();
                 assertThat(hold).as("hold of %s", o).isNotNegative();
-                assertThat(s.heldByOrder.getOrDefault(o.orderId(), BigDecimal.ZERO)).as("held by open %s", o)
+                assertThat(s.heldByOrder.getOrDefault(o.orderId(), BigDecimal.ZERO))
+                        .as("held by open %s", o)
                         .isEqualByComparingTo(BigDecimal.valueOf(hold, scale));
             }
         }
-        trades = (int) s.movements.stream().filter(m -> m.leg() == io.spotmatch.ledger.Leg.FEE).count();
+        trades = (int) s.movements.stream()
+                .filter(m -> m.leg() == io.spotmatch.ledger.Leg.FEE)
+                .count();
         assertThat(trades).as("the stream trades (with fees)").isGreaterThan(100);
         BigDecimal held = BigDecimal.ZERO;
         for (var e : s.balances.values()) {
@@ -76,6 +89,8 @@ class SettlementPropertyTest {
         for (var e : s.balances.values()) {
             after = after.add(e[1]);
         }
-        assertThat(after).as("nothing held once every order is closed (before: %s)", held).isEqualByComparingTo("0");
+        assertThat(after)
+                .as("nothing held once every order is closed (before: %s)", held)
+                .isEqualByComparingTo("0");
     }
 }

@@ -28,17 +28,18 @@ class SettlementTest {
 
     @Test
     void takerBuysFromMakerSeller() {
-        assertThat(s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000")).containsExactly(
-                "#2 HOLD order=1 user=1 BTC available -1.000 held +1.000");
-        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=1.000")).containsExactly(
-                "#3 HOLD order=2 user=2 USDT available -100.20000 held +100.20000",
-                // the buyer pays 100 + 0.2 taker fee, exactly what it held
-                "#4 TRADE order=2 user=2 USDT available 0 held -100.20000",
-                "#4 TRADE order=2 user=2 BTC available +1.000 held 0",
-                "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
-                // the seller receives 100 less its 0.1 maker fee
-                "#4 TRADE order=1 user=1 USDT available +99.90000 held 0",
-                "#4 FEE fees USDT available +0.30000 held 0");
+        assertThat(s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000"))
+                .containsExactly("#2 HOLD order=1 user=1 BTC available -1.000 held +1.000");
+        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=1.000"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=2 USDT available -100.20000 held +100.20000",
+                        // the buyer pays 100 + 0.2 taker fee, exactly what it held
+                        "#4 TRADE order=2 user=2 USDT available 0 held -100.20000",
+                        "#4 TRADE order=2 user=2 BTC available +1.000 held 0",
+                        "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
+                        // the seller receives 100 less its 0.1 maker fee
+                        "#4 TRADE order=1 user=1 USDT available +99.90000 held 0",
+                        "#4 FEE fees USDT available +0.30000 held 0");
         assertBalance(1, "BTC", "9", "0");
         assertBalance(1, "USDT", "1099.9", "0");
         assertBalance(2, "BTC", "11", "0");
@@ -49,16 +50,17 @@ class SettlementTest {
 
     @Test
     void takerSellsToMakerBuyer() {
-        assertThat(s.run("NEW id=1 user=1 side=BUY type=LIMIT price=100.00 qty=1.000")).containsExactly(
-                "#2 HOLD order=1 user=1 USDT available -100.20000 held +100.20000");
-        assertThat(s.run("NEW id=2 user=2 side=SELL type=LIMIT price=100.00 qty=1.000")).containsExactly(
-                "#3 HOLD order=2 user=2 BTC available -1.000 held +1.000",
-                "#4 TRADE order=2 user=2 BTC available 0 held -1.000",
-                "#4 TRADE order=2 user=2 USDT available +99.80000 held 0",
-                // the maker held the taker fee (0.2) and paid the maker fee (0.1): 0.1 comes back
-                "#4 TRADE order=1 user=1 USDT available +0.10000 held -100.20000",
-                "#4 TRADE order=1 user=1 BTC available +1.000 held 0",
-                "#4 FEE fees USDT available +0.30000 held 0");
+        assertThat(s.run("NEW id=1 user=1 side=BUY type=LIMIT price=100.00 qty=1.000"))
+                .containsExactly("#2 HOLD order=1 user=1 USDT available -100.20000 held +100.20000");
+        assertThat(s.run("NEW id=2 user=2 side=SELL type=LIMIT price=100.00 qty=1.000"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=2 BTC available -1.000 held +1.000",
+                        "#4 TRADE order=2 user=2 BTC available 0 held -1.000",
+                        "#4 TRADE order=2 user=2 USDT available +99.80000 held 0",
+                        // the maker held the taker fee (0.2) and paid the maker fee (0.1): 0.1 comes back
+                        "#4 TRADE order=1 user=1 USDT available +0.10000 held -100.20000",
+                        "#4 TRADE order=1 user=1 BTC available +1.000 held 0",
+                        "#4 FEE fees USDT available +0.30000 held 0");
         assertBalance(1, "USDT", "899.9", "0");
         assertBalance(2, "USDT", "1099.8", "0");
         assertConserved();
@@ -67,13 +69,14 @@ class SettlementTest {
     @Test
     void makerBuyerAndSellerAreTheSameUser() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
-        assertThat(s.run("NEW id=2 user=1 side=BUY type=LIMIT price=100.00 qty=1.000")).containsExactly(
-                "#3 HOLD order=2 user=1 USDT available -100.20000 held +100.20000",
-                "#4 TRADE order=2 user=1 USDT available 0 held -100.20000",
-                "#4 TRADE order=2 user=1 BTC available +1.000 held 0",
-                "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
-                "#4 TRADE order=1 user=1 USDT available +99.90000 held 0",
-                "#4 FEE fees USDT available +0.30000 held 0");
+        assertThat(s.run("NEW id=2 user=1 side=BUY type=LIMIT price=100.00 qty=1.000"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=1 USDT available -100.20000 held +100.20000",
+                        "#4 TRADE order=2 user=1 USDT available 0 held -100.20000",
+                        "#4 TRADE order=2 user=1 BTC available +1.000 held 0",
+                        "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
+                        "#4 TRADE order=1 user=1 USDT available +99.90000 held 0",
+                        "#4 FEE fees USDT available +0.30000 held 0");
         // a self-trade costs the user its two fees and nothing else
         assertBalance(1, "USDT", "999.7", "0");
         assertBalance(1, "BTC", "10", "0");
@@ -83,19 +86,20 @@ class SettlementTest {
     @Test
     void partialFillAtABetterPriceReleasesTheDifferenceThenCancelReleasesTheRest() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=0.500");
-        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=101.00 qty=1.000")).containsExactly(
-                // 101 x 1 + 0.2 % of it
-                "#3 HOLD order=2 user=2 USDT available -101.20200 held +101.20200",
-                // 0.5 bought at 100 (50 + 0.1 fee); held for 0.5 at 101 was 50.5 + 0.101: 0.501 comes back,
-                // and the rest (0.5 at 101 with its fee, 50.601) stays held
-                "#4 TRADE order=2 user=2 USDT available +0.50100 held -50.60100",
-                "#4 TRADE order=2 user=2 BTC available +0.500 held 0",
-                "#4 TRADE order=1 user=1 BTC available 0 held -0.500",
-                "#4 TRADE order=1 user=1 USDT available +49.95000 held 0",
-                "#4 FEE fees USDT available +0.15000 held 0");
+        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=101.00 qty=1.000"))
+                .containsExactly(
+                        // 101 x 1 + 0.2 % of it
+                        "#3 HOLD order=2 user=2 USDT available -101.20200 held +101.20200",
+                        // 0.5 bought at 100 (50 + 0.1 fee); held for 0.5 at 101 was 50.5 + 0.101: 0.501 comes back,
+                        // and the rest (0.5 at 101 with its fee, 50.601) stays held
+                        "#4 TRADE order=2 user=2 USDT available +0.50100 held -50.60100",
+                        "#4 TRADE order=2 user=2 BTC available +0.500 held 0",
+                        "#4 TRADE order=1 user=1 BTC available 0 held -0.500",
+                        "#4 TRADE order=1 user=1 USDT available +49.95000 held 0",
+                        "#4 FEE fees USDT available +0.15000 held 0");
         assertBalance(2, "USDT", "899.29900", "50.60100");
-        assertThat(s.run("CANCEL id=2 user=2")).containsExactly(
-                "#5 RELEASE order=2 user=2 USDT available +50.60100 held -50.60100");
+        assertThat(s.run("CANCEL id=2 user=2"))
+                .containsExactly("#5 RELEASE order=2 user=2 USDT available +50.60100 held -50.60100");
         assertBalance(2, "USDT", "949.9", "0"); // paid 50 and its 0.1 fee for 0.5 BTC
         assertConserved();
     }
@@ -103,14 +107,15 @@ class SettlementTest {
     @Test
     void manyFillsOfOneOrderLeaveNoDust() {
         // 0.001 BTC at 100.01 is 0.10001 USDT; its 0.2 % fee 0.00020002 rounds up per order, not per fill.
-        // The order holds 1.0001 + 0.00201; after 3 fills it still holds 7 lots and the fee they can add: 0.70007 + 0.00140
+        // The order holds 1.0001 + 0.00201; after 3 fills it still holds 7 lots and the fee they can add: 0.70007 +
+        // 0.00140
         for (int i = 1; i <= 3; i++) {
             s.run("NEW id=" + i + " user=1 side=SELL type=LIMIT price=100.01 qty=0.001");
         }
         s.run("NEW id=4 user=2 side=BUY type=LIMIT price=100.01 qty=0.010");
         assertBalance(2, "USDT", "998.99789", "0.70147");
-        assertThat(s.run("CANCEL id=4 user=2")).containsExactly(
-                "#9 RELEASE order=4 user=2 USDT available +0.70147 held -0.70147");
+        assertThat(s.run("CANCEL id=4 user=2"))
+                .containsExactly("#9 RELEASE order=4 user=2 USDT available +0.70147 held -0.70147");
         // 3 x 0.10001 plus ceil(3 x 0.00020002) = 0.30003 + 0.00061
         assertBalance(2, "USDT", "999.69936", "0");
         assertConserved();
@@ -119,14 +124,14 @@ class SettlementTest {
     @Test
     void amendDownReleasesAndAmendUpHoldsMore() {
         s.run("NEW id=1 user=2 side=BUY type=LIMIT price=100.00 qty=1.000");
-        assertThat(s.run("AMEND id=1 user=2 qty=0.400")).containsExactly(
-                "#3 HOLD order=1 user=2 USDT available +60.12000 held -60.12000");
-        assertThat(s.run("AMEND id=1 user=2 price=101.00 qty=2.000")).containsExactly(
-                "#4 HOLD order=1 user=2 USDT available -162.32400 held +162.32400");
+        assertThat(s.run("AMEND id=1 user=2 qty=0.400"))
+                .containsExactly("#3 HOLD order=1 user=2 USDT available +60.12000 held -60.12000");
+        assertThat(s.run("AMEND id=1 user=2 price=101.00 qty=2.000"))
+                .containsExactly("#4 HOLD order=1 user=2 USDT available -162.32400 held +162.32400");
         assertBalance(2, "USDT", "797.596", "202.40400");
         s.run("NEW id=2 user=1 side=SELL type=LIMIT price=200.00 qty=1.000");
-        assertThat(s.run("AMEND id=2 user=1 qty=3.000")).containsExactly(
-                "#6 HOLD order=2 user=1 BTC available -2.000 held +2.000");
+        assertThat(s.run("AMEND id=2 user=1 qty=3.000"))
+                .containsExactly("#6 HOLD order=2 user=1 BTC available -2.000 held +2.000");
         assertConserved();
     }
 
@@ -134,16 +139,17 @@ class SettlementTest {
     void marketBuyByQuoteHoldsItsBudgetAndReleasesWhatItCouldNotSpend() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
         s.run("NEW id=2 user=1 side=SELL type=LIMIT price=120.00 qty=1.000");
-        assertThat(s.run("NEW id=3 user=2 side=BUY type=MARKET quote=100.05")).containsExactly(
-                // the budget and 0.2 % of it
-                "#4 HOLD order=3 user=2 USDT available -100.25010 held +100.25010",
-                "#5 TRADE order=3 user=2 USDT available 0 held -100.20000",
-                "#5 TRADE order=3 user=2 BTC available +1.000 held 0",
-                "#5 TRADE order=1 user=1 BTC available 0 held -1.000",
-                "#5 TRADE order=1 user=1 USDT available +99.90000 held 0",
-                "#5 FEE fees USDT available +0.30000 held 0",
-                // 0.05 could not buy another lot at 120: it comes back with its fee
-                "#6 RELEASE order=3 user=2 USDT available +0.05010 held -0.05010");
+        assertThat(s.run("NEW id=3 user=2 side=BUY type=MARKET quote=100.05"))
+                .containsExactly(
+                        // the budget and 0.2 % of it
+                        "#4 HOLD order=3 user=2 USDT available -100.25010 held +100.25010",
+                        "#5 TRADE order=3 user=2 USDT available 0 held -100.20000",
+                        "#5 TRADE order=3 user=2 BTC available +1.000 held 0",
+                        "#5 TRADE order=1 user=1 BTC available 0 held -1.000",
+                        "#5 TRADE order=1 user=1 USDT available +99.90000 held 0",
+                        "#5 FEE fees USDT available +0.30000 held 0",
+                        // 0.05 could not buy another lot at 120: it comes back with its fee
+                        "#6 RELEASE order=3 user=2 USDT available +0.05010 held -0.05010");
         assertConserved();
     }
 
@@ -152,15 +158,17 @@ class SettlementTest {
         SettlementBook b = new SettlementBook();
         b.run("SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 maxPrice=1000 maxQty=100 taker=0.002");
         b.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
-        assertThat(b.run("NEW id=2 user=2 side=BUY type=MARKET qty=2.000")).containsExactly(
-                "#3 HOLD order=2 user=2 USDT available -2004.00000 held +2004.00000",
-                // 1 bought at 100 with its fee (100.2); 1 left, held at 1000 with its fee until the remainder is cancelled
-                "#4 TRADE order=2 user=2 USDT available +901.80000 held -1002.00000",
-                "#4 TRADE order=2 user=2 BTC available +1.000 held 0",
-                "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
-                "#4 TRADE order=1 user=1 USDT available +100.00000 held 0",
-                "#4 FEE fees USDT available +0.20000 held 0",
-                "#5 RELEASE order=2 user=2 USDT available +1002.00000 held -1002.00000");
+        assertThat(b.run("NEW id=2 user=2 side=BUY type=MARKET qty=2.000"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=2 USDT available -2004.00000 held +2004.00000",
+                        // 1 bought at 100 with its fee (100.2); 1 left, held at 1000 with its fee until the remainder
+                        // is cancelled
+                        "#4 TRADE order=2 user=2 USDT available +901.80000 held -1002.00000",
+                        "#4 TRADE order=2 user=2 BTC available +1.000 held 0",
+                        "#4 TRADE order=1 user=1 BTC available 0 held -1.000",
+                        "#4 TRADE order=1 user=1 USDT available +100.00000 held 0",
+                        "#4 FEE fees USDT available +0.20000 held 0",
+                        "#5 RELEASE order=2 user=2 USDT available +1002.00000 held -1002.00000");
         assertThat(b.held(2, "USDT")).isEqualByComparingTo("0");
         assertThat(b.available(2, "USDT")).isEqualByComparingTo("-100.2");
     }
@@ -174,7 +182,8 @@ class SettlementTest {
         SymbolSpec spec = b.book.spec();
         String qty = spec.lotsToDecimal(spec.maxQtyLots()).toString();
         List<String> moves = b.run("NEW id=2 user=2 side=BUY type=MARKET qty=" + qty);
-        assertThat(moves.get(0)).startsWith("#3 HOLD order=2 user=2 USDT available -" + spec.notionalToDecimal(Long.MAX_VALUE));
+        assertThat(moves.get(0))
+                .startsWith("#3 HOLD order=2 user=2 USDT available -" + spec.notionalToDecimal(Long.MAX_VALUE));
         assertThat(b.held(2, "USDT")).isEqualByComparingTo("0");
         assertThat(b.available(2, "USDT")).isEqualByComparingTo("-150"); // 100 and its 50 % fee
         assertThat(b.available(1, "USDT")).isEqualByComparingTo("100");
@@ -185,14 +194,15 @@ class SettlementTest {
     void selfTradePreventionExpiresTheMakerAndReleasesItsHold() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
         s.run("NEW id=2 user=2 side=SELL type=LIMIT price=100.00 qty=1.000");
-        assertThat(s.run("NEW id=3 user=1 side=BUY type=LIMIT price=100.00 qty=1.500 stp=EXPIRE_MAKER")).containsExactly(
-                "#4 HOLD order=3 user=1 USDT available -150.30000 held +150.30000",
-                "#5 RELEASE order=1 user=1 BTC available +1.000 held -1.000",
-                "#6 TRADE order=3 user=1 USDT available 0 held -100.20000",
-                "#6 TRADE order=3 user=1 BTC available +1.000 held 0",
-                "#6 TRADE order=2 user=2 BTC available 0 held -1.000",
-                "#6 TRADE order=2 user=2 USDT available +99.90000 held 0",
-                "#6 FEE fees USDT available +0.30000 held 0");
+        assertThat(s.run("NEW id=3 user=1 side=BUY type=LIMIT price=100.00 qty=1.500 stp=EXPIRE_MAKER"))
+                .containsExactly(
+                        "#4 HOLD order=3 user=1 USDT available -150.30000 held +150.30000",
+                        "#5 RELEASE order=1 user=1 BTC available +1.000 held -1.000",
+                        "#6 TRADE order=3 user=1 USDT available 0 held -100.20000",
+                        "#6 TRADE order=3 user=1 BTC available +1.000 held 0",
+                        "#6 TRADE order=2 user=2 BTC available 0 held -1.000",
+                        "#6 TRADE order=2 user=2 USDT available +99.90000 held 0",
+                        "#6 FEE fees USDT available +0.30000 held 0");
         assertBalance(1, "USDT", "849.7", "50.10000");
         assertConserved();
     }
@@ -200,17 +210,19 @@ class SettlementTest {
     @Test
     void iocAndFokRemaindersAreReleased() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
-        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=2.000 tif=FOK")).containsExactly(
-                "#3 HOLD order=2 user=2 USDT available -200.40000 held +200.40000",
-                "#4 RELEASE order=2 user=2 USDT available +200.40000 held -200.40000");
-        assertThat(s.run("NEW id=3 user=2 side=BUY type=LIMIT price=100.00 qty=2.000 tif=IOC")).containsExactly(
-                "#5 HOLD order=3 user=2 USDT available -200.40000 held +200.40000",
-                "#6 TRADE order=3 user=2 USDT available 0 held -100.20000",
-                "#6 TRADE order=3 user=2 BTC available +1.000 held 0",
-                "#6 TRADE order=1 user=1 BTC available 0 held -1.000",
-                "#6 TRADE order=1 user=1 USDT available +99.90000 held 0",
-                "#6 FEE fees USDT available +0.30000 held 0",
-                "#7 RELEASE order=3 user=2 USDT available +100.20000 held -100.20000");
+        assertThat(s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=2.000 tif=FOK"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=2 USDT available -200.40000 held +200.40000",
+                        "#4 RELEASE order=2 user=2 USDT available +200.40000 held -200.40000");
+        assertThat(s.run("NEW id=3 user=2 side=BUY type=LIMIT price=100.00 qty=2.000 tif=IOC"))
+                .containsExactly(
+                        "#5 HOLD order=3 user=2 USDT available -200.40000 held +200.40000",
+                        "#6 TRADE order=3 user=2 USDT available 0 held -100.20000",
+                        "#6 TRADE order=3 user=2 BTC available +1.000 held 0",
+                        "#6 TRADE order=1 user=1 BTC available 0 held -1.000",
+                        "#6 TRADE order=1 user=1 USDT available +99.90000 held 0",
+                        "#6 FEE fees USDT available +0.30000 held 0",
+                        "#7 RELEASE order=3 user=2 USDT available +100.20000 held -100.20000");
         assertConserved();
     }
 
@@ -218,8 +230,8 @@ class SettlementTest {
     void aFeeRateChangeReholdsOpenBuyOrders() {
         s.run("NEW id=1 user=2 side=BUY type=LIMIT price=100.00 qty=1.000");
         s.run("NEW id=2 user=1 side=SELL type=LIMIT price=200.00 qty=1.000");
-        assertThat(s.run("SYMBOL taker=0.005")).containsExactly(
-                "#4 HOLD order=1 user=2 USDT available -0.30000 held +0.30000");
+        assertThat(s.run("SYMBOL taker=0.005"))
+                .containsExactly("#4 HOLD order=1 user=2 USDT available -0.30000 held +0.30000");
         assertBalance(2, "USDT", "899.5", "100.50000");
         assertConserved();
     }
@@ -229,17 +241,20 @@ class SettlementTest {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=101.00 qty=1.000");
         s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=1.000");
         s.run("NEW id=3 user=2 side=BUY type=LIMIT price=99.00 qty=0.500");
-        assertThat(s.run("SYMBOL status=HALTED cancelOpenOrders=true")).containsExactlyInAnyOrder(
-                "#6 RELEASE order=1 user=1 BTC available +1.000 held -1.000",
-                "#7 RELEASE order=2 user=2 USDT available +100.20000 held -100.20000",
-                "#8 RELEASE order=3 user=2 USDT available +49.59900 held -49.59900");
+        assertThat(s.run("SYMBOL status=HALTED cancelOpenOrders=true"))
+                .containsExactlyInAnyOrder(
+                        "#6 RELEASE order=1 user=1 BTC available +1.000 held -1.000",
+                        "#7 RELEASE order=2 user=2 USDT available +100.20000 held -100.20000",
+                        "#8 RELEASE order=3 user=2 USDT available +49.59900 held -49.59900");
         assertBalance(1, "BTC", "10", "0");
         assertBalance(2, "USDT", "1000", "0");
         assertConserved();
     }
 
     private void assertBalance(long account, String asset, String available, String held) {
-        assertThat(s.available(account, asset)).as("available %s of %d", asset, account).isEqualByComparingTo(available);
+        assertThat(s.available(account, asset))
+                .as("available %s of %d", asset, account)
+                .isEqualByComparingTo(available);
         assertThat(s.held(account, asset)).as("held %s of %d", asset, account).isEqualByComparingTo(held);
     }
 
@@ -255,7 +270,8 @@ class SettlementTest {
             assertThat(total).as(asset).isEqualByComparingTo(s.deposits.get(asset));
         }
         for (long id : s.closed) {
-            assertThat(s.heldByOrder.getOrDefault(id, BigDecimal.ZERO)).as("held by closed order %d", id)
+            assertThat(s.heldByOrder.getOrDefault(id, BigDecimal.ZERO))
+                    .as("held by closed order %d", id)
                     .isEqualByComparingTo("0");
         }
     }

@@ -26,11 +26,26 @@ class AdminRelayTest {
     static final byte[] KEY = "BTC-USDT".getBytes(StandardCharsets.UTF_8);
     static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
-    static ConsumerRecord<byte[], byte[]> consumed(String topic, int partition, long offset, byte[] key,
-            byte[] value, ProducerRecord<byte[], byte[]> headersOf) {
+    static ConsumerRecord<byte[], byte[]> consumed(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            ProducerRecord<byte[], byte[]> headersOf) {
         RecordHeaders headers = new RecordHeaders(headersOf == null ? new RecordHeaders() : headersOf.headers());
-        return new ConsumerRecord<>(topic, partition, offset, 1_000L, TimestampType.CREATE_TIME, -1, -1, key, value,
-                headers, Optional.empty());
+        return new ConsumerRecord<>(
+                topic,
+                partition,
+                offset,
+                1_000L,
+                TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key,
+                value,
+                headers,
+                Optional.empty());
     }
 
     static Inbound readOrders(ConsumerRecord<byte[], byte[]> r) {
@@ -44,14 +59,17 @@ class AdminRelayTest {
     void aRelayedCommandReachesItsBookWithItsAdminPosition() {
         byte[] value = CommandJson.write("BTC-USDT", HALT);
         List<AdminCommand> read = new ArrayList<>();
-        new AdminDeserializationSchema(4096).deserialize(consumed("orders-admin", 0, 17, KEY, value, null),
-                new ListCollector<>(read));
+        new AdminDeserializationSchema(4096)
+                .deserialize(consumed("orders-admin", 0, 17, KEY, value, null), new ListCollector<>(read));
         assertThat(read.get(0).source()).isEqualTo("orders-admin/0/17");
 
-        ProducerRecord<byte[], byte[]> relayed = new AdminRelaySerializationSchema("orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18),
-                AdminSigning.SIGNATURE).serialize(read.get(0), null, null);
+        ProducerRecord<byte[], byte[]> relayed = new AdminRelaySerializationSchema(
+                        "orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18), AdminSigning.SIGNATURE)
+                .serialize(read.get(0), null, null);
         assertThat(relayed.topic()).isEqualTo("orders");
-        assertThat(relayed.partition()).as("the producer's default partitioner decides").isNull();
+        assertThat(relayed.partition())
+                .as("the producer's default partitioner decides")
+                .isNull();
         assertThat(relayed.key()).isEqualTo(KEY);
         assertThat(relayed.value()).isEqualTo(value);
 
@@ -62,30 +80,44 @@ class AdminRelayTest {
     @Test
     void unsignedForgedOrMisplacedAdminRecordsAreDeadLetters() {
         byte[] halt = CommandJson.write("BTC-USDT", HALT);
-        assertThat(readOrders(consumed("orders", 0, 1, KEY, halt, null)).deadLetter().code())
+        assertThat(readOrders(consumed("orders", 0, 1, KEY, halt, null))
+                        .deadLetter()
+                        .code())
                 .isEqualTo(PoisonCode.ADMIN_ON_ORDERS_TOPIC);
         ProducerRecord<byte[], byte[]> forged = new ProducerRecord<>("orders", null, null, KEY, halt);
-        forged.headers().add(AdminSignature.SOURCE_HEADER, "orders-admin/0/1".getBytes(StandardCharsets.UTF_8))
+        forged.headers()
+                .add(AdminSignature.SOURCE_HEADER, "orders-admin/0/1".getBytes(StandardCharsets.UTF_8))
                 .add(AdminSignature.MAC_HEADER, new byte[32]);
-        assertThat(readOrders(consumed("orders", 0, 2, KEY, halt, forged)).deadLetter().code())
+        assertThat(readOrders(consumed("orders", 0, 2, KEY, halt, forged))
+                        .deadLetter()
+                        .code())
                 .isEqualTo(PoisonCode.INVALID_ADMIN_SIGNATURE);
         byte[] cancel = CommandJson.write("BTC-USDT", Command.cancel(1, 7));
-        ProducerRecord<byte[], byte[]> signedCancel = AdminSigning.signed("orders", KEY, cancel, null, "orders-admin/0/3");
-        assertThat(readOrders(consumed("orders", 0, 3, KEY, cancel, signedCancel)).deadLetter().code())
+        ProducerRecord<byte[], byte[]> signedCancel =
+                AdminSigning.signed("orders", KEY, cancel, null, "orders-admin/0/3");
+        assertThat(readOrders(consumed("orders", 0, 3, KEY, cancel, signedCancel))
+                        .deadLetter()
+                        .code())
                 .isEqualTo(PoisonCode.ADMIN_HEADERS_ON_ORDER);
-        assertThat(readOrders(consumed("orders", 0, 4, KEY, cancel, null)).command().adminPartition()).isEqualTo(-1);
+        assertThat(readOrders(consumed("orders", 0, 4, KEY, cancel, null))
+                        .command()
+                        .adminPartition())
+                .isEqualTo(-1);
 
         List<AdminCommand> read = new ArrayList<>();
-        new AdminDeserializationSchema(4096).deserialize(consumed("orders-admin", 0, 5, KEY, cancel, null),
-                new ListCollector<>(read));
+        new AdminDeserializationSchema(4096)
+                .deserialize(consumed("orders-admin", 0, 5, KEY, cancel, null), new ListCollector<>(read));
         DeadLetter d = read.get(0).deadLetter();
         assertThat(d.code()).isEqualTo(PoisonCode.NOT_AN_ADMIN_COMMAND);
         assertThat(d.topic()).isEqualTo("orders-admin");
         assertThat(d.value()).isEqualTo(cancel);
-        ProducerRecord<byte[], byte[]> dead = new AdminRelaySerializationSchema("orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18),
-                AdminSigning.SIGNATURE).serialize(read.get(0), null, null);
+        ProducerRecord<byte[], byte[]> dead = new AdminRelaySerializationSchema(
+                        "orders", new DeadLetterSerializationSchema("orders-dlq", 1 << 18), AdminSigning.SIGNATURE)
+                .serialize(read.get(0), null, null);
         assertThat(dead.topic()).isEqualTo("orders-dlq");
-        assertThat(dead.headers().lastHeader(DeadLetterSerializationSchema.ERROR_CODE).value())
+        assertThat(dead.headers()
+                        .lastHeader(DeadLetterSerializationSchema.ERROR_CODE)
+                        .value())
                 .isEqualTo("NOT_AN_ADMIN_COMMAND".getBytes(StandardCharsets.UTF_8));
     }
 }

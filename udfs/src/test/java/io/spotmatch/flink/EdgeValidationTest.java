@@ -23,9 +23,18 @@ class EdgeValidationTest {
     private static final String CANCEL = "{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":7}";
 
     private static Inbound read(byte[] key, byte[] value, long timestamp) {
-        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("orders", 3, 42, timestamp, TimestampType.CREATE_TIME,
-                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
-                new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(
+                "orders",
+                3,
+                42,
+                timestamp,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
         List<Inbound> out = new ArrayList<>();
         new CommandDeserializationSchema(16 * 1024, AdminSigning.SIGNATURE).deserialize(r, new Collector<>() {
             @Override
@@ -34,8 +43,7 @@ class EdgeValidationTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         assertThat(out).hasSize(1);
         return out.get(0);
@@ -96,7 +104,8 @@ class EdgeValidationTest {
         assertThat(out.value()).isEqualTo(value);
         assertThat(out.key()).isEqualTo(utf8("BTC-USDT"));
         assertThat(out.timestamp()).isEqualTo(1000L);
-        assertThat(out.headers().lastHeader(DeadLetterSerializationSchema.TRUNCATED)).isNull();
+        assertThat(out.headers().lastHeader(DeadLetterSerializationSchema.TRUNCATED))
+                .isNull();
     }
 
     @Test
@@ -106,16 +115,26 @@ class EdgeValidationTest {
         for (int i = 0; i < value.length; i++) {
             value[i] = (byte) i;
         }
-        DeadLetter d = new DeadLetter(key, value, "orders", 2, 77, 1000, PoisonCode.KEY_SYMBOL_MISMATCH,
+        DeadLetter d = new DeadLetter(
+                key,
+                value,
+                "orders",
+                2,
+                77,
+                1000,
+                PoisonCode.KEY_SYMBOL_MISMATCH,
                 "key '" + "k".repeat(600_000) + "' is not the symbol");
-        ProducerRecord<byte[], byte[]> out = new DeadLetterSerializationSchema("dlq", 256 * 1024).serialize(d, null, null);
+        ProducerRecord<byte[], byte[]> out =
+                new DeadLetterSerializationSchema("dlq", 256 * 1024).serialize(d, null, null);
         assertThat(header(out, DeadLetterSerializationSchema.TRUNCATED)).isEqualTo("true");
         assertThat(header(out, DeadLetterSerializationSchema.ORIGINAL_KEY_SIZE)).isEqualTo("600000");
-        assertThat(header(out, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(2 * 1024 * 1024));
+        assertThat(header(out, DeadLetterSerializationSchema.ORIGINAL_VALUE_SIZE))
+                .isEqualTo(Integer.toString(2 * 1024 * 1024));
         assertThat(header(out, DeadLetterSerializationSchema.SOURCE_OFFSET)).isEqualTo("77");
         assertThat(out.key()).hasSize(DeadLetterSerializationSchema.PREFIX_BYTES);
         assertThat(out.value()).isEqualTo(java.util.Arrays.copyOf(value, DeadLetterSerializationSchema.PREFIX_BYTES));
-        assertThat(header(out, DeadLetterSerializationSchema.ERROR_MESSAGE)).hasSize(DeadLetterSerializationSchema.MAX_MESSAGE_CHARS + 3);
+        assertThat(header(out, DeadLetterSerializationSchema.ERROR_MESSAGE))
+                .hasSize(DeadLetterSerializationSchema.MAX_MESSAGE_CHARS + 3);
         long size = out.key().length + out.value().length;
         for (Header h : out.headers()) {
             size += h.key().length() + h.value().length;

@@ -37,14 +37,25 @@ class MatchOperatorTest {
     static final String BTC = "BTC-USDT";
 
     static Command listing() {
-        return Command.symbol(new SymbolUpdate("BTC", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"), null, null,
-                Decimal.parse("1000000"), Decimal.parse("1000"), Decimal.parse("0.001"), Decimal.parse("0.002"),
-                SymbolStatus.TRADING, StpMode.NONE, false));
+        return Command.symbol(new SymbolUpdate(
+                "BTC",
+                "USDT",
+                Decimal.parse("0.01"),
+                Decimal.parse("0.001"),
+                null,
+                null,
+                Decimal.parse("1000000"),
+                Decimal.parse("1000"),
+                Decimal.parse("0.001"),
+                Decimal.parse("0.002"),
+                SymbolStatus.TRADING,
+                StpMode.NONE,
+                false));
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new MatchOperator("orders"), SymbolCommand::symbol, Types.STRING,
-                128, 1, 0);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new MatchOperator("orders"), SymbolCommand::symbol, Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }
@@ -52,18 +63,20 @@ class MatchOperatorTest {
     /** Command time of the next {@link #send}: per test, so no test depends on another having run. */
     private long time = 1_700_000_000_000L;
 
-    void send(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol,
-            Command c) throws Exception {
+    void send(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol, Command c)
+            throws Exception {
         long t = time++;
         h.processElement(new SymbolCommand(symbol, c, t, 0), t);
     }
 
     static List<String> events(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
-        return h.extractOutputValues().stream().map(e -> new String(e.json(), StandardCharsets.UTF_8))
+        return h.extractOutputValues().stream()
+                .map(e -> new String(e.json(), StandardCharsets.UTF_8))
                 .collect(Collectors.toList());
     }
 
-    static <T> List<T> side(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+    static <T> List<T> side(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
             org.apache.flink.util.OutputTag<T> tag) {
         var q = h.getSideOutput(tag);
         List<T> out = new ArrayList<>();
@@ -83,58 +96,124 @@ class MatchOperatorTest {
             send(h, BTC, Command.limit(1, 7, Side.SELL, "65000.10", "0.500", TimeInForce.GTC));
             send(h, BTC, Command.limit(2, 8, Side.BUY, "65001.00", "0.800", TimeInForce.IOC));
 
-            assertThat(events(h)).containsExactly(
-                    "{\"symbol\":\"BTC-USDT\",\"seq\":1,\"time\":1700000000000,\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\","
-                            + "\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\",\"stepSize\":\"0.001\",\"minQty\":\"0.001\","
-                            + "\"minNotional\":\"0\",\"maxPrice\":\"1000000\",\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\","
-                            + "\"takerFeeRate\":\"0.002\",\"status\":\"TRADING\",\"defaultStp\":\"NONE\"}",
-                    "{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1700000000001,\"type\":\"ACCEPTED\",\"orderId\":1,\"userId\":7,"
-                            + "\"side\":\"SELL\",\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.10\","
-                            + "\"quantity\":\"0.500\",\"stp\":\"NONE\"}",
-                    "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000002,\"type\":\"ACCEPTED\",\"orderId\":2,\"userId\":8,"
-                            + "\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"timeInForce\":\"IOC\",\"price\":\"65001.00\","
-                            + "\"quantity\":\"0.800\",\"stp\":\"NONE\"}",
-                    "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"TRADE\",\"tradeId\":1,"
-                            + "\"price\":\"65000.10\",\"quantity\":\"0.500\",\"quoteQuantity\":\"32500.05000\","
-                            + "\"takerSide\":\"BUY\",\"takerOrderId\":2,\"takerUserId\":8,\"makerOrderId\":1,\"makerUserId\":7,"
-                            + "\"takerFee\":\"65.00010\",\"makerFee\":\"32.50005\",\"feeAsset\":\"USDT\","
-                            + "\"takerStatus\":\"PARTIALLY_FILLED\",\"makerStatus\":\"FILLED\"}",
-                    "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000002,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":8,"
-                            + "\"reason\":\"IOC_REMAINDER\",\"cancelledQuantity\":\"0.300\",\"filledQuantity\":\"0.500\"}");
+            assertThat(events(h))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":1,\"time\":1700000000000,\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\","
+                                    + "\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\",\"stepSize\":\"0.001\",\"minQty\":\"0.001\","
+                                    + "\"minNotional\":\"0\",\"maxPrice\":\"1000000\",\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\","
+                                    + "\"takerFeeRate\":\"0.002\",\"status\":\"TRADING\",\"defaultStp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1700000000001,\"type\":\"ACCEPTED\",\"orderId\":1,\"userId\":7,"
+                                    + "\"side\":\"SELL\",\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"65000.10\","
+                                    + "\"quantity\":\"0.500\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000002,\"type\":\"ACCEPTED\",\"orderId\":2,\"userId\":8,"
+                                    + "\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"timeInForce\":\"IOC\",\"price\":\"65001.00\","
+                                    + "\"quantity\":\"0.800\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"TRADE\",\"tradeId\":1,"
+                                    + "\"price\":\"65000.10\",\"quantity\":\"0.500\",\"quoteQuantity\":\"32500.05000\","
+                                    + "\"takerSide\":\"BUY\",\"takerOrderId\":2,\"takerUserId\":8,\"makerOrderId\":1,\"makerUserId\":7,"
+                                    + "\"takerFee\":\"65.00010\",\"makerFee\":\"32.50005\",\"feeAsset\":\"USDT\","
+                                    + "\"takerStatus\":\"PARTIALLY_FILLED\",\"makerStatus\":\"FILLED\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000002,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":8,"
+                                    + "\"reason\":\"IOC_REMAINDER\",\"cancelledQuantity\":\"0.300\",\"filledQuantity\":\"0.500\"}");
 
-            assertThat(side(h, MatchOperator.TRADES)).containsExactly(new TradeRow(BTC, 1, 4, new BigDecimal("65000.10"),
-                    new BigDecimal("0.500"), new BigDecimal("32500.05000"), Side.BUY, 2, 8, 1, 7,
-                    new BigDecimal("65.00010"), new BigDecimal("32.50005"), "USDT", 1_700_000_000_002L));
+            assertThat(side(h, MatchOperator.TRADES))
+                    .containsExactly(new TradeRow(
+                            BTC,
+                            1,
+                            4,
+                            new BigDecimal("65000.10"),
+                            new BigDecimal("0.500"),
+                            new BigDecimal("32500.05000"),
+                            Side.BUY,
+                            2,
+                            8,
+                            1,
+                            7,
+                            new BigDecimal("65.00010"),
+                            new BigDecimal("32.50005"),
+                            "USDT",
+                            1_700_000_000_002L));
 
-            assertThat(side(h, MatchOperator.ORDERS)).containsExactly(
-                    new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
-                            new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.NEW,
-                            new BigDecimal("0.000"), new BigDecimal("0E-5"), new BigDecimal("0E-5"), null, 2,
-                            1_700_000_000_001L, 1_700_000_000_001L),
-                    new OrderRow(BTC, 2, 8, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, StpMode.NONE,
-                            new BigDecimal("65001.00"), new BigDecimal("0.800"), null, OrderStatus.CANCELLED,
-                            new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("65.00010"),
-                            CancelReason.IOC_REMAINDER, 5, 1_700_000_000_002L, 1_700_000_000_002L),
-                    new OrderRow(BTC, 1, 7, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, StpMode.NONE,
-                            new BigDecimal("65000.10"), new BigDecimal("0.500"), null, OrderStatus.FILLED,
-                            new BigDecimal("0.500"), new BigDecimal("32500.05000"), new BigDecimal("32.50005"), null, 4,
-                            1_700_000_000_002L, 1_700_000_000_002L));
+            assertThat(side(h, MatchOperator.ORDERS))
+                    .containsExactly(
+                            new OrderRow(
+                                    BTC,
+                                    1,
+                                    7,
+                                    Side.SELL,
+                                    OrderType.LIMIT,
+                                    TimeInForce.GTC,
+                                    StpMode.NONE,
+                                    new BigDecimal("65000.10"),
+                                    new BigDecimal("0.500"),
+                                    null,
+                                    OrderStatus.NEW,
+                                    new BigDecimal("0.000"),
+                                    new BigDecimal("0E-5"),
+                                    new BigDecimal("0E-5"),
+                                    null,
+                                    2,
+                                    1_700_000_000_001L,
+                                    1_700_000_000_001L),
+                            new OrderRow(
+                                    BTC,
+                                    2,
+                                    8,
+                                    Side.BUY,
+                                    OrderType.LIMIT,
+                                    TimeInForce.IOC,
+                                    StpMode.NONE,
+                                    new BigDecimal("65001.00"),
+                                    new BigDecimal("0.800"),
+                                    null,
+                                    OrderStatus.CANCELLED,
+                                    new BigDecimal("0.500"),
+                                    new BigDecimal("32500.05000"),
+                                    new BigDecimal("65.00010"),
+                                    CancelReason.IOC_REMAINDER,
+                                    5,
+                                    1_700_000_000_002L,
+                                    1_700_000_000_002L),
+                            new OrderRow(
+                                    BTC,
+                                    1,
+                                    7,
+                                    Side.SELL,
+                                    OrderType.LIMIT,
+                                    TimeInForce.GTC,
+                                    StpMode.NONE,
+                                    new BigDecimal("65000.10"),
+                                    new BigDecimal("0.500"),
+                                    null,
+                                    OrderStatus.FILLED,
+                                    new BigDecimal("0.500"),
+                                    new BigDecimal("32500.05000"),
+                                    new BigDecimal("32.50005"),
+                                    null,
+                                    4,
+                                    1_700_000_000_002L,
+                                    1_700_000_000_002L));
         }
     }
 
     /** Number of symbols with at least one resting order in keyed state. */
-    private static long symbolsWithRestingOrders(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
+    private static long symbolsWithRestingOrders(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         try (var keys = backend.getKeys(MatchOperator.ordersDescriptor().getName(), VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
 
-    private static long restingOrders(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
-            String symbol) throws Exception {
+    private static long restingOrders(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol)
+            throws Exception {
         h.getOperator().setCurrentKey(symbol);
         long n = 0;
-        for (var ignored : h.getOperator().getKeyedStateStore().getMapState(MatchOperator.ordersDescriptor()).keys()) {
+        for (var ignored : h.getOperator()
+                .getKeyedStateStore()
+                .getMapState(MatchOperator.ordersDescriptor())
+                .keys()) {
             n++;
         }
         return n;
@@ -152,11 +231,11 @@ class MatchOperatorTest {
             assertThat(restingOrders(h, BTC)).isEqualTo(3);
             assertThat(symbolsWithRestingOrders(h)).isEqualTo(1);
 
-            send(h, BTC, Command.market(4, 9, Side.BUY, "1.500"));   // fills 1, half of 2
+            send(h, BTC, Command.market(4, 9, Side.BUY, "1.500")); // fills 1, half of 2
             send(h, BTC, Command.cancel(3, 8));
             send(h, BTC, Command.limit(5, 9, Side.BUY, "101.00", "0.500", TimeInForce.GTC)); // fills the rest of 2
-            send(h, BTC, Command.limit(6, 9, Side.BUY, "90.00", "0.500", TimeInForce.GTC));  // placed and cancelled
-            send(h, BTC, Command.cancel(6, 9));                                              // within one checkpoint
+            send(h, BTC, Command.limit(6, 9, Side.BUY, "90.00", "0.500", TimeInForce.GTC)); // placed and cancelled
+            send(h, BTC, Command.cancel(6, 9)); // within one checkpoint
             h.snapshot(2, 2);
             assertThat(restingOrders(h, BTC)).isZero();
             assertThat(symbolsWithRestingOrders(h)).isZero();
@@ -169,17 +248,28 @@ class MatchOperatorTest {
         try (var h = harness()) {
             h.open();
             h.processElement(new SymbolCommand(BTC, listing(), 1, 0, 10), 1);
-            h.processElement(new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 2, 0, 11), 2);
-            h.processElement(new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 3, 1, 42), 3);
+            h.processElement(
+                    new SymbolCommand(
+                            BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 2, 0, 11),
+                    2);
+            h.processElement(
+                    new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 3, 1, 42),
+                    3);
             assertThat(events(h)).hasSize(2);
             assertThat(side(h, MatchOperator.TRADES)).isEmpty();
-            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement().satisfies(d -> assertDeadLetter(d,
-                    "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":2,\"userId\":8,\"side\":\"BUY\",\"orderType\":\"LIMIT\","
-                            + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\"}",
-                    1, 42, 3, PoisonCode.WRONG_PARTITION,
-                    "symbol BTC-USDT is bound to partition 0 of orders but this command came from partition 1; it was"
-                            + " not processed. Produce orders keyed by symbol; to move a symbol to another partition,"
-                            + " see 'Moving a symbol to another partition' in the README"));
+            assertThat(side(h, MatchOperator.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(d -> assertDeadLetter(
+                            d,
+                            "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":2,\"userId\":8,\"side\":\"BUY\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\"}",
+                            1,
+                            42,
+                            3,
+                            PoisonCode.WRONG_PARTITION,
+                            "symbol BTC-USDT is bound to partition 0 of orders but this command came from partition 1; it was"
+                                    + " not processed. Produce orders keyed by symbol; to move a symbol to another partition,"
+                                    + " see 'Moving a symbol to another partition' in the README"));
             snapshot = h.snapshot(1, 1);
             assertThat(header(h, BTC).sourcePartition()).isZero();
             assertThat(header(h, BTC).severalPartitions()).isFalse();
@@ -190,18 +280,21 @@ class MatchOperatorTest {
             h.open();
             h.processElement(new SymbolCommand(BTC, Command.cancel(1, 7), 4, 2, 5), 4);
             assertThat(events(h)).isEmpty();
-            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement()
+            assertThat(side(h, MatchOperator.DEAD_LETTERS))
+                    .singleElement()
                     .satisfies(d -> assertThat(d.code()).isEqualTo(PoisonCode.WRONG_PARTITION));
             // The dead-lettered NEW did not use up id 2, and order 1 is still there.
-            h.processElement(new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 5, 0, 12), 5);
+            h.processElement(
+                    new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 5, 0, 12),
+                    5);
             assertThat(events(h)).hasSize(2);
             assertThat(events(h).get(0)).contains("\"seq\":3,", "\"type\":\"ACCEPTED\"", "\"orderId\":2,");
             assertThat(events(h).get(1)).contains("\"seq\":4,", "\"type\":\"TRADE\"", "\"makerOrderId\":1,");
         }
     }
 
-    private static void assertDeadLetter(DeadLetter d, String value, int partition, long offset, long timestamp,
-            PoisonCode code, String message) {
+    private static void assertDeadLetter(
+            DeadLetter d, String value, int partition, long offset, long timestamp, PoisonCode code, String message) {
         assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo(BTC);
         assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo(value);
         assertThat(d.topic()).isEqualTo("orders");
@@ -212,7 +305,10 @@ class MatchOperatorTest {
         assertThat(d.message()).isEqualTo(message);
     }
 
-    /** The reference engine, failing on purpose when an order of user 666 is about to rest, half way through its command. */
+    /**
+     * The reference engine, failing on purpose when an order of user 666 is about to rest, half way
+     * through its command.
+     */
     static final class FailingEngine extends ReferenceOrderBook {
         @Override
         protected void rest(Order o) {
@@ -226,7 +322,11 @@ class MatchOperatorTest {
     static KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> failingHarness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new MatchOperator("orders", s -> s.equals(BTC) ? new FailingEngine() : new HeapOrderBook()),
-                SymbolCommand::symbol, Types.STRING, 128, 1, 0);
+                SymbolCommand::symbol,
+                Types.STRING,
+                128,
+                1,
+                0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }
@@ -250,24 +350,33 @@ class MatchOperatorTest {
         return out;
     }
 
-    private static List<String> stateOf(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
-            String symbol) throws Exception {
+    private static List<String> stateOf(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol)
+            throws Exception {
         BookHeader hd = header(h, symbol);
         List<String> out = new ArrayList<>();
         out.add("lastTradeId=" + hd.lastTradeId() + " lastOrderId=" + hd.lastOrderId());
         List<RestingOrder> orders = new ArrayList<>();
-        for (RestingOrder o : h.getOperator().getKeyedStateStore().getMapState(MatchOperator.ordersDescriptor()).values()) {
+        for (RestingOrder o : h.getOperator()
+                .getKeyedStateStore()
+                .getMapState(MatchOperator.ordersDescriptor())
+                .values()) {
             orders.add(o);
         }
         // bids first (best first), then asks (best first): the same order as forEachOrder for these books
         orders.sort(java.util.Comparator.comparing((RestingOrder o) -> o.side() == Side.BUY ? 0 : 1)
-                .thenComparing(o -> o.side() == Side.BUY ? -o.price() : o.price()).thenComparing(RestingOrder::priority));
+                .thenComparing(o -> o.side() == Side.BUY ? -o.price() : o.price())
+                .thenComparing(RestingOrder::priority));
         orders.forEach(o -> out.add(o.toString()));
         return out;
     }
 
-    private static void sendTo(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
-            String symbol, Command c, long offset) throws Exception {
+    private static void sendTo(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
+            String symbol,
+            Command c,
+            long offset)
+            throws Exception {
         long t = BASE_TIME + offset;
         h.processElement(new SymbolCommand(symbol, c, t, 0, offset), t);
     }
@@ -296,29 +405,39 @@ class MatchOperatorTest {
             // Trades with orders 1 and 2, then fails when its remainder is about to rest.
             sendTo(h, BTC, Command.limit(5, 666, Side.BUY, "101.00", "2.500", TimeInForce.GTC), 7);
 
-            assertThat(events(h)).containsExactly("{\"symbol\":\"BTC-USDT\",\"seq\":7,\"time\":" + (BASE_TIME + 7)
-                    + ",\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\",\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\","
-                    + "\"stepSize\":\"0.001\",\"minQty\":\"0.001\",\"minNotional\":\"0\",\"maxPrice\":\"1000000\","
-                    + "\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\",\"takerFeeRate\":\"0.002\",\"status\":\"HALTED\","
-                    + "\"defaultStp\":\"NONE\"}");
+            assertThat(events(h))
+                    .containsExactly("{\"symbol\":\"BTC-USDT\",\"seq\":7,\"time\":" + (BASE_TIME + 7)
+                            + ",\"type\":\"SYMBOL_UPDATED\",\"baseAsset\":\"BTC\",\"quoteAsset\":\"USDT\",\"tickSize\":\"0.01\","
+                            + "\"stepSize\":\"0.001\",\"minQty\":\"0.001\",\"minNotional\":\"0\",\"maxPrice\":\"1000000\","
+                            + "\"maxQty\":\"1000\",\"makerFeeRate\":\"0.001\",\"takerFeeRate\":\"0.002\",\"status\":\"HALTED\","
+                            + "\"defaultStp\":\"NONE\"}");
             assertThat(side(h, MatchOperator.TRADES)).isEmpty();
             assertThat(side(h, MatchOperator.ORDERS)).isEmpty();
-            assertThat(side(h, MatchOperator.DEAD_LETTERS)).singleElement().satisfies(d -> assertDeadLetter(d,
-                    "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":666,\"side\":\"BUY\","
-                            + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"101.00\",\"quantity\":\"2.500\"}",
-                    0, 7, BASE_TIME + 7, PoisonCode.ENGINE_ERROR,
-                    "the matching engine failed on this command: java.lang.IllegalStateException: injected engine"
-                            + " failure; symbol BTC-USDT is HALTED with its book as before the command"));
+            assertThat(side(h, MatchOperator.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(d -> assertDeadLetter(
+                            d,
+                            "{\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":666,\"side\":\"BUY\","
+                                    + "\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\",\"price\":\"101.00\",\"quantity\":\"2.500\"}",
+                            0,
+                            7,
+                            BASE_TIME + 7,
+                            PoisonCode.ENGINE_ERROR,
+                            "the matching engine failed on this command: java.lang.IllegalStateException: injected engine"
+                                    + " failure; symbol BTC-USDT is HALTED with its book as before the command"));
             assertThat(bookState(operator.bookOf(BTC).book())).isEqualTo(before);
             assertThat(operator.bookOf(BTC).book().spec().status()).isEqualTo(SymbolStatus.HALTED);
             clearOutputs(h);
 
             sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.000", TimeInForce.GTC), 8);
-            assertThat(events(h)).singleElement().asString()
+            assertThat(events(h))
+                    .singleElement()
+                    .asString()
                     .contains("\"seq\":8,", "\"type\":\"REJECTED\"", "\"reason\":\"SYMBOL_HALTED\"");
             sendTo(h, ETH, Command.limit(1, 1, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 9);
             sendTo(h, ETH, Command.limit(2, 2, Side.BUY, "100.00", "1.000", TimeInForce.GTC), 10);
-            assertThat(side(h, MatchOperator.TRADES)).singleElement()
+            assertThat(side(h, MatchOperator.TRADES))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.symbol()).isEqualTo(ETH));
             snapshot = h.snapshot(2, 2);
             assertThat(stateOf(h, BTC)).isEqualTo(before);
@@ -329,15 +448,18 @@ class MatchOperatorTest {
             h.initializeState(snapshot);
             h.open();
             sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.000", TimeInForce.GTC), 11);
-            assertThat(events(h)).singleElement().asString()
-                    .contains("\"seq\":9,", "\"reason\":\"SYMBOL_HALTED\"");
-            assertThat(bookState(((MatchOperator) h.getOperator()).bookOf(BTC).book())).isEqualTo(before);
+            assertThat(events(h)).singleElement().asString().contains("\"seq\":9,", "\"reason\":\"SYMBOL_HALTED\"");
+            assertThat(bookState(((MatchOperator) h.getOperator()).bookOf(BTC).book()))
+                    .isEqualTo(before);
             clearOutputs(h);
             sendTo(h, BTC, Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), 12);
             sendTo(h, BTC, Command.limit(6, 9, Side.BUY, "101.00", "1.500", TimeInForce.GTC), 13);
             // The failed command left no trade id, no order id and no fill behind.
-            assertThat(side(h, MatchOperator.TRADES)).extracting(TradeRow::tradeId, TradeRow::makerOrderId)
-                    .containsExactly(org.assertj.core.api.Assertions.tuple(1L, 1L), org.assertj.core.api.Assertions.tuple(2L, 2L));
+            assertThat(side(h, MatchOperator.TRADES))
+                    .extracting(TradeRow::tradeId, TradeRow::makerOrderId)
+                    .containsExactly(
+                            org.assertj.core.api.Assertions.tuple(1L, 1L),
+                            org.assertj.core.api.Assertions.tuple(2L, 2L));
             sendTo(h, ETH, Command.limit(3, 1, Side.SELL, "100.00", "1.000", TimeInForce.GTC), 14);
             assertThat(events(h)).last().asString().contains("\"symbol\":\"ETH-USDT\",\"seq\":5,", "\"ACCEPTED\"");
         }
@@ -354,18 +476,28 @@ class MatchOperatorTest {
             System.gc();
             long heapBefore = rt.totalMemory() - rt.freeMemory();
             for (int i = 0; i < garbage; i++) {
-                h.processElement(new SymbolCommand("JUNK-" + i, Command.limit(i + 1, 1, Side.BUY, "1.00", "1.000",
-                        TimeInForce.GTC), 5, 0, i), 5);
+                h.processElement(
+                        new SymbolCommand(
+                                "JUNK-" + i,
+                                Command.limit(i + 1, 1, Side.BUY, "1.00", "1.000", TimeInForce.GTC),
+                                5,
+                                0,
+                                i),
+                        5);
             }
             // A refused listing leaves nothing either.
-            h.processElement(new SymbolCommand("JUNK-0", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), 6, 0, 0), 6);
+            h.processElement(
+                    new SymbolCommand("JUNK-0", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING)), 6, 0, 0), 6);
             List<String> events = events(h);
             assertThat(events).hasSize(2 + garbage + 1);
-            assertThat(events.get(2)).isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":5,\"type\":\"REJECTED\","
-                    + "\"command\":\"NEW\",\"orderId\":1,\"userId\":1,\"reason\":\"UNKNOWN_SYMBOL\"}");
-            assertThat(events.get(2 + garbage)).isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":6,"
-                    + "\"type\":\"REJECTED\",\"command\":\"SYMBOL\",\"reason\":\"INVALID_SPEC\"}");
-            assertThat(events.subList(2, 2 + garbage)).allMatch(e -> e.contains("\"seq\":0,") && e.contains("UNKNOWN_SYMBOL"));
+            assertThat(events.get(2))
+                    .isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":5,\"type\":\"REJECTED\","
+                            + "\"command\":\"NEW\",\"orderId\":1,\"userId\":1,\"reason\":\"UNKNOWN_SYMBOL\"}");
+            assertThat(events.get(2 + garbage))
+                    .isEqualTo("{\"symbol\":\"JUNK-0\",\"seq\":0,\"time\":6,"
+                            + "\"type\":\"REJECTED\",\"command\":\"SYMBOL\",\"reason\":\"INVALID_SPEC\"}");
+            assertThat(events.subList(2, 2 + garbage))
+                    .allMatch(e -> e.contains("\"seq\":0,") && e.contains("UNKNOWN_SYMBOL"));
 
             h.snapshot(1, 1);
             clearOutputs(h); // the harness keeps every event; what is measured is what the operator keeps
@@ -377,16 +509,20 @@ class MatchOperatorTest {
             try (var keys = backend.getKeys(MatchOperator.headerDescriptor().getName(), VoidNamespace.INSTANCE)) {
                 headers = keys.count();
             }
-            System.out.printf("%,d unlisted symbols: %d symbols with a header in keyed state, %d with resting orders,"
-                    + " %d books in memory, heap %+,d bytes after GC%n", garbage, headers, symbolsWithRestingOrders(h),
-                    op.booksInMemory(), heapAfter - heapBefore);
+            System.out.printf(
+                    "%,d unlisted symbols: %d symbols with a header in keyed state, %d with resting orders,"
+                            + " %d books in memory, heap %+,d bytes after GC%n",
+                    garbage, headers, symbolsWithRestingOrders(h), op.booksInMemory(), heapAfter - heapBefore);
             assertThat(headers).isEqualTo(1);
             assertThat(symbolsWithRestingOrders(h)).isEqualTo(1);
             assertThat(op.booksInMemory()).isEqualTo(1);
 
             // Listing one of them later starts its sequence at 1; the listed book did not notice any of it.
             h.processElement(new SymbolCommand("JUNK-7", listing(), 7, 0, 0), 7);
-            assertThat(events(h)).singleElement().asString().startsWith("{\"symbol\":\"JUNK-7\",\"seq\":1,\"time\":7,\"type\":\"SYMBOL_UPDATED\"");
+            assertThat(events(h))
+                    .singleElement()
+                    .asString()
+                    .startsWith("{\"symbol\":\"JUNK-7\",\"seq\":1,\"time\":7,\"type\":\"SYMBOL_UPDATED\"");
             send(h, BTC, Command.limit(2, 8, Side.BUY, "100.00", "1.000", TimeInForce.GTC));
             assertThat(events(h)).last().asString().contains("\"symbol\":\"BTC-USDT\",\"seq\":4,", "\"TRADE\"");
             assertThat(op.booksInMemory()).isEqualTo(2);
@@ -396,18 +532,19 @@ class MatchOperatorTest {
     /** What a relay failover writes: the same admin-topic position twice on the orders topic. */
     @Test
     void aRelayedAdminCommandIsAppliedOncePerAdminPositionAcrossARestore() throws Exception {
-        Command halt = Command.symbol(new SymbolUpdate(null, null, null, null, null, null, null, null, null, null,
-                SymbolStatus.HALTED, null, true));
+        Command halt = Command.symbol(new SymbolUpdate(
+                null, null, null, null, null, null, null, null, null, null, SymbolStatus.HALTED, null, true));
         Command resume = Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING));
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
             h.open();
             h.processElement(new SymbolCommand(BTC, listing(), 1, 0, 0, 5), 1);
-            h.processElement(new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "65000.10", "0.500",
-                    TimeInForce.GTC), 2, 0), 2);
+            h.processElement(
+                    new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "65000.10", "0.500", TimeInForce.GTC), 2, 0),
+                    2);
             h.processElement(new SymbolCommand(BTC, halt, 3, 0, 0, 6), 3);
             h.processElement(new SymbolCommand(BTC, resume, 4, 0, 0, 5), 4); // not above 6: a repeat, skipped
-            h.processElement(new SymbolCommand(BTC, halt, 5, 0, 0, 6), 5);   // the halt again: skipped
+            h.processElement(new SymbolCommand(BTC, halt, 5, 0, 0, 6), 5); // the halt again: skipped
             assertThat(types(h)).containsExactly("SYMBOL_UPDATED", "ACCEPTED", "SYMBOL_UPDATED", "CANCELLED");
             snapshot = h.snapshot(1, 1);
             assertThat(header(h, BTC).adminPartition()).isZero();
@@ -429,16 +566,22 @@ class MatchOperatorTest {
     }
 
     private static List<String> types(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
-        return events(h).stream().map(j -> {
-            int at = j.indexOf("\"type\":\"") + 8;
-            return j.substring(at, j.indexOf('"', at));
-        }).collect(Collectors.toList());
+        return events(h).stream()
+                .map(j -> {
+                    int at = j.indexOf("\"type\":\"") + 8;
+                    return j.substring(at, j.indexOf('"', at));
+                })
+                .collect(Collectors.toList());
     }
 
-    private static BookHeader header(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
-            String symbol) throws Exception {
+    private static BookHeader header(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, String symbol)
+            throws Exception {
         h.getOperator().setCurrentKey(symbol);
-        return h.getOperator().getKeyedStateStore().getState(MatchOperator.headerDescriptor()).value();
+        return h.getOperator()
+                .getKeyedStateStore()
+                .getState(MatchOperator.headerDescriptor())
+                .value();
     }
 
     @Test
@@ -477,8 +620,8 @@ class MatchOperatorTest {
     }
 
     /** Events, trade rows and order rows (as text) produced by the commands from index {@code from} on. */
-    private static List<String> outputsAfter(KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h,
-            int from) {
+    private static List<String> outputsAfter(
+            KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h, int from) {
         List<String> all = new ArrayList<>();
         List<String> events = events(h);
         // Keep what the commands after the cut produced: events carry the command's timestamp.

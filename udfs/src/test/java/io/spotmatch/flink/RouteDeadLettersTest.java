@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 /** The history guard: which first records of a partition a job with (or without) state accepts. */
 class RouteDeadLettersTest {
 
-    static OneInputStreamOperatorTestHarness<Inbound, SymbolCommand> harness(boolean allowPartialHistory,
-            OperatorSubtaskState restore) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new RouteDeadLetters(allowPartialHistory)));
+    static OneInputStreamOperatorTestHarness<Inbound, SymbolCommand> harness(
+            boolean allowPartialHistory, OperatorSubtaskState restore) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new RouteDeadLetters(allowPartialHistory)));
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -39,8 +40,10 @@ class RouteDeadLettersTest {
             read(h, 0, 0);
             read(h, 0, 3); // gaps after the first record are transaction markers, not missing history
             assertThat(h.extractOutputValues()).hasSize(2);
-            assertThatThrownBy(() -> read(h, 1, 5)).isInstanceOf(SuppressRestartsException.class)
-                    .cause().hasMessage("The job has no state for orders partition 1 and its first record is at"
+            assertThatThrownBy(() -> read(h, 1, 5))
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
+                    .hasMessage("The job has no state for orders partition 1 and its first record is at"
                             + " offset 5: restore from a savepoint or checkpoint (flink run -s ...), or start from the"
                             + " earliest offset of a topic that still holds its whole history, or (for a deliberate"
                             + " partial backfill into EMPTY tables) pass --job.allow-partial-history true");
@@ -59,16 +62,18 @@ class RouteDeadLettersTest {
             read(h, 0, 2);
             read(h, 2, 0); // a partition added to the topic
             assertThat(h.extractOutputValues()).hasSize(2);
-            assertThatThrownBy(() -> read(h, 1, 7)).isInstanceOf(SuppressRestartsException.class)
-                    .cause().hasMessageContaining("orders partition 1 and its first record is at offset 7");
+            assertThatThrownBy(() -> read(h, 1, 7))
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
+                    .hasMessageContaining("orders partition 1 and its first record is at offset 7");
         }
     }
 
     @Test
     void aJobRestoredFromASavepointBeforeTheGuardTrustsItsPartitions() throws Exception {
         OperatorSubtaskState preGuard;
-        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
-                new ProcessFunction<Inbound, SymbolCommand>() {
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ProcessFunction<Inbound, SymbolCommand>() {
                     @Override
                     public void processElement(Inbound in, Context ctx, Collector<SymbolCommand> out) {
                         out.collect(in.command());

@@ -26,8 +26,8 @@ class RouteFundsDeadLettersTest {
 
     static void read(OneInputStreamOperatorTestHarness<FundsInbound, FundsCommand> h, int partition, long offset)
             throws Exception {
-        FundsCommand deposit = new FundsCommand(FundsCommand.Type.DEPOSIT, "tx-" + partition + "-" + offset, 7, "USDT",
-                new BigDecimal("100"));
+        FundsCommand deposit = new FundsCommand(
+                FundsCommand.Type.DEPOSIT, "tx-" + partition + "-" + offset, 7, "USDT", new BigDecimal("100"));
         h.processElement(new FundsInbound(deposit, null, partition, offset), 0);
     }
 
@@ -36,8 +36,10 @@ class RouteFundsDeadLettersTest {
         OperatorSubtaskState state;
         try (var h = harness(null)) {
             read(h, 0, 0);
-            assertThatThrownBy(() -> read(h, 1, 40)).isInstanceOf(SuppressRestartsException.class)
-                    .cause().hasMessageStartingWith("The job has no state for funds partition 1 and its first record"
+            assertThatThrownBy(() -> read(h, 1, 40))
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
+                    .hasMessageStartingWith("The job has no state for funds partition 1 and its first record"
                             + " is at offset 40: restore from a savepoint or checkpoint");
             state = h.snapshot(1, 1);
         }

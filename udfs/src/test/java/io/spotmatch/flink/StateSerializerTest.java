@@ -23,9 +23,20 @@ import org.junit.jupiter.api.Test;
 /** Every type in state or on the wire between operators survives its serializer, and state formats are guarded. */
 class StateSerializerTest {
 
-    static final SymbolUpdate SPEC = new SymbolUpdate("BTC", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"),
-            Decimal.parse("0.002"), Decimal.parse("5"), Decimal.parse("1000000"), Decimal.parse("1000"),
-            Decimal.parse("0.001"), Decimal.parse("0.002"), SymbolStatus.CANCEL_ONLY, StpMode.EXPIRE_BOTH, false);
+    static final SymbolUpdate SPEC = new SymbolUpdate(
+            "BTC",
+            "USDT",
+            Decimal.parse("0.01"),
+            Decimal.parse("0.001"),
+            Decimal.parse("0.002"),
+            Decimal.parse("5"),
+            Decimal.parse("1000000"),
+            Decimal.parse("1000"),
+            Decimal.parse("0.001"),
+            Decimal.parse("0.002"),
+            SymbolStatus.CANCEL_ONLY,
+            StpMode.EXPIRE_BOTH,
+            false);
 
     static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
         assertThat(serializer.copy(value)).isEqualTo(value);
@@ -40,14 +51,27 @@ class StateSerializerTest {
 
     @Test
     void restingOrdersRoundTrip() throws IOException {
-        RestingOrder o = new RestingOrder(Long.MAX_VALUE, 7, Side.SELL, OrderType.LIMIT_MAKER, TimeInForce.GTC,
-                StpMode.EXPIRE_MAKER, 6_500_010, 1_000, 250, 1_625_002_500L, 3_250_005, 99_999_999, 42);
+        RestingOrder o = new RestingOrder(
+                Long.MAX_VALUE,
+                7,
+                Side.SELL,
+                OrderType.LIMIT_MAKER,
+                TimeInForce.GTC,
+                StpMode.EXPIRE_MAKER,
+                6_500_010,
+                1_000,
+                250,
+                1_625_002_500L,
+                3_250_005,
+                99_999_999,
+                42);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, o)).isEqualTo(o);
     }
 
     @Test
     void bookHeadersRoundTrip() throws IOException {
-        for (BookHeader h : List.of(new BookHeader(SPEC, 1234, 56, 789, 3, true),
+        for (BookHeader h : List.of(
+                new BookHeader(SPEC, 1234, 56, 789, 3, true),
                 new BookHeader(null, 2, 0, 0, -1, false),
                 new BookHeader(SymbolUpdate.status(SymbolStatus.HALTED), 1, 0, 0, 0, false),
                 new BookHeader(SPEC, 9, 1, 2, 0, false, 3, 1L << 40))) {
@@ -57,9 +81,13 @@ class StateSerializerTest {
 
     @Test
     void commandsRoundTrip() throws IOException {
-        for (Command c : List.of(Command.limit(1, 2, Side.BUY, "65000.10", "0.125", TimeInForce.IOC),
+        for (Command c : List.of(
+                Command.limit(1, 2, Side.BUY, "65000.10", "0.125", TimeInForce.IOC),
                 Command.marketQuote(3, 2, Side.BUY, "500").withStp(StpMode.EXPIRE_TAKER),
-                Command.amend(4, 2, null, "1.5"), Command.cancel(5, 2), Command.cancelAll(2), Command.symbol(SPEC),
+                Command.amend(4, 2, null, "1.5"),
+                Command.cancel(5, 2),
+                Command.cancelAll(2),
+                Command.symbol(SPEC),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
@@ -72,12 +100,15 @@ class StateSerializerTest {
      * The exact bytes of each BookHeader format version, so a layout cannot change by accident:
      * savepoints in production hold these. v1 was written by builds before the admin relay.
      */
-    static final String HEADER_V1 = "010101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
-            + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
-            + "04d2000000000000003800000000000003150000000301";
-    static final String HEADER_V2 = "020101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
-            + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
-            + "04d200000000000000380000000000000315000000030100000002000000000000004d";
+    static final String HEADER_V1 =
+            "010101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
+                    + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
+                    + "04d2000000000000003800000000000003150000000301";
+
+    static final String HEADER_V2 =
+            "020101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
+                    + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
+                    + "04d200000000000000380000000000000315000000030100000002000000000000004d";
 
     @Test
     void bookHeaderBytesOfEveryVersionAreFixedAndV1ReadsAsNoAdminCommandApplied() throws IOException {
@@ -99,20 +130,36 @@ class StateSerializerTest {
     }
 
     static OrderRow orderRow(long version, long createdAt, long updatedAt) {
-        return new OrderRow("BTC-USDT", 42, 7, Side.BUY, OrderType.MARKET, TimeInForce.IOC, StpMode.NONE, null, null,
-                new java.math.BigDecimal("500.00000"), io.spotmatch.book.OrderStatus.CANCELLED,
-                new java.math.BigDecimal("0.004"), new java.math.BigDecimal("499.99000"),
-                new java.math.BigDecimal("-0.00001"), io.spotmatch.book.CancelReason.MARKET_NO_LIQUIDITY, version,
-                createdAt, updatedAt);
+        return new OrderRow(
+                "BTC-USDT",
+                42,
+                7,
+                Side.BUY,
+                OrderType.MARKET,
+                TimeInForce.IOC,
+                StpMode.NONE,
+                null,
+                null,
+                new java.math.BigDecimal("500.00000"),
+                io.spotmatch.book.OrderStatus.CANCELLED,
+                new java.math.BigDecimal("0.004"),
+                new java.math.BigDecimal("499.99000"),
+                new java.math.BigDecimal("-0.00001"),
+                io.spotmatch.book.CancelReason.MARKET_NO_LIQUIDITY,
+                version,
+                createdAt,
+                updatedAt);
     }
 
     @Test
     void unwrittenOrderRowsRoundTrip() throws IOException {
         OrderRowSink.UnwrittenSerializer serializer = new OrderRowSink.UnwrittenSerializer();
         OrderRowSink.Unwritten rows = new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30)));
-        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows))).isEqualTo(rows);
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows)))
+                .isEqualTo(rows);
         assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, serializer.serialize(rows)))
-                .isInstanceOf(IOException.class).hasMessageContaining("newer SpotMatch");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("newer SpotMatch");
     }
 
     @Test
@@ -139,7 +186,9 @@ class StateSerializerTest {
                 new DataInputDeserializer(out.getCopyOfBuffer()), StateSerializerTest.class.getClassLoader());
         TypeSerializerSchemaCompatibility<T> compatibility =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(read);
-        assertThat(compatibility.isCompatibleAsIs()).as(serializer.getClass().getName()).isTrue();
+        assertThat(compatibility.isCompatibleAsIs())
+                .as(serializer.getClass().getName())
+                .isTrue();
         assertThat(read.restoreSerializer()).isSameAs(serializer);
     }
 
@@ -147,10 +196,13 @@ class StateSerializerTest {
     void aFormatVersionFromTheFutureFailsLoudly() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(8);
         out.writeByte(RestingOrder.Serializer.VERSION + 1);
-        assertThatThrownBy(() -> RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
-                .isInstanceOf(IOException.class).hasMessageContaining("format version 2")
+        assertThatThrownBy(() ->
+                        RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("format version 2")
                 .hasMessageContaining("newer SpotMatch");
         assertThatThrownBy(() -> BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {0})))
-                .isInstanceOf(IOException.class).hasMessageContaining("format version 0");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("format version 0");
     }
 }

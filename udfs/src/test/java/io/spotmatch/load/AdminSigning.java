@@ -19,22 +19,26 @@ public final class AdminSigning {
 
     /** For tests, local runs and docker-compose only. */
     public static final String KEY = "spotmatch-test-admin-key-never-use-in-production";
+
     public static final AdminSignature SIGNATURE = new AdminSignature(KEY.getBytes(StandardCharsets.UTF_8));
     public static final String TOPIC = "test-admin";
 
     private static final AtomicLong NEXT_OFFSET = new AtomicLong();
 
-    private AdminSigning() {
-    }
+    private AdminSigning() {}
 
     /** An orders-topic record of a command keyed by its symbol; a SYMBOL command comes signed. */
     public static ProducerRecord<byte[], byte[]> record(String topic, String symbol, Command c, Long timestamp) {
-        return record(topic, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c),
-                c.type() == CommandType.SYMBOL, timestamp);
+        return record(
+                topic,
+                symbol.getBytes(StandardCharsets.UTF_8),
+                CommandJson.write(symbol, c),
+                c.type() == CommandType.SYMBOL,
+                timestamp);
     }
 
-    public static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, boolean admin,
-            Long timestamp) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String topic, byte[] key, byte[] value, boolean admin, Long timestamp) {
         if (!admin) {
             return new ProducerRecord<>(topic, null, timestamp, key, value);
         }
@@ -42,9 +46,9 @@ public final class AdminSigning {
     }
 
     /** A record signed as relayed from {@code source}: the same source twice is what a relay failover writes. */
-    public static ProducerRecord<byte[], byte[]> signed(String topic, byte[] key, byte[] value, Long timestamp,
-            String source) {
-        return AdminRelaySerializationSchema.signed(topic, key, value, timestamp == null ? -1 : timestamp, source,
-                SIGNATURE);
+    public static ProducerRecord<byte[], byte[]> signed(
+            String topic, byte[] key, byte[] value, Long timestamp, String source) {
+        return AdminRelaySerializationSchema.signed(
+                topic, key, value, timestamp == null ? -1 : timestamp, source, SIGNATURE);
     }
 }

@@ -65,6 +65,7 @@ public final class OrderFlow {
 
     /** BTC-USDT-like grid: prices with 2 decimals, quantities with 3. */
     public static final int PRICE_SCALE = 2;
+
     public static final int QTY_SCALE = 3;
 
     private final SplittableRandom rnd;
@@ -95,9 +96,20 @@ public final class OrderFlow {
 
     /** The SYMBOL command that lists a flow's symbol: tick 0.01, step 0.001, 0.1% maker, 0.2% taker. */
     public static Command listing(String base, String quote) {
-        return Command.symbol(new SymbolUpdate(base, quote, new Decimal(1, PRICE_SCALE), new Decimal(1, QTY_SCALE),
-                new Decimal(1, QTY_SCALE), new Decimal(100, 2), new Decimal(10_000_000, 0), new Decimal(10_000, 0),
-                new Decimal(10, 4), new Decimal(20, 4), SymbolStatus.TRADING, null, false));
+        return Command.symbol(new SymbolUpdate(
+                base,
+                quote,
+                new Decimal(1, PRICE_SCALE),
+                new Decimal(1, QTY_SCALE),
+                new Decimal(1, QTY_SCALE),
+                new Decimal(100, 2),
+                new Decimal(10_000_000, 0),
+                new Decimal(10_000, 0),
+                new Decimal(10, 4),
+                new Decimal(20, 4),
+                SymbolStatus.TRADING,
+                null,
+                false));
     }
 
     /** The next command; it has already been applied to the shadow book. */
@@ -174,9 +186,18 @@ public final class OrderFlow {
     }
 
     private Command order(Side side, OrderType type, TimeInForce tif, long priceTicks, long lots) {
-        return new Command(CommandType.NEW, nextOrderId++, userId(), side, type, tif,
+        return new Command(
+                CommandType.NEW,
+                nextOrderId++,
+                userId(),
+                side,
+                type,
+                tif,
                 type == OrderType.MARKET ? null : new Decimal(Math.max(1, priceTicks), PRICE_SCALE),
-                new Decimal(lots, QTY_SCALE), null, null, null);
+                new Decimal(lots, QTY_SCALE),
+                null,
+                null,
+                null);
     }
 
     private Command amend(Order o) {
@@ -202,6 +223,7 @@ public final class OrderFlow {
         int size;
         /** Ids of the last orders placed, newest overwriting oldest. */
         private final long[] recent = new long[1024];
+
         private int placed;
 
         /** A live order: nine times in ten among the recently placed ones if {@code recentFirst}, else any. */
@@ -216,8 +238,20 @@ public final class OrderFlow {
         }
 
         private void upsert(Order o) {
-            Order copy = Order.resting(o.orderId(), o.userId(), o.side(), o.type(), o.timeInForce(), o.stp(),
-                    o.price(), o.quantity(), o.filled(), o.filledQuote(), o.fees(), o.feeRemainder(), o.priority());
+            Order copy = Order.resting(
+                    o.orderId(),
+                    o.userId(),
+                    o.side(),
+                    o.type(),
+                    o.timeInForce(),
+                    o.stp(),
+                    o.price(),
+                    o.quantity(),
+                    o.filled(),
+                    o.filledQuote(),
+                    o.fees(),
+                    o.feeRemainder(),
+                    o.priority());
             Integer at = index.get(o.orderId());
             if (at != null) {
                 live[at] = copy;
@@ -252,8 +286,16 @@ public final class OrderFlow {
         }
 
         @Override
-        public void trade(long seq, long tradeId, Order taker, Order maker, long price, long quantity,
-                long quoteQuantity, long takerFee, long makerFee) {
+        public void trade(
+                long seq,
+                long tradeId,
+                Order taker,
+                Order maker,
+                long price,
+                long quantity,
+                long quoteQuantity,
+                long takerFee,
+                long makerFee) {
             for (Order o : new Order[] {taker, maker}) {
                 if (o.remaining() == 0) {
                     drop(o.orderId());
@@ -274,15 +316,12 @@ public final class OrderFlow {
         }
 
         @Override
-        public void rejected(long seq, Command command, RejectReason reason) {
-        }
+        public void rejected(long seq, Command command, RejectReason reason) {}
 
         @Override
-        public void cancelledAll(long seq, long userId, int count) {
-        }
+        public void cancelledAll(long seq, long userId, int count) {}
 
         @Override
-        public void symbolUpdated(long seq, SymbolSpec spec) {
-        }
+        public void symbolUpdated(long seq, SymbolSpec spec) {}
     }
 }

@@ -44,7 +44,8 @@ class OrderFlowTest {
                         + flow.shadowBook().depth(Side.SELL, Integer.MAX_VALUE).size();
             }
         }
-        System.out.printf("steady flow: GTC %d, IOC/market %d, cancels %d, amends %d; mean %d resting over %d levels%n",
+        System.out.printf(
+                "steady flow: GTC %d, IOC/market %d, cancels %d, amends %d; mean %d resting over %d levels%n",
                 gtc, marketable, cancels, amends, restingSum / (n / 1000), levelSum / (n / 1000));
         assertThat(gtc * 100 / n).isBetween(45, 53);
         assertThat(marketable * 100 / n).isBetween(7, 9);

@@ -25,10 +25,12 @@ public final class OrderStream {
         }
     }
 
-    private static final String[] BASES = {"BTC", "ETH", "SOL", "XRP", "BNB", "DOGE", "ADA", "TRX", "AVAX", "LINK",
-        "DOT", "TON", "SHIB", "LTC", "BCH", "NEAR", "UNI", "APT", "ICP", "ETC", "FIL", "ARB", "OP", "ATOM", "XLM",
-        "HBAR", "INJ", "IMX", "VET", "MKR", "GRT", "RNDR", "AAVE", "ALGO", "QNT", "EGLD", "SAND", "AXS", "THETA",
-        "FTM", "EOS", "XTZ", "MANA", "FLOW", "CHZ", "KAVA", "ZEC", "CRV", "NEO", "DASH"};
+    private static final String[] BASES = {
+        "BTC", "ETH", "SOL", "XRP", "BNB", "DOGE", "ADA", "TRX", "AVAX", "LINK", "DOT", "TON", "SHIB", "LTC", "BCH",
+        "NEAR", "UNI", "APT", "ICP", "ETC", "FIL", "ARB", "OP", "ATOM", "XLM", "HBAR", "INJ", "IMX", "VET", "MKR",
+        "GRT", "RNDR", "AAVE", "ALGO", "QNT", "EGLD", "SAND", "AXS", "THETA", "FTM", "EOS", "XTZ", "MANA", "FLOW",
+        "CHZ", "KAVA", "ZEC", "CRV", "NEO", "DASH"
+    };
 
     /** Records that are not commands, one of each kind the job dead-letters. */
     private static final String[] POISON = {
@@ -86,14 +88,22 @@ public final class OrderStream {
         String symbol = symbols.get(i);
         if (poisonPerMillion > 0 && rnd.nextInt(1_000_000) < poisonPerMillion) {
             String template = POISON[rnd.nextInt(POISON.length)];
-            return new Record(symbol, symbol.getBytes(StandardCharsets.UTF_8),
-                    String.format(template, symbol).getBytes(StandardCharsets.UTF_8), true, false);
+            return new Record(
+                    symbol,
+                    symbol.getBytes(StandardCharsets.UTF_8),
+                    String.format(template, symbol).getBytes(StandardCharsets.UTF_8),
+                    true,
+                    false);
         }
         return record(symbol, flows.get(i).next());
     }
 
     private Record record(String symbol, Command c) {
-        return new Record(symbol, symbol.getBytes(StandardCharsets.UTF_8), CommandJson.write(symbol, c), false,
+        return new Record(
+                symbol,
+                symbol.getBytes(StandardCharsets.UTF_8),
+                CommandJson.write(symbol, c),
+                false,
                 c.type() == io.spotmatch.book.CommandType.SYMBOL);
     }
 

@@ -41,12 +41,12 @@ class AdminSignatureTest {
     @Test
     void aSymbolCommandWithoutTheRelayHeadersIsAdminOnTheOrdersTopic() {
         assertThatThrownBy(() -> SIGNATURE.check(HALT, KEY, VALUE, null, null))
-                .isInstanceOfSatisfying(PoisonException.class,
-                        e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_ON_ORDERS_TOPIC))
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_ON_ORDERS_TOPIC))
                 .hasMessageContaining("admin topic");
         assertThatThrownBy(() -> SIGNATURE.check(HALT, KEY, VALUE, utf8(SOURCE), null))
-                .isInstanceOfSatisfying(PoisonException.class,
-                        e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_ON_ORDERS_TOPIC));
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_ON_ORDERS_TOPIC));
     }
 
     @Test
@@ -54,8 +54,12 @@ class AdminSignatureTest {
         byte[] mac = SIGNATURE.mac(KEY, VALUE, SOURCE);
         AdminSignature other = new AdminSignature(utf8("another key, also long enough to be used"));
         assertInvalid(SIGNATURE, KEY, VALUE, SOURCE, new byte[32]);
-        assertInvalid(SIGNATURE, KEY, CommandJson.write("BTC-USDT", Command.symbol(SymbolUpdate.status(
-                SymbolStatus.TRADING))), SOURCE, mac);
+        assertInvalid(
+                SIGNATURE,
+                KEY,
+                CommandJson.write("BTC-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING))),
+                SOURCE,
+                mac);
         assertInvalid(SIGNATURE, KEY, VALUE, "orders-admin/0/43", mac);
         assertInvalid(other, KEY, VALUE, SOURCE, mac);
         assertInvalid(SIGNATURE, KEY, VALUE, "no-position", SIGNATURE.mac(KEY, VALUE, "no-position"));
@@ -63,8 +67,8 @@ class AdminSignatureTest {
 
     private static void assertInvalid(AdminSignature s, byte[] key, byte[] value, String source, byte[] mac) {
         assertThatThrownBy(() -> s.check(HALT, key, value, utf8(source), mac))
-                .isInstanceOfSatisfying(PoisonException.class,
-                        e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_ADMIN_SIGNATURE));
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_ADMIN_SIGNATURE));
     }
 
     @Test
@@ -74,8 +78,8 @@ class AdminSignatureTest {
         assertThat(SIGNATURE.check(cancel, KEY, value, null, null)).isNull();
         byte[] mac = SIGNATURE.mac(KEY, value, SOURCE);
         assertThatThrownBy(() -> SIGNATURE.check(cancel, KEY, value, utf8(SOURCE), mac))
-                .isInstanceOfSatisfying(PoisonException.class,
-                        e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_HEADERS_ON_ORDER));
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.ADMIN_HEADERS_ON_ORDER));
     }
 
     @Test

@@ -31,17 +31,32 @@ class CommandJsonTest {
         assertThat(parse("""
                 {"type":"NEW","symbol":"BTC-USDT","orderId":1001,"userId":7,"side":"BUY","orderType":"LIMIT",
                  "timeInForce":"IOC","price":"65000.10","quantity":"0.125","stp":"EXPIRE_MAKER"}""").command())
-                .isEqualTo(new Command(CommandType.NEW, 1001, 7, Side.BUY, OrderType.LIMIT, TimeInForce.IOC,
-                        Decimal.parse("65000.10"), Decimal.parse("0.125"), null, StpMode.EXPIRE_MAKER, null));
+                .isEqualTo(new Command(
+                        CommandType.NEW,
+                        1001,
+                        7,
+                        Side.BUY,
+                        OrderType.LIMIT,
+                        TimeInForce.IOC,
+                        Decimal.parse("65000.10"),
+                        Decimal.parse("0.125"),
+                        null,
+                        StpMode.EXPIRE_MAKER,
+                        null));
         assertThat(parse("""
-                {"type":"NEW","symbol":"BTC-USDT","orderId":2,"userId":7,"side":"BUY","orderType":"MARKET","quoteQuantity":"500.00"}""")
-                .command()).isEqualTo(Command.marketQuote(2, 7, Side.BUY, "500.00").withStp(null)
+                {"type":"NEW","symbol":"BTC-USDT","orderId":2,"userId":7,"side":"BUY","orderType":"MARKET",
+                "quoteQuantity":"500.00"}""").command())
+                .isEqualTo(Command.marketQuote(2, 7, Side.BUY, "500.00")
+                        .withStp(null)
                         .withTimeInForce(null));
-        assertThat(parse("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7}").command())
+        assertThat(parse("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7}")
+                        .command())
                 .isEqualTo(Command.cancel(5, 7));
-        assertThat(parse("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7,\"quantity\":\"0.1\"}").command())
+        assertThat(parse("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7,\"quantity\":\"0.1\"}")
+                        .command())
                 .isEqualTo(Command.amend(5, 7, null, "0.1"));
-        assertThat(parse("{\"type\":\"CANCEL_ALL\",\"symbol\":\"BTC-USDT\",\"userId\":7}").command())
+        assertThat(parse("{\"type\":\"CANCEL_ALL\",\"symbol\":\"BTC-USDT\",\"userId\":7}")
+                        .command())
                 .isEqualTo(Command.cancelAll(7));
         WireCommand symbol = parse("""
                 {"type":"SYMBOL","symbol":"BTC-USDT","baseAsset":"BTC","quoteAsset":"USDT","tickSize":"0.01",
@@ -49,22 +64,36 @@ class CommandJsonTest {
                  "makerFeeRate":"0.001","takerFeeRate":"0.002","status":"TRADING","defaultStp":"EXPIRE_TAKER",
                  "cancelOpenOrders":false}""");
         assertThat(symbol.symbol()).isEqualTo("BTC-USDT");
-        assertThat(symbol.command().symbol()).isEqualTo(new SymbolUpdate("BTC", "USDT", Decimal.parse("0.01"),
-                Decimal.parse("0.00001"), Decimal.parse("0.0001"), Decimal.parse("5"), Decimal.parse("1000000"),
-                Decimal.parse("9000"), Decimal.parse("0.001"), Decimal.parse("0.002"), SymbolStatus.TRADING,
-                StpMode.EXPIRE_TAKER, false));
+        assertThat(symbol.command().symbol())
+                .isEqualTo(new SymbolUpdate(
+                        "BTC",
+                        "USDT",
+                        Decimal.parse("0.01"),
+                        Decimal.parse("0.00001"),
+                        Decimal.parse("0.0001"),
+                        Decimal.parse("5"),
+                        Decimal.parse("1000000"),
+                        Decimal.parse("9000"),
+                        Decimal.parse("0.001"),
+                        Decimal.parse("0.002"),
+                        SymbolStatus.TRADING,
+                        StpMode.EXPIRE_TAKER,
+                        false));
     }
 
     @Test
     void acceptsPlainJsonNumbersForDecimalsReadFromTheirText() throws PoisonException {
-        Command c = parse("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7,\"price\":65000.10}").command();
+        Command c = parse("{\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7,\"price\":65000.10}")
+                .command();
         assertThat(c.price()).isEqualTo(new Decimal(6_500_010, 2));
     }
 
     @Test
     void ignoresUnknownFieldsAndNulls() throws PoisonException {
         assertThat(parse("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7,"
-                + "\"clientTag\":{\"a\":[1,2]},\"price\":null}").command()).isEqualTo(Command.cancel(5, 7));
+                                + "\"clientTag\":{\"a\":[1,2]},\"price\":null}")
+                        .command())
+                .isEqualTo(Command.cancel(5, 7));
     }
 
     @Test
@@ -78,64 +107,89 @@ class CommandJsonTest {
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
                 Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED)),
-                Command.symbol(new SymbolUpdate("B_T.C-1", "USDT", Decimal.parse("0.01"), Decimal.parse("0.001"), null,
-                        null, null, null, Decimal.parse("0.001"), null, null, StpMode.NONE, true)));
+                Command.symbol(new SymbolUpdate(
+                        "B_T.C-1",
+                        "USDT",
+                        Decimal.parse("0.01"),
+                        Decimal.parse("0.001"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        Decimal.parse("0.001"),
+                        null,
+                        null,
+                        StpMode.NONE,
+                        true)));
         for (Command c : commands) {
-            assertThat(CommandJson.parse(KEY, CommandJson.write("BTC-USDT", c), 4096).command()).isEqualTo(c);
+            assertThat(CommandJson.parse(KEY, CommandJson.write("BTC-USDT", c), 4096)
+                            .command())
+                    .isEqualTo(c);
         }
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "INVALID_JSON        | {\"type\":\"CANCEL\"",
-        "INVALID_JSON        | not json at all",
-        "INVALID_JSON        | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1} trailing",
-        "INVALID_JSON        | {\"type\":\"CANCEL\",\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
-        "INVALID_JSON        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":NaN}",
-        "NOT_AN_OBJECT       | [1,2,3]",
-        "NOT_AN_OBJECT       | \"NEW\"",
-        "NOT_AN_OBJECT       | 42",
-        "UNKNOWN_TYPE        | {\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
-        "UNKNOWN_TYPE        | {\"type\":\"MODIFY\",\"symbol\":\"BTC-USDT\"}",
-        "UNKNOWN_TYPE        | {\"type\":null,\"symbol\":\"BTC-USDT\"}",
-        "MISSING_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"userId\":1}",
-        "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"quantity\":\"1\"}",
-        "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"BUY\",\"orderType\":\"MARKET\"}",
-        "MISSING_FIELD       | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
-        "MISSING_FIELD       | {\"type\":\"CANCEL_ALL\"}",
-        "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":\"1\",\"userId\":1}",
-        "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1.5,\"userId\":1}",
-        "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":0,\"userId\":1}",
-        "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":-4}",
-        "INVALID_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"HOLD\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\"}",
-        "INVALID_FIELD       | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":{\"v\":1}}",
-        "INVALID_FIELD       | {\"type\":\"SYMBOL\",\"symbol\":\"BTC-USDT\",\"cancelOpenOrders\":\"yes\"}",
-        "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"NaN\"}",
-        "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"Infinity\"}",
-        "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"1e5\"}",
-        "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":1.5e3}",
-        "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"quantity\":\"1,5\"}",
-        "OUT_OF_RANGE        | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":9223372036854775808,\"userId\":1}",
-        "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"123456789012345678901\"}",
-        "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"0.0000000000000000001\"}",
-        "KEY_SYMBOL_MISMATCH | {\"type\":\"CANCEL\",\"symbol\":\"ETH-USDT\",\"orderId\":1,\"userId\":1}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "INVALID_JSON        | {\"type\":\"CANCEL\"",
+                "INVALID_JSON        | not json at all",
+                "INVALID_JSON        | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1} trailing",
+                "INVALID_JSON        | {\"type\":\"CANCEL\",\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
+                "INVALID_JSON        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":NaN}",
+                "NOT_AN_OBJECT       | [1,2,3]",
+                "NOT_AN_OBJECT       | \"NEW\"",
+                "NOT_AN_OBJECT       | 42",
+                "UNKNOWN_TYPE        | {\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
+                "UNKNOWN_TYPE        | {\"type\":\"MODIFY\",\"symbol\":\"BTC-USDT\"}",
+                "UNKNOWN_TYPE        | {\"type\":null,\"symbol\":\"BTC-USDT\"}",
+                "MISSING_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"userId\":1}",
+                "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"quantity\":\"1\"}",
+                "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"BUY\",\"orderType\":\"MARKET\"}",
+                "MISSING_FIELD       | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}",
+                "MISSING_FIELD       | {\"type\":\"CANCEL_ALL\"}",
+                "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":\"1\",\"userId\":1}",
+                "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1.5,\"userId\":1}",
+                "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":0,\"userId\":1}",
+                "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":-4}",
+                "INVALID_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"side\":\"HOLD\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\"}",
+                "INVALID_FIELD       | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":{\"v\":1}}",
+                "INVALID_FIELD       | {\"type\":\"SYMBOL\",\"symbol\":\"BTC-USDT\",\"cancelOpenOrders\":\"yes\"}",
+                "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"NaN\"}",
+                "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"Infinity\"}",
+                "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"1e5\"}",
+                "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":1.5e3}",
+                "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"quantity\":\"1,5\"}",
+                "OUT_OF_RANGE        | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":9223372036854775808,\"userId\":1}",
+                "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"123456789012345678901\"}",
+                "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"0.0000000000000000001\"}",
+                "KEY_SYMBOL_MISMATCH | {\"type\":\"CANCEL\",\"symbol\":\"ETH-USDT\",\"orderId\":1,\"userId\":1}",
+            })
     void classifiesPoison(PoisonCode code, String json) {
-        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(PoisonException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOfSatisfying(
+                        PoisonException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 
     @Test
     void classifiesPoisonThatIsNotAboutTheText() {
-        byte[] ok = "{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] ok = "{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1}"
+                .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CommandJson.parse(KEY, ok, ok.length - 1))
-                .isInstanceOfSatisfying(PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.OVERSIZE));
-        assertThatThrownBy(() -> CommandJson.parse(null, ok, 4096)).isInstanceOfSatisfying(PoisonException.class,
-                e -> assertThat(e.code()).isEqualTo(PoisonCode.KEY_SYMBOL_MISMATCH));
-        assertThatThrownBy(() -> CommandJson.parse(KEY, null, 4096)).isInstanceOfSatisfying(PoisonException.class,
-                e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_JSON));
-        byte[] badSymbol = "{\"type\":\"CANCEL\",\"symbol\":\"BTC USDT\",\"orderId\":1,\"userId\":1}".getBytes(StandardCharsets.UTF_8);
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.OVERSIZE));
+        assertThatThrownBy(() -> CommandJson.parse(null, ok, 4096))
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.KEY_SYMBOL_MISMATCH));
+        assertThatThrownBy(() -> CommandJson.parse(KEY, null, 4096))
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_JSON));
+        byte[] badSymbol = "{\"type\":\"CANCEL\",\"symbol\":\"BTC USDT\",\"orderId\":1,\"userId\":1}"
+                .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CommandJson.parse("BTC USDT".getBytes(StandardCharsets.UTF_8), badSymbol, 4096))
-                .isInstanceOfSatisfying(PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_FIELD));
+                .isInstanceOfSatisfying(
+                        PoisonException.class, e -> assertThat(e.code()).isEqualTo(PoisonCode.INVALID_FIELD));
     }
 }

@@ -11,12 +11,11 @@ import io.spotmatch.flink.BookHeader;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
-import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.CommandLine;
+import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.wire.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -37,23 +36,33 @@ import org.apache.flink.util.Collector;
  * the state with the State Processor API, through the job's own serializers.
  *
  * <pre>
- * flink run -c io.spotmatch.job.tools.BookInspector spotmatch-job.jar --path file:///flink-data/savepoints/savepoint-...
+ * flink run -c io.spotmatch.job.tools.BookInspector spotmatch-job.jar \
+ *     --path file:///flink-data/savepoints/savepoint-...
  * </pre>
  */
 public final class BookInspector {
 
-    public enum Format { JSON, CSV }
+    public enum Format {
+        JSON,
+        CSV
+    }
 
-    static final ConfigOption<String> PATH = key("path").stringType().noDefaultValue()
+    static final ConfigOption<String> PATH = key("path")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Savepoint or retained checkpoint directory (required).");
-    static final ConfigOption<Format> FORMAT = key("format").enumType(Format.class).defaultValue(Format.JSON)
+    static final ConfigOption<Format> FORMAT = key("format")
+            .enumType(Format.class)
+            .defaultValue(Format.JSON)
             .withDescription("JSON (one line per symbol) or CSV.");
-    static final ConfigOption<Integer> DEPTH = key("depth").intType().defaultValue(10)
-            .withDescription("Price levels per side.");
-    static final ConfigOption<Boolean> ORDERS = key("orders").booleanType().defaultValue(false)
+    static final ConfigOption<Integer> DEPTH =
+            key("depth").intType().defaultValue(10).withDescription("Price levels per side.");
+    static final ConfigOption<Boolean> ORDERS = key("orders")
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Also print every resting order, in priority order.");
-    static final ConfigOption<String> SYMBOL = key("symbol").stringType().noDefaultValue()
-            .withDescription("Only this symbol.");
+    static final ConfigOption<String> SYMBOL =
+            key("symbol").stringType().noDefaultValue().withDescription("Only this symbol.");
     static final List<ConfigOption<?>> OPTIONS = List.of(PATH, FORMAT, DEPTH, ORDERS, SYMBOL);
 
     public static void main(String[] args) throws Exception {
@@ -66,8 +75,8 @@ public final class BookInspector {
         CommandLine.require(a.get(DEPTH) >= 0, DEPTH, "must not be negative");
         boolean csv = a.get(FORMAT) == Format.CSV;
         String symbol = a.get(SYMBOL);
-        List<String> out = inspect(StreamExecutionEnvironment.getExecutionEnvironment(), path, csv, a.get(DEPTH),
-                a.get(ORDERS));
+        List<String> out =
+                inspect(StreamExecutionEnvironment.getExecutionEnvironment(), path, csv, a.get(DEPTH), a.get(ORDERS));
         if (csv) {
             System.out.println(CSV_HEADER);
         }
@@ -81,12 +90,17 @@ public final class BookInspector {
     static final String CSV_HEADER = "symbol,record,side,price,quantity,orders,order_id,user_id,filled,priority";
 
     /** One text block per symbol, sorted by symbol. */
-    public static List<String> inspect(StreamExecutionEnvironment env, String path, boolean csv, int depth,
-            boolean orders) throws Exception {
+    public static List<String> inspect(
+            StreamExecutionEnvironment env, String path, boolean csv, int depth, boolean orders) throws Exception {
         SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
         List<String> books = new ArrayList<>();
-        try (CloseableIterator<String> it = savepoint.readKeyedState(OperatorIdentifier.forUid(SpotMatchJob.MATCH_UID),
-                new Reader(csv, depth, orders), Types.STRING, Types.STRING).executeAndCollect()) {
+        try (CloseableIterator<String> it = savepoint
+                .readKeyedState(
+                        OperatorIdentifier.forUid(SpotMatchJob.MATCH_UID),
+                        new Reader(csv, depth, orders),
+                        Types.STRING,
+                        Types.STRING)
+                .executeAndCollect()) {
             it.forEachRemaining(books::add);
         }
         books.sort(null);
@@ -131,22 +145,39 @@ public final class BookInspector {
             SymbolSpec s = book.spec();
             StringBuilder sb = new StringBuilder("{\"symbol\":");
             Json.string(sb, symbol);
-            sb.append(",\"status\":\"").append(s == null ? "UNLISTED" : s.status().name()).append('"');
-            sb.append(",\"seq\":").append(book.seq()).append(",\"lastTradeId\":").append(book.lastTradeId())
-                    .append(",\"lastOrderId\":").append(book.lastOrderId()).append(",\"openOrders\":")
-                    .append(book.openOrderCount()).append(",\"severalPartitions\":").append(h.severalPartitions());
+            sb.append(",\"status\":\"")
+                    .append(s == null ? "UNLISTED" : s.status().name())
+                    .append('"');
+            sb.append(",\"seq\":")
+                    .append(book.seq())
+                    .append(",\"lastTradeId\":")
+                    .append(book.lastTradeId())
+                    .append(",\"lastOrderId\":")
+                    .append(book.lastOrderId())
+                    .append(",\"openOrders\":")
+                    .append(book.openOrderCount())
+                    .append(",\"severalPartitions\":")
+                    .append(h.severalPartitions());
             if (h.adminPartition() >= 0) {
-                sb.append(",\"lastAdminSource\":{\"partition\":").append(h.adminPartition()).append(",\"offset\":")
-                        .append(h.adminOffset()).append('}');
+                sb.append(",\"lastAdminSource\":{\"partition\":")
+                        .append(h.adminPartition())
+                        .append(",\"offset\":")
+                        .append(h.adminOffset())
+                        .append('}');
             }
             if (s != null) {
                 for (Side side : Side.values()) {
                     sb.append(side == Side.BUY ? ",\"bids\":[" : ",\"asks\":[");
                     String sep = "";
                     for (L2Level l : book.depth(side, depth)) {
-                        sb.append(sep).append("{\"price\":\"").append(s.ticksToDecimal(l.price()))
-                                .append("\",\"quantity\":\"").append(s.lotsToDecimal(l.quantity()))
-                                .append("\",\"orders\":").append(l.orders()).append('}');
+                        sb.append(sep)
+                                .append("{\"price\":\"")
+                                .append(s.ticksToDecimal(l.price()))
+                                .append("\",\"quantity\":\"")
+                                .append(s.lotsToDecimal(l.quantity()))
+                                .append("\",\"orders\":")
+                                .append(l.orders())
+                                .append('}');
                         sep = ",";
                     }
                     sb.append(']');
@@ -155,15 +186,30 @@ public final class BookInspector {
                     sb.append(",\"orders\":[");
                     String[] sep = {""};
                     book.forEachOrder(o -> {
-                        sb.append(sep[0]).append("{\"orderId\":").append(o.orderId()).append(",\"userId\":")
-                                .append(o.userId()).append(",\"side\":\"").append(o.side()).append("\",\"type\":\"")
-                                .append(o.type()).append("\",\"price\":\"").append(s.ticksToDecimal(o.price()))
-                                .append("\",\"quantity\":\"").append(s.lotsToDecimal(o.quantity()))
-                                .append("\",\"filled\":\"").append(s.lotsToDecimal(o.filled()))
-                                .append("\",\"remaining\":\"").append(s.lotsToDecimal(o.remaining()))
-                                .append("\",\"fees\":\"").append(s.notionalToDecimal(o.fees()))
-                                .append("\",\"stp\":\"").append(o.stp()).append("\",\"priority\":")
-                                .append(o.priority()).append('}');
+                        sb.append(sep[0])
+                                .append("{\"orderId\":")
+                                .append(o.orderId())
+                                .append(",\"userId\":")
+                                .append(o.userId())
+                                .append(",\"side\":\"")
+                                .append(o.side())
+                                .append("\",\"type\":\"")
+                                .append(o.type())
+                                .append("\",\"price\":\"")
+                                .append(s.ticksToDecimal(o.price()))
+                                .append("\",\"quantity\":\"")
+                                .append(s.lotsToDecimal(o.quantity()))
+                                .append("\",\"filled\":\"")
+                                .append(s.lotsToDecimal(o.filled()))
+                                .append("\",\"remaining\":\"")
+                                .append(s.lotsToDecimal(o.remaining()))
+                                .append("\",\"fees\":\"")
+                                .append(s.notionalToDecimal(o.fees()))
+                                .append("\",\"stp\":\"")
+                                .append(o.stp())
+                                .append("\",\"priority\":")
+                                .append(o.priority())
+                                .append('}');
                         sep[0] = ",";
                     });
                     sb.append(']');
@@ -180,16 +226,35 @@ public final class BookInspector {
             }
             for (Side side : Side.values()) {
                 for (L2Level l : book.depth(side, depth)) {
-                    sb.append(symbol).append(",LEVEL,").append(side).append(',').append(s.ticksToDecimal(l.price()))
-                            .append(',').append(s.lotsToDecimal(l.quantity())).append(',').append(l.orders())
+                    sb.append(symbol)
+                            .append(",LEVEL,")
+                            .append(side)
+                            .append(',')
+                            .append(s.ticksToDecimal(l.price()))
+                            .append(',')
+                            .append(s.lotsToDecimal(l.quantity()))
+                            .append(',')
+                            .append(l.orders())
                             .append(",,,,\n");
                 }
             }
             if (orders) {
-                book.forEachOrder((Order o) -> sb.append(symbol).append(",ORDER,").append(o.side()).append(',')
-                        .append(s.ticksToDecimal(o.price())).append(',').append(s.lotsToDecimal(o.remaining()))
-                        .append(",,").append(o.orderId()).append(',').append(o.userId()).append(',')
-                        .append(s.lotsToDecimal(o.filled())).append(',').append(o.priority()).append('\n'));
+                book.forEachOrder((Order o) -> sb.append(symbol)
+                        .append(",ORDER,")
+                        .append(o.side())
+                        .append(',')
+                        .append(s.ticksToDecimal(o.price()))
+                        .append(',')
+                        .append(s.lotsToDecimal(o.remaining()))
+                        .append(",,")
+                        .append(o.orderId())
+                        .append(',')
+                        .append(o.userId())
+                        .append(',')
+                        .append(s.lotsToDecimal(o.filled()))
+                        .append(',')
+                        .append(o.priority())
+                        .append('\n'));
             }
             return sb.toString();
         }

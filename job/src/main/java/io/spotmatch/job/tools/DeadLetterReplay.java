@@ -18,24 +18,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.flink.configuration.ConfigOption;
 
 /**
  * Publishes dead letters back to the orders topic: a range of the dead-letter topic, optionally
@@ -64,22 +64,51 @@ public final class DeadLetterReplay {
      * @param toOffset exclusive; -1 for the end of the topic when the replay starts
      * @param errorCode only dead letters with this code, or empty for all
      */
-    public record Settings(String bootstrapServers, String deadLetterTopic, String ordersTopic, int partition,
-            long fromOffset, long toOffset, String errorCode, String commandType, boolean rekey, boolean dryRun,
-            boolean force, Map<String, String> kafkaProperties) {
+    public record Settings(
+            String bootstrapServers,
+            String deadLetterTopic,
+            String ordersTopic,
+            int partition,
+            long fromOffset,
+            long toOffset,
+            String errorCode,
+            String commandType,
+            boolean rekey,
+            boolean dryRun,
+            boolean force,
+            Map<String, String> kafkaProperties) {
 
         /** Without extra Kafka client properties. */
-        public Settings(String bootstrapServers, String deadLetterTopic, String ordersTopic, int partition,
-                long fromOffset, long toOffset, String errorCode, String commandType, boolean rekey, boolean dryRun,
+        public Settings(
+                String bootstrapServers,
+                String deadLetterTopic,
+                String ordersTopic,
+                int partition,
+                long fromOffset,
+                long toOffset,
+                String errorCode,
+                String commandType,
+                boolean rekey,
+                boolean dryRun,
                 boolean force) {
-            this(bootstrapServers, deadLetterTopic, ordersTopic, partition, fromOffset, toOffset, errorCode,
-                    commandType, rekey, dryRun, force, Map.of());
+            this(
+                    bootstrapServers,
+                    deadLetterTopic,
+                    ordersTopic,
+                    partition,
+                    fromOffset,
+                    toOffset,
+                    errorCode,
+                    commandType,
+                    rekey,
+                    dryRun,
+                    force,
+                    Map.of());
         }
     }
 
     /** What a replay did (or, in a dry run, would do). */
-    public record Result(int replayed, int skipped) {
-    }
+    public record Result(int replayed, int skipped) {}
 
     /** A replay that published nothing: its transaction was aborted, or it was refused before it began. */
     public static final class ReplayFailed extends RuntimeException {
@@ -95,33 +124,62 @@ public final class DeadLetterReplay {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType()
-            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
-    static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
-            .defaultValue("orders-dlq").withDescription("Topic to read the dead letters from.");
-    static final ConfigOption<String> ORDERS_TOPIC = key("orders-topic").stringType().defaultValue("orders")
-            .withDescription("Topic to publish them to.");
-    static final ConfigOption<Integer> PARTITION = key("partition").intType().defaultValue(-1)
+    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers")
+            .stringType()
+            .defaultValue("localhost:9092")
+            .withDescription("Kafka bootstrap servers.");
+    static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic")
+            .stringType()
+            .defaultValue("orders-dlq")
+            .withDescription("Topic to read the dead letters from.");
+    static final ConfigOption<String> ORDERS_TOPIC =
+            key("orders-topic").stringType().defaultValue("orders").withDescription("Topic to publish them to.");
+    static final ConfigOption<Integer> PARTITION = key("partition")
+            .intType()
+            .defaultValue(-1)
             .withDescription("One partition of the dead-letter topic; -1 for all.");
-    static final ConfigOption<Long> FROM_OFFSET = key("from-offset").longType().defaultValue(0L)
-            .withDescription("First offset to replay.");
-    static final ConfigOption<Long> TO_OFFSET = key("to-offset").longType().defaultValue(-1L)
+    static final ConfigOption<Long> FROM_OFFSET =
+            key("from-offset").longType().defaultValue(0L).withDescription("First offset to replay.");
+    static final ConfigOption<Long> TO_OFFSET = key("to-offset")
+            .longType()
+            .defaultValue(-1L)
             .withDescription("Offset to stop before; -1 for the end of the topic when the replay starts.");
-    static final ConfigOption<String> ERROR_CODE = key("error-code").stringType().noDefaultValue()
-            .withDescription("Only dead letters with this code.");
-    static final ConfigOption<Boolean> REKEY = key("rekey").booleanType().defaultValue(false)
+    static final ConfigOption<String> ERROR_CODE =
+            key("error-code").stringType().noDefaultValue().withDescription("Only dead letters with this code.");
+    static final ConfigOption<Boolean> REKEY = key("rekey")
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Key each record by the symbol inside it (the fix for KEY_SYMBOL_MISMATCH).");
-    static final ConfigOption<String> COMMAND_TYPE = key("command-type").stringType().noDefaultValue()
+    static final ConfigOption<String> COMMAND_TYPE = key("command-type")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Only dead letters whose \"type\" is this: NEW, CANCEL, AMEND or CANCEL_ALL.");
-    static final ConfigOption<Boolean> DRY_RUN = key("dry-run").booleanType().defaultValue(true)
+    static final ConfigOption<Boolean> DRY_RUN = key("dry-run")
+            .booleanType()
+            .defaultValue(true)
             .withDescription("Only print what would be replayed; --dry-run false publishes.");
-    static final ConfigOption<Boolean> FORCE = key("force").booleanType().defaultValue(false)
+    static final ConfigOption<Boolean> FORCE = key("force")
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Publish dead letters again that an earlier replay already published.");
-    static final ConfigOption<String> KAFKA_PROPERTIES = key("kafka.properties.<name>").stringType().noDefaultValue()
+    static final ConfigOption<String> KAFKA_PROPERTIES = key("kafka.properties.<name>")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Any Kafka client property for its consumer and producer, as the job's own option:"
                     + " e.g. --kafka.properties.security.protocol SASL_SSL.");
-    static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, DEAD_LETTER_TOPIC, ORDERS_TOPIC,
-            PARTITION, FROM_OFFSET, TO_OFFSET, ERROR_CODE, COMMAND_TYPE, REKEY, DRY_RUN, FORCE, KAFKA_PROPERTIES);
+    static final List<ConfigOption<?>> OPTIONS = List.of(
+            BOOTSTRAP_SERVERS,
+            DEAD_LETTER_TOPIC,
+            ORDERS_TOPIC,
+            PARTITION,
+            FROM_OFFSET,
+            TO_OFFSET,
+            ERROR_CODE,
+            COMMAND_TYPE,
+            REKEY,
+            DRY_RUN,
+            FORCE,
+            KAFKA_PROPERTIES);
     static final List<String> REPLAYABLE_TYPES = List.of("NEW", "CANCEL", "AMEND", "CANCEL_ALL");
 
     public static void main(String[] args) {
@@ -153,11 +211,22 @@ public final class DeadLetterReplay {
         CommandLine a = CommandLine.parse(args, OPTIONS);
         String errorCode = a.get(ERROR_CODE);
         String commandType = a.get(COMMAND_TYPE);
-        CommandLine.require(commandType == null || REPLAYABLE_TYPES.contains(commandType), COMMAND_TYPE,
+        CommandLine.require(
+                commandType == null || REPLAYABLE_TYPES.contains(commandType),
+                COMMAND_TYPE,
                 "must be one of " + String.join(", ", REPLAYABLE_TYPES) + " (SYMBOL commands are never replayed)");
-        return new Settings(a.get(BOOTSTRAP_SERVERS), a.get(DEAD_LETTER_TOPIC), a.get(ORDERS_TOPIC), a.get(PARTITION),
-                a.get(FROM_OFFSET), a.get(TO_OFFSET), errorCode == null ? "" : errorCode,
-                commandType == null ? "" : commandType, a.get(REKEY), a.get(DRY_RUN), a.get(FORCE),
+        return new Settings(
+                a.get(BOOTSTRAP_SERVERS),
+                a.get(DEAD_LETTER_TOPIC),
+                a.get(ORDERS_TOPIC),
+                a.get(PARTITION),
+                a.get(FROM_OFFSET),
+                a.get(TO_OFFSET),
+                errorCode == null ? "" : errorCode,
+                commandType == null ? "" : commandType,
+                a.get(REKEY),
+                a.get(DRY_RUN),
+                a.get(FORCE),
                 a.withPrefix(KAFKA_PROPERTIES));
     }
 
@@ -198,8 +267,9 @@ public final class DeadLetterReplay {
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         try (Admin admin = Admin.create(adminProperties)) {
             admin.createTopics(List.of(new NewTopic(markerTopic(s.deadLetterTopic()), Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get();
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new ReplayFailed("cannot create " + markerTopic(s.deadLetterTopic()), e.getCause());
@@ -218,13 +288,15 @@ public final class DeadLetterReplay {
                 return markers;
             }
             List<TopicPartition> parts = consumer.partitionsFor(markerTopic(s.deadLetterTopic())).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    markers.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
+                    markers.put(
+                            new String(r.key(), StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
                 }
             }
         }
@@ -245,8 +317,8 @@ public final class DeadLetterReplay {
         int skipped = 0;
         List<String> refused = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(s));
-                KafkaProducer<byte[], byte[]> producer = s.dryRun() ? null
-                        : new KafkaProducer<>(producerProperties(s))) {
+                KafkaProducer<byte[], byte[]> producer =
+                        s.dryRun() ? null : new KafkaProducer<>(producerProperties(s))) {
             if (producer != null) {
                 producer.initTransactions();
                 producer.beginTransaction();
@@ -260,11 +332,18 @@ public final class DeadLetterReplay {
             parts.sort((x, y) -> x.partition() - y.partition());
             consumer.assign(parts);
             Map<TopicPartition, Long> end = new LinkedHashMap<>();
-            consumer.endOffsets(parts).forEach((tp, e) -> end.put(tp, s.toOffset() < 0 ? e : Math.min(e, s.toOffset())));
+            consumer.endOffsets(parts)
+                    .forEach((tp, e) -> end.put(tp, s.toOffset() < 0 ? e : Math.min(e, s.toOffset())));
             for (TopicPartition tp : parts) {
-                consumer.seek(tp, Math.max(s.fromOffset(), consumer.beginningOffsets(List.of(tp)).get(tp)));
+                consumer.seek(
+                        tp,
+                        Math.max(
+                                s.fromOffset(),
+                                consumer.beginningOffsets(List.of(tp)).get(tp)));
             }
-            out.printf("Replaying %s %s to %s%s%n", s.deadLetterTopic(), end, s.ordersTopic(), s.dryRun() ? " (dry run)" : "");
+            out.printf(
+                    "Replaying %s %s to %s%s%n",
+                    s.deadLetterTopic(), end, s.ordersTopic(), s.dryRun() ? " (dry run)" : "");
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -302,7 +381,8 @@ public final class DeadLetterReplay {
                     String earlier = markers.get(source);
                     if (earlier != null && !s.force()) {
                         refused.add(where);
-                        out.println(where + " -> refused (already replayed to " + earlier + "; --force true replays it again)");
+                        out.println(where + " -> refused (already replayed to " + earlier
+                                + "; --force true replays it again)");
                         continue;
                     }
                     byte[] key = r.key();
@@ -319,13 +399,18 @@ public final class DeadLetterReplay {
                     }
                     String at = "";
                     if (producer != null) {
-                        List<Header> headers = List.of(new RecordHeader(REPLAYED_FROM,
-                                source.getBytes(StandardCharsets.UTF_8)));
-                        RecordMetadata m = sent(producer, new ProducerRecord<>(s.ordersTopic(), null, key, r.value(),
-                                headers), where);
+                        List<Header> headers =
+                                List.of(new RecordHeader(REPLAYED_FROM, source.getBytes(StandardCharsets.UTF_8)));
+                        RecordMetadata m = sent(
+                                producer, new ProducerRecord<>(s.ordersTopic(), null, key, r.value(), headers), where);
                         at = m.topic() + "/" + m.partition() + "/" + m.offset();
-                        sent(producer, new ProducerRecord<>(markerTopic(s.deadLetterTopic()),
-                                source.getBytes(StandardCharsets.UTF_8), at.getBytes(StandardCharsets.UTF_8)), where);
+                        sent(
+                                producer,
+                                new ProducerRecord<>(
+                                        markerTopic(s.deadLetterTopic()),
+                                        source.getBytes(StandardCharsets.UTF_8),
+                                        at.getBytes(StandardCharsets.UTF_8)),
+                                where);
                     }
                     replayed++;
                     out.println(where + " -> " + (s.dryRun() ? "would publish" : "published") + " to " + s.ordersTopic()
@@ -334,21 +419,27 @@ public final class DeadLetterReplay {
             }
             if (!refused.isEmpty() && !s.dryRun()) {
                 producer.abortTransaction();
-                throw new ReplayFailed(refused.size() + " dead letters were already replayed (first: " + refused.get(0)
-                        + "); pass --force true to replay them again", null);
+                throw new ReplayFailed(
+                        refused.size() + " dead letters were already replayed (first: " + refused.get(0)
+                                + "); pass --force true to replay them again",
+                        null);
             }
             if (producer != null) {
                 producer.commitTransaction();
             }
         }
-        out.printf("%s %d, skipped %d%s%n", s.dryRun() ? "Would replay" : "Replayed", replayed, skipped,
+        out.printf(
+                "%s %d, skipped %d%s%n",
+                s.dryRun() ? "Would replay" : "Replayed",
+                replayed,
+                skipped,
                 refused.isEmpty() ? "" : ", already replayed " + refused.size() + " (refused without --force true)");
         return new Result(replayed, skipped);
     }
 
     /** Sends one record and waits for the broker's answer: a replay must know that every record arrived. */
-    private static RecordMetadata sent(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record,
-            String where) {
+    private static RecordMetadata sent(
+            KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, String where) {
         try {
             return producer.send(record).get();
         } catch (ExecutionException e) {

@@ -27,15 +27,16 @@ import org.apache.flink.core.fs.Path;
  */
 public final class LatestCheckpoint {
 
-    static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir").stringType().noDefaultValue()
+    static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint-dir")
+            .stringType()
+            .noDefaultValue()
             .withDescription("execution.checkpointing.dir of the cluster, or one job's directory under it.");
     static final List<ConfigOption<?>> OPTIONS = List.of(CHECKPOINT_DIR);
 
     private static final Pattern CHK = Pattern.compile("chk-(\\d+)");
     private static final String METADATA = "_metadata";
 
-    private LatestCheckpoint() {
-    }
+    private LatestCheckpoint() {}
 
     public static void main(String[] args) throws IOException {
         if (CommandLine.wantsHelp(args)) {
@@ -89,8 +90,7 @@ public final class LatestCheckpoint {
         return best == null ? null : best.path;
     }
 
-    private record Candidate(Path path, long number, long written) {
-    }
+    private record Candidate(Path path, long number, long written) {}
 
     private static Candidate candidate(FileSystem fs, Path chk) throws IOException {
         Path metadata = new Path(chk, METADATA);
@@ -99,7 +99,8 @@ public final class LatestCheckpoint {
         }
         Matcher m = CHK.matcher(chk.getName());
         m.matches();
-        return new Candidate(chk, Long.parseLong(m.group(1)), fs.getFileStatus(metadata).getModificationTime());
+        return new Candidate(
+                chk, Long.parseLong(m.group(1)), fs.getFileStatus(metadata).getModificationTime());
     }
 
     private static Candidate newer(Candidate a, Candidate b) {

@@ -13,17 +13,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which code may use which, over both modules (the job module's test classpath sees all of it;
- * the engine's own rules are in {@code BookArchitectureTest}): the layers point one way, production code never reaches test-only or local code, and test
- * classes are named for what they need.
+ * the engine's own rules are in {@code BookArchitectureTest}): the layers point one way,
+ * production code never reaches test-only or local code, and test classes are named for what
+ * they need.
  */
 class ArchitectureTest {
 
     /** Everything that exists only for tests and local runs: never reachable from the shaded jar's classes. */
     static final String[] TEST_ONLY = {
-        "io.spotmatch.job.local..", "io.spotmatch.job.load..", "io.spotmatch.load..", "io.spotmatch.bench..",
-        "io.zonky..", "kafka..", "org.apache.kafka.server..", "org.apache.kafka.raft..", "org.apache.kafka.metadata..",
-        "org.apache.flink.runtime.minicluster..", "org.apache.flink.test..", "org.apache.flink.streaming.util..",
-        "org.junit..", "org.assertj..", "org.openjdk.jmh..", "org.HdrHistogram..", "com.tngtech.archunit..",
+        "io.spotmatch.job.local..",
+        "io.spotmatch.job.load..",
+        "io.spotmatch.load..",
+        "io.spotmatch.bench..",
+        "io.zonky..",
+        "kafka..",
+        "org.apache.kafka.server..",
+        "org.apache.kafka.raft..",
+        "org.apache.kafka.metadata..",
+        "org.apache.flink.runtime.minicluster..",
+        "org.apache.flink.test..",
+        "org.apache.flink.streaming.util..",
+        "org.junit..",
+        "org.assertj..",
+        "org.openjdk.jmh..",
+        "org.HdrHistogram..",
+        "com.tngtech.archunit..",
         "org.apache.logging.log4j.core.."
     };
 
@@ -43,15 +57,23 @@ class ArchitectureTest {
 
     @Test
     void adaptersNeverReachTheJob() {
-        noClasses().that().resideInAnyPackage("io.spotmatch.flink..", "io.spotmatch.wire..")
-                .should().dependOnClassesThat().resideInAPackage("io.spotmatch.job..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.spotmatch.flink..", "io.spotmatch.wire..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.spotmatch.job..")
                 .check(production);
     }
 
     @Test
     void wireFormatKnowsNothingOfFlink() {
-        noClasses().that().resideInAPackage("io.spotmatch.wire..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.spotmatch.flink..", "org.apache.flink..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.spotmatch.wire..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.spotmatch.flink..", "org.apache.flink..")
                 .check(production);
     }
 
@@ -64,28 +86,57 @@ class ArchitectureTest {
     @Test
     void productionClassesExist() {
         // The rules above pass vacuously on an empty import: make sure they saw the code.
-        classes().that().haveFullyQualifiedName("io.spotmatch.job.SpotMatchJob").should().bePublic().check(production);
-        classes().that().haveFullyQualifiedName("io.spotmatch.flink.MatchOperator").should().bePublic()
+        classes()
+                .that()
+                .haveFullyQualifiedName("io.spotmatch.job.SpotMatchJob")
+                .should()
+                .bePublic()
                 .check(production);
-        classes().that().haveFullyQualifiedName("io.spotmatch.job.local.LocalRunner").should().bePublic().check(tests);
+        classes()
+                .that()
+                .haveFullyQualifiedName("io.spotmatch.flink.MatchOperator")
+                .should()
+                .bePublic()
+                .check(production);
+        classes()
+                .that()
+                .haveFullyQualifiedName("io.spotmatch.job.local.LocalRunner")
+                .should()
+                .bePublic()
+                .check(tests);
     }
 
     @Test
     void unitTestsRunNoClusterAndNoServers() {
-        noClasses().that().haveSimpleNameEndingWith("Test")
-                .should().dependOnClassesThat().haveSimpleName("MiniClusterExtension")
-                .orShould().dependOnClassesThat().haveSimpleName("RealServers")
-                .orShould().dependOnClassesThat().haveSimpleName("EmbeddedKafka")
-                .orShould().dependOnClassesThat().haveSimpleName("EmbeddedPostgres")
+        noClasses()
+                .that()
+                .haveSimpleNameEndingWith("Test")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("MiniClusterExtension")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("RealServers")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("EmbeddedKafka")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("EmbeddedPostgres")
                 .because("a *Test is a unit test (surefire); tests with a cluster or servers are *ITCase (failsafe)")
                 .check(tests);
     }
 
     @Test
     void testClassesAreNamedTestOrITCase() {
-        classes().that().containAnyMethodsThat(DescribedPredicate.describe("are @Test methods",
-                        m -> m.isAnnotatedWith(Test.class)))
-                .should().haveSimpleNameEndingWith("Test").orShould().haveSimpleNameEndingWith("ITCase")
+        classes()
+                .that()
+                .containAnyMethodsThat(
+                        DescribedPredicate.describe("are @Test methods", m -> m.isAnnotatedWith(Test.class)))
+                .should()
+                .haveSimpleNameEndingWith("Test")
+                .orShould()
+                .haveSimpleNameEndingWith("ITCase")
                 .because("surefire runs *Test and failsafe runs *ITCase: anything else never runs")
                 .check(tests);
     }

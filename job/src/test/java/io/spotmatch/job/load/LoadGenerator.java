@@ -6,14 +6,12 @@ import io.spotmatch.job.CommandLine;
 import io.spotmatch.load.OrderStream;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -28,9 +26,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class LoadGenerator {
 
-    public record Settings(String bootstrapServers, String topic, int symbols, long orders, long rate, long seed,
-            int poisonPerMillion) {
-    }
+    public record Settings(
+            String bootstrapServers,
+            String topic,
+            int symbols,
+            long orders,
+            long rate,
+            long seed,
+            int poisonPerMillion) {}
 
     private final Settings settings;
     private final AtomicLong sent = new AtomicLong();
@@ -67,7 +70,8 @@ public final class LoadGenerator {
     public void run() {
         OrderStream stream = new OrderStream(settings.symbols(), settings.seed(), settings.poisonPerMillion());
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(settings.bootstrapServers()))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producerProperties(settings.bootstrapServers()))) {
             long total = settings.orders() + settings.symbols(); // listings first
             for (long i = 0; i < total && !stopped; i++) {
                 OrderStream.Record r = stream.next();
@@ -85,27 +89,35 @@ public final class LoadGenerator {
         }
     }
 
-    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType()
-            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
-    static final ConfigOption<String> TOPIC = key("topic").stringType().defaultValue("orders")
-            .withDescription("Orders topic.");
-    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(50)
-            .withDescription("Symbols, Zipf-popular.");
-    static final ConfigOption<Long> ORDERS = key("orders").longType().defaultValue(1_000_000L)
-            .withDescription("Orders to send (listings come on top).");
-    static final ConfigOption<Long> RATE = key("rate").longType().defaultValue(0L)
-            .withDescription("Orders per second; 0 for as fast as possible.");
-    static final ConfigOption<Long> SEED = key("seed").longType().defaultValue(1L)
-            .withDescription("Seed of the flow.");
-    static final ConfigOption<Integer> POISON_PER_MILLION = key("poison-per-million").intType().defaultValue(0)
-            .withDescription("Poison records per million.");
-    static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, SYMBOLS, ORDERS, RATE, SEED,
-            POISON_PER_MILLION);
+    static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers")
+            .stringType()
+            .defaultValue("localhost:9092")
+            .withDescription("Kafka bootstrap servers.");
+    static final ConfigOption<String> TOPIC =
+            key("topic").stringType().defaultValue("orders").withDescription("Orders topic.");
+    static final ConfigOption<Integer> SYMBOLS =
+            key("symbols").intType().defaultValue(50).withDescription("Symbols, Zipf-popular.");
+    static final ConfigOption<Long> ORDERS =
+            key("orders").longType().defaultValue(1_000_000L).withDescription("Orders to send (listings come on top).");
+    static final ConfigOption<Long> RATE =
+            key("rate").longType().defaultValue(0L).withDescription("Orders per second; 0 for as fast as possible.");
+    static final ConfigOption<Long> SEED =
+            key("seed").longType().defaultValue(1L).withDescription("Seed of the flow.");
+    static final ConfigOption<Integer> POISON_PER_MILLION =
+            key("poison-per-million").intType().defaultValue(0).withDescription("Poison records per million.");
+    static final List<ConfigOption<?>> OPTIONS =
+            List.of(BOOTSTRAP_SERVERS, TOPIC, SYMBOLS, ORDERS, RATE, SEED, POISON_PER_MILLION);
 
     public static void main(String[] args) throws InterruptedException {
         CommandLine a = CommandLine.parse(args, OPTIONS);
-        Settings s = new Settings(a.get(BOOTSTRAP_SERVERS), a.get(TOPIC), a.get(SYMBOLS), a.get(ORDERS), a.get(RATE),
-                a.get(SEED), a.get(POISON_PER_MILLION));
+        Settings s = new Settings(
+                a.get(BOOTSTRAP_SERVERS),
+                a.get(TOPIC),
+                a.get(SYMBOLS),
+                a.get(ORDERS),
+                a.get(RATE),
+                a.get(SEED),
+                a.get(POISON_PER_MILLION));
         LoadGenerator g = new LoadGenerator(s);
         Thread t = new Thread(g::run, "load-generator");
         long start = System.nanoTime();
@@ -118,6 +130,7 @@ public final class LoadGenerator {
             last = now;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "done: %,d records in %.1f s, %,.0f records/s%n", g.sent(), seconds, g.sent() / seconds);
+        System.out.printf(
+                Locale.ROOT, "done: %,d records in %.1f s, %,.0f records/s%n", g.sent(), seconds, g.sent() / seconds);
     }
 }

@@ -18,7 +18,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,8 +103,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.startup(); // returns once the broker is registered and unfenced
             String bootstrap = HOST + ":" + brokerPort;
             awaitReady(bootstrap);
-            return new EmbeddedKafka(dataDir, server, bootstrap,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            return new EmbeddedKafka(dataDir, server, bootstrap, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (RuntimeException | Error e) {
             if (server != null) {
                 shutdownQuietly(server);
@@ -196,7 +194,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static void createTopic(String bootstrapServers, String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin(bootstrapServers)) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Creating topic " + name + " failed", e.getCause());
         } catch (Exception e) {
@@ -207,7 +206,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The end offset of every partition of {@code topic}. */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-        for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+        for (var p : admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()) {
             request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
         }
         Map<TopicPartition, Long> ends = new LinkedHashMap<>();
@@ -217,7 +220,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** How many records {@code topic} holds, over all partitions. */
     public static long records(Admin admin, String topic) throws Exception {
-        return endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+        return endOffsets(admin, topic).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     @Override
@@ -232,8 +237,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static Admin admin(String bootstrap) {
         return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "30000"));
     }
 
     private static void shutdownQuietly(KafkaRaftServer server) {

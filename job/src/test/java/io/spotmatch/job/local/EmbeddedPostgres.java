@@ -26,7 +26,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static final String DATABASE = "postgres";
 
     /** Under zonky's working directory, where its next start cleans up servers a killed JVM left behind. */
-    private static final Path WORKING_DIR = Path.of(System.getProperty("ot.epg.working-dir",
+    private static final Path WORKING_DIR = Path.of(System.getProperty(
+            "ot.epg.working-dir",
             Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
 
     private final Path dataDir;
@@ -96,7 +97,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** The first column of the first row of {@code sql}, such as a count. */
     public long queryLong(String sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

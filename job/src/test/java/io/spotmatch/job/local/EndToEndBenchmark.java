@@ -2,10 +2,10 @@ package io.spotmatch.job.local;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.SpotMatchOptions;
-import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.load.LoadGenerator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,29 +61,52 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class EndToEndBenchmark {
 
-    static final ConfigOption<String> SCENARIO = key("scenario").stringType().defaultValue("all")
-            .withDescription("all, throughput, hot or latency.");
-    static final ConfigOption<Long> ORDERS = key("orders").longType().defaultValue(2_000_000L)
+    static final ConfigOption<String> SCENARIO =
+            key("scenario").stringType().defaultValue("all").withDescription("all, throughput, hot or latency.");
+    static final ConfigOption<Long> ORDERS = key("orders")
+            .longType()
+            .defaultValue(2_000_000L)
             .withDescription("Preloaded orders of the throughput scenarios.");
-    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(50)
+    static final ConfigOption<Integer> SYMBOLS = key("symbols")
+            .intType()
+            .defaultValue(50)
             .withDescription("Symbols of the throughput and latency scenarios.");
-    static final ConfigOption<Integer> RUNS = key("runs").intType().defaultValue(3)
-            .withDescription("Measured runs per scenario, after one warm-up.");
-    static final ConfigOption<String> RATES = key("rates").stringType().defaultValue("10000,25000,50000")
+    static final ConfigOption<Integer> RUNS =
+            key("runs").intType().defaultValue(3).withDescription("Measured runs per scenario, after one warm-up.");
+    static final ConfigOption<String> RATES = key("rates")
+            .stringType()
+            .defaultValue("10000,25000,50000")
             .withDescription("Offered loads of the latency scenario, orders/s.");
-    static final ConfigOption<Integer> SECONDS = key("seconds").intType().defaultValue(30)
-            .withDescription("Length of a latency run.");
-    static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(2)
-            .withDescription("Parallelism of the job.");
-    static final ConfigOption<Integer> PARTITIONS = key("partitions").intType().defaultValue(4)
-            .withDescription("Partitions of the orders and events topics.");
-    static final ConfigOption<String> JOB_OPTIONS = key("job-options").stringType().defaultValue("")
-            .withDescription("Job options, key=value,...");
-    static final ConfigOption<String> SETTLEMENT = key("settlement").stringType().defaultValue("off")
+    static final ConfigOption<Integer> SECONDS =
+            key("seconds").intType().defaultValue(30).withDescription("Length of a latency run.");
+    static final ConfigOption<Integer> PARALLELISM =
+            key("parallelism").intType().defaultValue(2).withDescription("Parallelism of the job.");
+    static final ConfigOption<Integer> PARTITIONS =
+            key("partitions").intType().defaultValue(4).withDescription("Partitions of the orders and events topics.");
+    static final ConfigOption<String> JOB_OPTIONS =
+            key("job-options").stringType().defaultValue("").withDescription("Job options, key=value,...");
+    static final ConfigOption<String> SETTLEMENT = key("settlement")
+            .stringType()
+            .defaultValue("off")
             .withDescription("off, on, or compare (throughput scenarios: each run once without and once with"
                     + " settlement, interleaved, for ratios taken in one invocation).");
-    static final List<ConfigOption<?>> OPTIONS = List.of(SCENARIO, ORDERS, SYMBOLS, RUNS, RATES, SECONDS,
-            PARALLELISM, PARTITIONS, JOB_OPTIONS, SETTLEMENT);
+    static final ConfigOption<Boolean> MARKET_DATA = key("market-data")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Publish every market-data stream (job defaults) to topics of the run; off measures"
+                    + " matching alone, as before market data existed.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(
+            SCENARIO,
+            ORDERS,
+            SYMBOLS,
+            RUNS,
+            RATES,
+            SECONDS,
+            PARALLELISM,
+            PARTITIONS,
+            JOB_OPTIONS,
+            SETTLEMENT,
+            MARKET_DATA);
 
     private final CommandLine a;
     private final int parallelism;
@@ -124,11 +147,17 @@ public final class EndToEndBenchmark {
 
     private void start() throws Exception {
         work = Files.createTempDirectory("spotmatch-bench");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-XX:+UseG1GC", "-cp",
-                System.getProperty("java.class.path"), KafkaServerMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(
+                "java",
+                "-Xmx1g",
+                "-XX:+UseG1GC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KafkaServerMain.class.getName());
         pb.redirectErrorStream(true);
         kafkaProcess = pb.start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(kafkaProcess.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader r =
+                new BufferedReader(new InputStreamReader(kafkaProcess.getInputStream(), StandardCharsets.UTF_8));
         for (String line = r.readLine(); line != null; line = r.readLine()) {
             if (line.startsWith("READY ")) {
                 bootstrap = line.substring(6).trim();
@@ -155,11 +184,18 @@ public final class EndToEndBenchmark {
         LocalCluster.onLoopback(conf);
         conf.set(RestOptions.PORT, 0);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(Math.max(4, parallelism)).build());
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(Math.max(4, parallelism))
+                .build());
         cluster.start();
-        say("Machine: %d cores, %s; Kafka broker pid %d at %s; PostgreSQL at %s", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), kafkaProcess.pid(), bootstrap,
+        say(
+                "Machine: %d cores, %s; Kafka broker pid %d at %s; PostgreSQL at %s",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                kafkaProcess.pid(),
+                bootstrap,
                 postgres.jdbcUrl());
     }
 
@@ -191,10 +227,11 @@ public final class EndToEndBenchmark {
             EmbeddedKafka.createTopic(bootstrap, "funds-" + id, a.get(PARTITIONS), Map.of());
             EmbeddedKafka.createTopic(bootstrap, "balances-" + id, a.get(PARTITIONS), Map.of());
         }
-        EmbeddedKafka.createTopic(bootstrap, "events-" + id, a.get(PARTITIONS),
-                Map.of("message.timestamp.type", "LogAppendTime"));
+        EmbeddedKafka.createTopic(
+                bootstrap, "events-" + id, a.get(PARTITIONS), Map.of("message.timestamp.type", "LogAppendTime"));
         EmbeddedKafka.createTopic(bootstrap, "dlq-" + id, 1, Map.of());
-        try (Connection c = postgres.connect(); Statement st = c.createStatement()) {
+        try (Connection c = postgres.connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + id);
         }
         try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(id), "postgres", "postgres")) {
@@ -209,6 +246,14 @@ public final class EndToEndBenchmark {
         o.put("kafka.admin-topic", ""); // the load generator signs its listings
         o.put("kafka.funds-topic", settlement ? "funds-" + id : "");
         o.put("kafka.balances-topic", "balances-" + id);
+        if (a.get(MARKET_DATA)) {
+            for (io.spotmatch.marketdata.MarketData.Kind k : io.spotmatch.marketdata.MarketData.Kind.values()) {
+                EmbeddedKafka.createTopic(bootstrap, k.topic("md-" + id + "."), a.get(PARTITIONS), Map.of());
+            }
+            o.put("market-data.topic-prefix", "md-" + id + ".");
+        } else {
+            o.put("market-data.streams", "");
+        }
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");
@@ -216,12 +261,19 @@ public final class EndToEndBenchmark {
         o.put("job.parallelism", Integer.toString(parallelism));
         for (String kv : a.get(JOB_OPTIONS).split(",")) {
             if (!kv.isBlank()) {
-                o.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                o.put(
+                        kv.substring(0, kv.indexOf('=')).trim(),
+                        kv.substring(kv.indexOf('=') + 1).trim());
             }
         }
         o.putAll(extra);
-        return SpotMatchOptions.fromMap(o, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY,
-                "SPOTMATCH_JDBC_PASSWORD", "postgres"));
+        return SpotMatchOptions.fromMap(
+                o,
+                Map.of(
+                        SpotMatchOptions.ADMIN_KEY_ENV,
+                        io.spotmatch.load.AdminSigning.KEY,
+                        "SPOTMATCH_JDBC_PASSWORD",
+                        "postgres"));
     }
 
     private String jdbcUrl(String schema) {
@@ -230,7 +282,9 @@ public final class EndToEndBenchmark {
 
     private JobID submit(SpotMatchOptions options) throws Exception {
         Configuration conf = SpotMatchJob.jobConfiguration(options);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         SpotMatchJob.build(env, options);
         JobGraph graph = env.getStreamGraph().getJobGraph();
@@ -248,52 +302,67 @@ public final class EndToEndBenchmark {
         new LoadGenerator(new LoadGenerator.Settings(bootstrap, topic, symbols, orders, 0, 1, 0)).run();
         double preload = (System.nanoTime() - t0) / 1e9;
         say("");
-        say("%s: %,d orders over %d symbol(s) preloaded in %.1f s (%,.0f/s, the load generator's own rate)", name,
-                orders, symbols, preload, orders / preload);
+        say(
+                "%s: %,d orders over %d symbol(s) preloaded in %.1f s (%,.0f/s, the load generator's own rate)",
+                name, orders, symbols, preload, orders / preload);
         List<Boolean> variants = switch (a.get(SETTLEMENT)) {
             case "on" -> List.of(true);
             case "compare" -> List.of(false, true);
             default -> List.of(false);
         };
-        say("| run | settlement | orders/s | seconds | trades | events | orders rows written | ledger rows | job CPU s/M |"
-                + " Kafka CPU s/M | PostgreSQL CPU s/M |");
+        say(
+                "| run | settlement | orders/s | seconds | trades | events | orders rows written | ledger rows | job CPU s/M |"
+                        + " Kafka CPU s/M | PostgreSQL CPU s/M |");
         say("|---|---|---|---|---|---|---|---|---|---|---|");
         Map<Boolean, List<Double>> ratesBy = new java.util.TreeMap<>();
         for (int i = 0; i <= a.get(RUNS); i++) {
-          for (boolean settlement : variants) {
-            List<Double> rates = ratesBy.computeIfAbsent(settlement, k -> new ArrayList<>());
-            SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"), settlement);
-            Cpu before = Cpu.now(kafkaProcess.pid());
-            long start = System.nanoTime();
-            JobID job = submit(options);
-            JobResult result = cluster.requestJobResult(job).get();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Cpu used = Cpu.now(kafkaProcess.pid()).minus(before);
-            if (!result.isSuccess()) {
-                throw new IllegalStateException("job failed", result.getSerializedThrowable().orElseThrow());
+            for (boolean settlement : variants) {
+                List<Double> rates = ratesBy.computeIfAbsent(settlement, k -> new ArrayList<>());
+                SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"), settlement);
+                Cpu before = Cpu.now(kafkaProcess.pid());
+                long start = System.nanoTime();
+                JobID job = submit(options);
+                JobResult result = cluster.requestJobResult(job).get();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Cpu used = Cpu.now(kafkaProcess.pid()).minus(before);
+                if (!result.isSuccess()) {
+                    throw new IllegalStateException(
+                            "job failed", result.getSerializedThrowable().orElseThrow());
+                }
+                long total = orders + symbols;
+                double rate = total / seconds;
+                if (i == 0) {
+                    say("(warm-up run, not counted: %,.0f orders/s, settlement %s)", rate, settlement ? "on" : "off");
+                    continue;
+                }
+                rates.add(rate);
+                Thread.sleep(1000); // PostgreSQL's table statistics lag a little
+                say(
+                        "| %d | %s | %,.0f | %.1f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |",
+                        i,
+                        settlement ? "on" : "off",
+                        rate,
+                        seconds,
+                        postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
+                        records(options.eventsTopic()),
+                        postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
+                                + schemaOf(options) + "' AND relname = 'orders'"),
+                        postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".ledger"),
+                        used.self / (total / 1e6),
+                        used.kafka / (total / 1e6),
+                        used.postgres / (total / 1e6));
             }
-            long total = orders + symbols;
-            double rate = total / seconds;
-            if (i == 0) {
-                say("(warm-up run, not counted: %,.0f orders/s, settlement %s)", rate, settlement ? "on" : "off");
-                continue;
-            }
-            rates.add(rate);
-            Thread.sleep(1000); // PostgreSQL's table statistics lag a little
-            say("| %d | %s | %,.0f | %.1f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |", i, settlement ? "on" : "off",
-                    rate, seconds, postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
-                    records(options.eventsTopic()),
-                    postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
-                            + schemaOf(options) + "' AND relname = 'orders'"),
-                    postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".ledger"),
-                    used.self / (total / 1e6), used.kafka / (total / 1e6), used.postgres / (total / 1e6));
-          }
         }
         for (Map.Entry<Boolean, List<Double>> e : ratesBy.entrySet()) {
             List<Double> rates = e.getValue();
             rates.sort(null);
-            say("%s, settlement %s: median %,.0f orders/s (min %,.0f, max %,.0f over %d runs)", name,
-                    e.getKey() ? "on" : "off", rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1),
+            say(
+                    "%s, settlement %s: median %,.0f orders/s (min %,.0f, max %,.0f over %d runs)",
+                    name,
+                    e.getKey() ? "on" : "off",
+                    rates.get(rates.size() / 2),
+                    rates.get(0),
+                    rates.get(rates.size() - 1),
                     rates.size());
         }
     }
@@ -302,14 +371,15 @@ public final class EndToEndBenchmark {
         int seconds = a.get(SECONDS);
         int symbols = a.get(SYMBOLS);
         say("");
-        say("latency at %,d orders/s for %d s over %d symbols (first %d s not counted), microseconds:", rate, seconds,
-                symbols, 5);
+        say(
+                "latency at %,d orders/s for %d s over %d symbols (first %d s not counted), microseconds:",
+                rate, seconds, symbols, 5);
         say("| run | p50 | p99 | p99.9 | max | commands measured | job CPU s/M | Kafka CPU s/M | PostgreSQL CPU s/M |");
         say("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i <= a.get(RUNS); i++) {
             String topic = "latency-" + rate + "-" + i;
-            EmbeddedKafka.createTopic(bootstrap, topic, a.get(PARTITIONS),
-                    Map.of("message.timestamp.type", "LogAppendTime"));
+            EmbeddedKafka.createTopic(
+                    bootstrap, topic, a.get(PARTITIONS), Map.of("message.timestamp.type", "LogAppendTime"));
             SpotMatchOptions options = run(topic, Map.of());
             JobID job = submit(options);
             Thread.sleep(5_000); // deployed and reading
@@ -319,8 +389,8 @@ public final class EndToEndBenchmark {
             Thread consumer = new Thread(() -> measure(options.eventsTopic(), histogram, warmUpEnds, done));
             consumer.start();
             Cpu before = Cpu.now(kafkaProcess.pid());
-            LoadGenerator g = new LoadGenerator(new LoadGenerator.Settings(bootstrap, topic, symbols,
-                    (long) rate * seconds, rate, 10 + i, 0));
+            LoadGenerator g = new LoadGenerator(
+                    new LoadGenerator.Settings(bootstrap, topic, symbols, (long) rate * seconds, rate, 10 + i, 0));
             g.run();
             Thread.sleep(3_000);
             done.set(true);
@@ -331,9 +401,16 @@ public final class EndToEndBenchmark {
                 say("(warm-up run, not counted: p99 %,d)", histogram.getValueAtPercentile(99));
                 continue;
             }
-            say("| %d | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |", i, histogram.getValueAtPercentile(50),
-                    histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), histogram.getMaxValue(),
-                    histogram.getTotalCount(), used.self / (g.sent() / 1e6), used.kafka / (g.sent() / 1e6),
+            say(
+                    "| %d | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |",
+                    i,
+                    histogram.getValueAtPercentile(50),
+                    histogram.getValueAtPercentile(99),
+                    histogram.getValueAtPercentile(99.9),
+                    histogram.getMaxValue(),
+                    histogram.getTotalCount(),
+                    used.self / (g.sent() / 1e6),
+                    used.kafka / (g.sent() / 1e6),
                     used.postgres / (g.sent() / 1e6));
         }
     }
@@ -398,7 +475,9 @@ public final class EndToEndBenchmark {
             }
             String[] self = stat(Path.of("/proc/self"));
             String[] kafka = stat(Path.of("/proc/" + kafkaPid));
-            return new Cpu((ticks(self, 13) + ticks(self, 14)) / 100.0, (ticks(kafka, 13) + ticks(kafka, 14)) / 100.0,
+            return new Cpu(
+                    (ticks(self, 13) + ticks(self, 14)) / 100.0,
+                    (ticks(kafka, 13) + ticks(kafka, 14)) / 100.0,
                     pg / 100.0);
         }
 

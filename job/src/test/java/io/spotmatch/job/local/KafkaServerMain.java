@@ -11,8 +11,7 @@ public final class KafkaServerMain {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of(
-                "num.network.threads", "3", "num.io.threads", "4"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of("num.network.threads", "3", "num.io.threads", "4"))) {
             System.out.println("READY " + kafka.bootstrapServers());
             System.out.flush();
             while (System.in.read() >= 0) {

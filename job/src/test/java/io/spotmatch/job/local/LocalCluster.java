@@ -2,17 +2,17 @@ package io.spotmatch.job.local;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-import io.spotmatch.job.Schema;
 import io.spotmatch.job.CommandLine;
+import io.spotmatch.job.Schema;
+import io.spotmatch.marketdata.MarketData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -29,12 +29,14 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  */
 public final class LocalCluster {
 
-    static final ConfigOption<Integer> SLOTS = key("slots").intType().defaultValue(4)
-            .withDescription("Task slots of the one TaskManager.");
-    static final ConfigOption<Integer> UI_PORT = key("ui-port").intType().defaultValue(8081)
-            .withDescription("Port of Flink's REST endpoint and web UI.");
-    static final ConfigOption<String> DATA_DIR = key("data-dir").stringType()
-            .defaultValue(Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster").toString())
+    static final ConfigOption<Integer> SLOTS =
+            key("slots").intType().defaultValue(4).withDescription("Task slots of the one TaskManager.");
+    static final ConfigOption<Integer> UI_PORT =
+            key("ui-port").intType().defaultValue(8081).withDescription("Port of Flink's REST endpoint and web UI.");
+    static final ConfigOption<String> DATA_DIR = key("data-dir")
+            .stringType()
+            .defaultValue(Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster")
+                    .toString())
             .withDescription("Where checkpoints and savepoints go.");
     static final List<ConfigOption<?>> OPTIONS = List.of(SLOTS, UI_PORT, DATA_DIR);
 
@@ -51,6 +53,9 @@ public final class LocalCluster {
         kafka.createTopic("orders-admin", 1);
         kafka.createTopic("funds", 8);
         kafka.createTopic("balances", 8);
+        for (MarketData.Kind k : MarketData.Kind.values()) {
+            kafka.createTopic(k.topic("market."), 8);
+        }
         try (Connection c = postgres.connect()) {
             Schema.apply(c);
         }
@@ -59,8 +64,12 @@ public final class LocalCluster {
         conf.set(RestOptions.PORT, a.get(UI_PORT));
         onLoopback(conf);
         conf.setString("state.backend.type", "rocksdb");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
-        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, data.resolve("savepoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                data.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                data.resolve("savepoints").toUri().toString());
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         // This JVM also runs the Kafka broker, so Kafka's classes are here as well as in the job jar.
@@ -82,14 +91,22 @@ public final class LocalCluster {
             kafka.close();
         }));
 
-        System.out.println(String.format(Locale.ROOT, """
+        System.out.println(String.format(
+                Locale.ROOT,
+                """
                 Local cluster ready (Ctrl-C stops everything):
                   Flink REST and web UI  http://127.0.0.1:%s   (flink ... -m 127.0.0.1:%s)
-                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1), orders-admin (1), funds (8), balances (8)
+                  Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1),
+                                         orders-admin (1), funds (8), balances (8), market.* (8)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
-                  Savepoints             %s""", a.get(UI_PORT), a.get(UI_PORT), kafka.bootstrapServers(),
-                postgres.jdbcUrl(), data.resolve("checkpoints").toUri(), data.resolve("savepoints").toUri()));
+                  Savepoints             %s""",
+                a.get(UI_PORT),
+                a.get(UI_PORT),
+                kafka.bootstrapServers(),
+                postgres.jdbcUrl(),
+                data.resolve("checkpoints").toUri(),
+                data.resolve("savepoints").toUri()));
         Thread.currentThread().join();
     }
 

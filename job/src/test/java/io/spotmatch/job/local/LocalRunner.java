@@ -2,10 +2,10 @@ package io.spotmatch.job.local;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.SpotMatchOptions;
-import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.load.LoadGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -42,18 +42,18 @@ public final class LocalRunner {
 
     private static final String GROUP = "spotmatch-local";
 
-    static final ConfigOption<Integer> SECONDS = key("seconds").intType().defaultValue(30)
-            .withDescription("How long the synthetic flow runs.");
-    static final ConfigOption<Integer> RATE = key("rate").intType().defaultValue(20000)
-            .withDescription("Orders per second.");
-    static final ConfigOption<Integer> SYMBOLS = key("symbols").intType().defaultValue(8)
-            .withDescription("Symbols in the flow.");
-    static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(2)
-            .withDescription("Parallelism of the job.");
-    static final ConfigOption<Integer> UI_PORT = key("ui-port").intType().defaultValue(8081)
-            .withDescription("Port of Flink's web UI.");
-    static final ConfigOption<Long> SEED = key("seed").longType().defaultValue(1L)
-            .withDescription("Seed of the synthetic flow.");
+    static final ConfigOption<Integer> SECONDS =
+            key("seconds").intType().defaultValue(30).withDescription("How long the synthetic flow runs.");
+    static final ConfigOption<Integer> RATE =
+            key("rate").intType().defaultValue(20000).withDescription("Orders per second.");
+    static final ConfigOption<Integer> SYMBOLS =
+            key("symbols").intType().defaultValue(8).withDescription("Symbols in the flow.");
+    static final ConfigOption<Integer> PARALLELISM =
+            key("parallelism").intType().defaultValue(2).withDescription("Parallelism of the job.");
+    static final ConfigOption<Integer> UI_PORT =
+            key("ui-port").intType().defaultValue(8081).withDescription("Port of Flink's web UI.");
+    static final ConfigOption<Long> SEED =
+            key("seed").longType().defaultValue(1L).withDescription("Seed of the synthetic flow.");
     static final List<ConfigOption<?>> OPTIONS = List.of(SECONDS, RATE, SYMBOLS, PARALLELISM, UI_PORT, SEED);
 
     public static void main(String[] args) throws Exception {
@@ -65,7 +65,8 @@ public final class LocalRunner {
         int parallelism = a.get(PARALLELISM);
 
         say("Starting Kafka (KRaft) and PostgreSQL ...");
-        try (EmbeddedKafka kafka = startKafka(); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+        try (EmbeddedKafka kafka = startKafka();
+                EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
             say("  Kafka      %s", kafka.bootstrapServers());
             say("  PostgreSQL %s (user postgres)", postgres.jdbcUrl());
             kafka.createTopic("orders", 4);
@@ -74,6 +75,9 @@ public final class LocalRunner {
             kafka.createTopic("orders-admin", 1); // the relay runs, though the load generator signs its own listings
             kafka.createTopic("funds", 4);
             kafka.createTopic("balances", 4);
+            for (io.spotmatch.marketdata.MarketData.Kind k : io.spotmatch.marketdata.MarketData.Kind.values()) {
+                kafka.createTopic(k.topic("market."), 4);
+            }
             try (Connection c = postgres.connect()) {
                 Schema.apply(c);
             }
@@ -85,15 +89,22 @@ public final class LocalRunner {
             options.put("jdbc.user", EmbeddedPostgres.USER);
             options.put("job.checkpoint-interval", "2 s");
             options.put("job.parallelism", Integer.toString(parallelism));
-            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(options, Map.of(SpotMatchOptions.ADMIN_KEY_ENV, io.spotmatch.load.AdminSigning.KEY,
-                    "SPOTMATCH_JDBC_PASSWORD", EmbeddedPostgres.PASSWORD));
+            SpotMatchOptions jobOptions = SpotMatchOptions.fromMap(
+                    options,
+                    Map.of(
+                            SpotMatchOptions.ADMIN_KEY_ENV,
+                            io.spotmatch.load.AdminSigning.KEY,
+                            "SPOTMATCH_JDBC_PASSWORD",
+                            EmbeddedPostgres.PASSWORD));
 
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
             conf.set(RestOptions.PORT, a.get(UI_PORT));
             LocalCluster.onLoopback(conf);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
             Path checkpoints = Files.createTempDirectory("spotmatch-local-checkpoints");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    checkpoints.toUri().toString());
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SpotMatchJob.build(env, jobOptions);
@@ -101,23 +112,30 @@ public final class LocalRunner {
             say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get(UI_PORT));
             say("Depositing funds for %,d users ...", depositFunds(kafka.bootstrapServers(), symbols));
 
-            LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(kafka.bootstrapServers(), "orders",
-                    symbols, (long) rate * seconds, rate, a.get(SEED), 200));
+            LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(
+                    kafka.bootstrapServers(), "orders", symbols, (long) rate * seconds, rate, a.get(SEED), 200));
             Thread producer = new Thread(generator::run, "load-generator");
-            say("Sending %,d orders over %d symbols at %,d/s (with a few poison records) ...", (long) rate * seconds,
-                    symbols, rate);
+            say(
+                    "Sending %,d orders over %d symbols at %,d/s (with a few poison records) ...",
+                    (long) rate * seconds, symbols, rate);
             long start = System.nanoTime();
             producer.start();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 long lastSent = 0;
                 long deadline = Long.MAX_VALUE;
                 while (true) {
                     Thread.sleep(2000);
                     long sent = generator.sent();
                     long lag = lag(admin);
-                    say("[%3ds] sent %,9d (%,6d/s) | behind %,7d | events %,9d | trades in PostgreSQL %,8d | dead letters %,d",
-                            (System.nanoTime() - start) / 1_000_000_000L, sent, (sent - lastSent) / 2, lag,
-                            EmbeddedKafka.records(admin, "order-events"), postgres.queryLong("SELECT count(*) FROM trades"),
+                    say(
+                            "[%3ds] sent %,9d (%,6d/s) | behind %,7d | events %,9d | trades in PostgreSQL %,8d | dead letters %,d",
+                            (System.nanoTime() - start) / 1_000_000_000L,
+                            sent,
+                            (sent - lastSent) / 2,
+                            lag,
+                            EmbeddedKafka.records(admin, "order-events"),
+                            postgres.queryLong("SELECT count(*) FROM trades"),
                             EmbeddedKafka.records(admin, "orders-dlq"));
                     lastSent = sent;
                     if (!producer.isAlive() && deadline == Long.MAX_VALUE) {
@@ -164,9 +182,11 @@ public final class LocalRunner {
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
             for (long user = 1; user <= USERS; user++) {
                 for (String asset : assets) {
-                    String json = "{\"type\":\"DEPOSIT\",\"txId\":\"open-" + asset + "-" + user + "\",\"userId\":" + user
-                            + ",\"asset\":\"" + asset + "\",\"amount\":\"" + (asset.equals("USDT") ? "100000000" : "10000") + "\"}";
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("funds",
+                    String json = "{\"type\":\"DEPOSIT\",\"txId\":\"open-" + asset + "-" + user + "\",\"userId\":"
+                            + user + ",\"asset\":\"" + asset + "\",\"amount\":\""
+                            + (asset.equals("USDT") ? "100000000" : "10000") + "\"}";
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            "funds",
                             Long.toString(user).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 }
@@ -179,39 +199,54 @@ public final class LocalRunner {
     /** Orders not yet processed and checkpointed: the group's committed offsets lag the topic's end. */
     private static long lag(Admin admin) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                .partitionsToOffsetAndMetadata().get();
+                .partitionsToOffsetAndMetadata()
+                .get();
         long end = EmbeddedKafka.records(admin, "orders");
         // The group also commits the funds topic's offsets: only the orders topic's count here.
-        long done = committed.entrySet().stream().filter(e -> e.getKey().topic().equals("orders") && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
+        long done = committed.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals("orders") && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
         return end - done;
     }
 
     private static void summary(EmbeddedPostgres pg, EmbeddedKafka kafka) throws SQLException {
         say("");
         say("What PostgreSQL holds now:");
-        say("%-10s %8s %14s %12s   %-24s %-24s %6s", "symbol", "trades", "volume", "last price", "best bid (qty)",
-                "best ask (qty)", "open");
+        say(
+                "%-10s %8s %14s %12s   %-24s %-24s %6s",
+                "symbol", "trades", "volume", "last price", "best bid (qty)", "best ask (qty)", "open");
         String sql = """
                 SELECT s.symbol,
                   (SELECT count(*) FROM trades t WHERE t.symbol = s.symbol),
                   (SELECT coalesce(sum(quantity), 0) FROM trades t WHERE t.symbol = s.symbol),
                   (SELECT price FROM trades t WHERE t.symbol = s.symbol ORDER BY trade_id DESC LIMIT 1),
                   (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
-                     AND side = 'BUY' AND status IN ('NEW', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price DESC LIMIT 1),
+                     AND side = 'BUY' AND status IN ('NEW', 'PARTIALLY_FILLED')
+                     GROUP BY price ORDER BY price DESC LIMIT 1),
                   (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
                      AND side = 'SELL' AND status IN ('NEW', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price LIMIT 1),
                   (SELECT count(*) FROM orders o WHERE o.symbol = s.symbol AND status IN ('NEW', 'PARTIALLY_FILLED'))
                 FROM (SELECT DISTINCT symbol FROM orders) s ORDER BY 2 DESC""";
-        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                say("%-10s %,8d %14s %12s   %-24s %-24s %,6d", rs.getString(1), rs.getLong(2), rs.getBigDecimal(3).toPlainString(),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7));
+                say(
+                        "%-10s %,8d %14s %12s   %-24s %-24s %,6d",
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getBigDecimal(3).toPlainString(),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getLong(7));
             }
         }
         say("");
         List<String> lines = new ArrayList<>();
-        try (Connection c = pg.connect(); Statement st = c.createStatement();
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")) {
             while (rs.next()) {
                 lines.add(rs.getString(1) + " " + String.format(Locale.ROOT, "%,d", rs.getLong(2)));
@@ -221,17 +256,26 @@ public final class LocalRunner {
         say("");
         say("Balances (ledger and balances tables; per asset, available + held must equal the deposits):");
         say("%-8s %22s %22s %22s %10s", "asset", "available", "held", "fees (account 0)", "overdrafts");
-        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
                 SELECT asset, sum(available), sum(held), coalesce(sum(available) FILTER (WHERE account = 0), 0),
                   count(*) FILTER (WHERE available < 0 OR held < 0),
-                  coalesce((SELECT sum(l.available + l.held) FROM ledger l WHERE l.asset = b.asset AND l.tx_id <> ''), 0)
+                  coalesce((SELECT sum(l.available + l.held) FROM ledger l
+                      WHERE l.asset = b.asset AND l.tx_id <> ''), 0)
                 FROM balances b GROUP BY asset ORDER BY asset""")) {
             while (rs.next()) {
                 java.math.BigDecimal total = rs.getBigDecimal(2).add(rs.getBigDecimal(3));
-                say("%-8s %22s %22s %22s %,10d%s", rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros().toPlainString(),
+                say(
+                        "%-8s %22s %22s %22s %,10d%s",
+                        rs.getString(1),
+                        rs.getBigDecimal(2).stripTrailingZeros().toPlainString(),
                         rs.getBigDecimal(3).stripTrailingZeros().toPlainString(),
-                        rs.getBigDecimal(4).stripTrailingZeros().toPlainString(), rs.getLong(5),
-                        total.compareTo(rs.getBigDecimal(6)) == 0 ? "" : "   NOT CONSERVED: deposits " + rs.getBigDecimal(6));
+                        rs.getBigDecimal(4).stripTrailingZeros().toPlainString(),
+                        rs.getLong(5),
+                        total.compareTo(rs.getBigDecimal(6)) == 0
+                                ? ""
+                                : "   NOT CONSERVED: deposits " + rs.getBigDecimal(6));
             }
         }
         say("Dead letters are in topic orders-dlq, each with its reason in the spotmatch.error.* headers.");

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spotmatch.job.CommandLine.InvalidOptionException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DeadLetterReplayTest {
 
     @Test
     void aDryRunUnlessToldOtherwise() {
         assertThat(DeadLetterReplay.settings(new String[0]).dryRun()).isTrue();
-        assertThat(DeadLetterReplay.settings(new String[] {"--dry-run", "false"}).dryRun()).isFalse();
-        assertThat(DeadLetterReplay.settings(new String[] {"--dry-run", "FALSE"}).dryRun()).isFalse();
+        assertThat(DeadLetterReplay.settings(new String[] {"--dry-run", "false"})
+                        .dryRun())
+                .isFalse();
+        assertThat(DeadLetterReplay.settings(new String[] {"--dry-run", "FALSE"})
+                        .dryRun())
+                .isFalse();
         assertThat(DeadLetterReplay.settings(new String[0]).force()).isFalse();
     }
 
@@ -30,7 +34,8 @@ class DeadLetterReplayTest {
 
     @Test
     void commandTypesAreThoseOfTheOrdersTopicOnly() {
-        assertThat(DeadLetterReplay.settings(new String[] {"--command-type", "CANCEL_ALL"}).commandType())
+        assertThat(DeadLetterReplay.settings(new String[] {"--command-type", "CANCEL_ALL"})
+                        .commandType())
                 .isEqualTo("CANCEL_ALL");
         assertThatThrownBy(() -> DeadLetterReplay.settings(new String[] {"--command-type", "SYMBOL"}))
                 .isInstanceOf(InvalidOptionException.class)
