@@ -14,6 +14,7 @@ import io.spotmatch.flink.LedgerMessageSerializationSchema;
 import io.spotmatch.flink.LedgerOperator;
 import io.spotmatch.flink.LedgerRow;
 import io.spotmatch.flink.LedgerSql;
+import io.spotmatch.flink.MarketDataSerializationSchema;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.OrderEvent;
 import io.spotmatch.flink.OrderEventSerializationSchema;
@@ -72,6 +73,9 @@ import org.apache.kafka.common.TopicPartition;
  * orders-admin (Kafka) -> relay -+-> orders (Kafka), signed, keyed by symbol
  *                                +-> orders-dlq (Kafka)
  *
+ * market data (market-data.streams not empty):
+ * match -> market data -> market.depth, market.depth-snapshots, market.bbo, market.trades, market.candles (Kafka)
+ *
  * settlement (kafka.funds-topic set):
  * match -> movements -> keyBy(account) -+-> ledger -+-> ledger (PostgreSQL)
  * funds (Kafka) -> route dead letters --+           +-> balances (PostgreSQL)
@@ -98,6 +102,8 @@ public final class SpotMatchJob {
     public static final String LEDGER_SINK_UID = "ledger-sink";
     public static final String BALANCES_SINK_UID = "balances-sink";
     public static final String BALANCES_TOPIC_SINK_UID = "balances-topic-sink";
+    // Market data
+    public static final String MARKET_DATA_SINK_UID = "market-data-sink";
 
     private SpotMatchJob() {}
 
@@ -185,7 +191,7 @@ public final class SpotMatchJob {
                 .transform(
                         "Match",
                         TypeInformation.of(OrderEvent.class),
-                        new MatchOperator(o.ordersTopic(), o.fundsTopic() != null))
+                        new MatchOperator(o.ordersTopic(), o.fundsTopic() != null).withMarketData(o.marketData()))
                 .uid(MATCH_UID);
         // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
         DataStream<DeadLetter> deadLetters = commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
@@ -220,6 +226,20 @@ public final class SpotMatchJob {
                         o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID)
                 .name("Orders (PostgreSQL)");
+
+        // ---- Market data ----
+        if (o.marketData().any()) {
+            // At least once: every message carries its seq, so consumers drop repeats after a restore.
+            events.getSideOutput(MatchOperator.MARKET_DATA)
+                    .sinkTo(kafkaSink(
+                            o,
+                            new MarketDataSerializationSchema(o.marketDataTopicPrefix()),
+                            Delivery.AT_LEAST_ONCE,
+                            "market-data"))
+                    .uid(MARKET_DATA_SINK_UID)
+                    .name("Market data (Kafka)");
+        }
+        // ---- end of market data ----
 
         if (o.adminTopic() != null) {
             env.fromSource(adminSource(o), WatermarkStrategy.noWatermarks(), "Admin commands (Kafka)")

@@ -251,6 +251,34 @@ public final class SpotMatchOptions {
                     + " another is REJECTED UNKNOWN_ASSET. Without it: any well-formed asset name.");
     // ---- end of settlement ----
 
+    // ---- Market data ----
+    public static final ConfigOption<String> MARKET_DATA_STREAMS = key("market-data.streams")
+            .stringType()
+            .defaultValue("DEPTH,SNAPSHOT,BBO,TRADE,CANDLE")
+            .withDescription("Market-data streams to publish, comma"
+                    + " separated: DEPTH (depth updates), SNAPSHOT (depth snapshots), BBO (best bid and offer), TRADE"
+                    + " (public trades), CANDLE (candles). Empty: no market data.");
+    public static final ConfigOption<String> MARKET_DATA_TOPIC_PREFIX = key("market-data.topic-prefix")
+            .stringType()
+            .defaultValue("market.")
+            .withDescription("Prefix of the market-data topics: <prefix>depth,"
+                    + " <prefix>depth-snapshots (compacted), <prefix>bbo, <prefix>trades, <prefix>candles.");
+    public static final ConfigOption<Long> MARKET_DATA_SNAPSHOT_EVERY = key("market-data.snapshot-every")
+            .longType()
+            .defaultValue(1000L)
+            .withDescription("A symbol's depth snapshot after each command whose sequence"
+                    + " numbers reach a multiple of this (and at listing).");
+    public static final ConfigOption<Integer> MARKET_DATA_SNAPSHOT_LEVELS = key("market-data.snapshot-levels")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Price levels per side in a depth snapshot, best first; 0:" + " the whole book.");
+    public static final ConfigOption<String> MARKET_DATA_CANDLE_INTERVALS = key("market-data.candle-intervals")
+            .stringType()
+            .defaultValue("1m")
+            .withDescription(
+                    "Candle intervals, comma separated, each dividing a" + " day (30s, 1m, 5m, 15m, 1h, 4h, 1d ...).");
+    // ---- end of market data ----
+
     static final String PASSWORD_ENV = "SPOTMATCH_JDBC_PASSWORD";
 
     /** Set by the job itself: its correctness (or its options) depend on them. */
@@ -307,7 +335,13 @@ public final class SpotMatchOptions {
             ALLOW_PARTIAL_HISTORY,
             FUNDS_TOPIC,
             BALANCES_TOPIC,
-            FUNDS_ASSETS);
+            FUNDS_ASSETS,
+            // market data
+            MARKET_DATA_STREAMS,
+            MARKET_DATA_TOPIC_PREFIX,
+            MARKET_DATA_SNAPSHOT_EVERY,
+            MARKET_DATA_SNAPSHOT_LEVELS,
+            MARKET_DATA_CANDLE_INTERVALS);
 
     private final CommandLine line;
     private final Map<String, String> env;
@@ -428,7 +462,59 @@ public final class SpotMatchOptions {
                 TRANSACTION_TIMEOUT,
                 "must be longer than job.checkpoint-interval");
         validateSettlement();
+        marketData();
     }
+
+    // ---- Market data ----
+    /** The market-data options; fails naming the option that is wrong. */
+    public io.spotmatch.marketdata.MarketDataOptions marketData() {
+        java.util.Set<io.spotmatch.marketdata.MarketData.Kind> streams =
+                java.util.EnumSet.noneOf(io.spotmatch.marketdata.MarketData.Kind.class);
+        for (String k : get(MARKET_DATA_STREAMS).split(",")) {
+            if (!k.isBlank()) {
+                try {
+                    streams.add(io.spotmatch.marketdata.MarketData.Kind.valueOf(k.trim()));
+                } catch (IllegalArgumentException e) {
+                    require(
+                            false,
+                            MARKET_DATA_STREAMS,
+                            "'" + k.trim() + "' is not one of DEPTH, SNAPSHOT, BBO, TRADE, CANDLE");
+                }
+            }
+        }
+        String prefix = get(MARKET_DATA_TOPIC_PREFIX);
+        require(prefix.matches("[a-zA-Z0-9._-]{0,200}"), MARKET_DATA_TOPIC_PREFIX, "is not a valid Kafka topic prefix");
+        require(get(MARKET_DATA_SNAPSHOT_EVERY) >= 1, MARKET_DATA_SNAPSHOT_EVERY, "must be positive");
+        require(get(MARKET_DATA_SNAPSHOT_LEVELS) >= 0, MARKET_DATA_SNAPSHOT_LEVELS, "must not be negative");
+        java.util.List<Long> intervals = new java.util.ArrayList<>();
+        for (String i : get(MARKET_DATA_CANDLE_INTERVALS).split(",")) {
+            if (!i.isBlank()) {
+                long ms = 0;
+                try {
+                    ms = io.spotmatch.marketdata.MarketDataOptions.parseInterval(i);
+                } catch (IllegalArgumentException e) {
+                    require(false, MARKET_DATA_CANDLE_INTERVALS, e.getMessage());
+                }
+                require(
+                        ms > 0 && io.spotmatch.marketdata.MarketDataOptions.DAY % ms == 0,
+                        MARKET_DATA_CANDLE_INTERVALS,
+                        "'" + i.trim() + "' does not divide a day");
+                if (!intervals.contains(ms)) {
+                    intervals.add(ms);
+                }
+            }
+        }
+        return new io.spotmatch.marketdata.MarketDataOptions(
+                streams,
+                get(MARKET_DATA_SNAPSHOT_EVERY),
+                get(MARKET_DATA_SNAPSHOT_LEVELS),
+                intervals.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    public String marketDataTopicPrefix() {
+        return get(MARKET_DATA_TOPIC_PREFIX);
+    }
+    // ---- end of market data ----
 
     private void validateSettlement() {
         if (get(FUNDS_TOPIC).isEmpty()) {

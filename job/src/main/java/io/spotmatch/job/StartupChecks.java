@@ -58,6 +58,11 @@ public final class StartupChecks {
             topics.put(o.fundsTopic(), SpotMatchOptions.FUNDS_TOPIC);
             topics.put(o.balancesTopic(), SpotMatchOptions.BALANCES_TOPIC);
         }
+        // ---- market data ----
+        for (io.spotmatch.marketdata.MarketData.Kind k : o.marketData().streams()) {
+            topics.put(k.topic(o.marketDataTopicPrefix()), SpotMatchOptions.MARKET_DATA_TOPIC_PREFIX);
+        }
+        // ---- end of market data ----
         try (Admin admin = Admin.create(conf)) {
             try {
                 admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS);

@@ -122,6 +122,9 @@ final class Pipeline {
         o.put("kafka.group-id", "spotmatch-" + id);
         o.put("kafka.admin-topic", ""); // off: command() signs SYMBOL commands itself, as the relay would
         o.put("kafka.funds-topic", ""); // settlement off but where a test turns it on
+        o.put(
+                "market-data.streams",
+                ""); // market data off but where a test turns it on (its topics are the test's own)
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("kafka.bounded", "LATEST");
         o.put("jdbc.url", jdbcUrl());

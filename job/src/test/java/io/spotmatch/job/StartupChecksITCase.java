@@ -65,6 +65,20 @@ class StartupChecksITCase {
                 .hasMessageStartingWith("--kafka.admin-topic: topic 'no-such-admin' does not exist");
     }
 
+    // ---- market data ----
+    @Test
+    void aMissingMarketDataTopicNamesThePrefixAndASwitchedOffStreamNeedsNone() throws Exception {
+        Pipeline p = new Pipeline(SERVERS, 1);
+        String prefix = "md-" + p.id + ".";
+        Map<String, String> trades = Map.of("market-data.streams", "TRADE", "market-data.topic-prefix", prefix);
+        assertThatThrownBy(() -> StartupChecks.run(options(p, trades)))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageStartingWith("--market-data.topic-prefix: topic '" + prefix + "trades' does not exist");
+        SERVERS.kafka().createTopic(prefix + "trades", 1);
+        assertThatCode(() -> StartupChecks.run(options(p, trades))).doesNotThrowAnyException();
+    }
+    // ---- end of market data ----
+
     @Test
     void aWrongPasswordNamesThePassword() throws Exception {
         Pipeline p = new Pipeline(SERVERS, 1);

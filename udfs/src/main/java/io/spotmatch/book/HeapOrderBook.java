@@ -71,8 +71,10 @@ public final class HeapOrderBook extends OrderBook {
             level.orders = 0;
             level.head = null;
             level.tail = null;
+            level.touched = false;
             book.add(level);
         }
+        book.touch(level);
         o.level = level;
         o.next = null;
         o.prev = level.tail;
@@ -97,6 +99,7 @@ public final class HeapOrderBook extends OrderBook {
     @Override
     protected void remove(Order o) {
         PriceLevel level = o.level;
+        side(o.side).touch(level);
         level.quantity -= o.quantity - o.filled;
         unlink(o);
         if (level.orders == 0) {
@@ -141,6 +144,8 @@ public final class HeapOrderBook extends OrderBook {
         book.removeLevel(level);
         level.head = null;
         level.tail = null;
+        // Its price stays in the touched list and reads as gone; a level at that price later in the command is new.
+        level.touched = false;
         if (levelPoolSize < POOL_LIMIT) {
             if (levelPoolSize == levelPool.length) {
                 levelPool = Arrays.copyOf(levelPool, levelPoolSize * 2);
@@ -151,6 +156,7 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected void reduce(Order o, long newQuantity) {
+        side(o.side).touch(o.level);
         o.level.quantity -= o.quantity - newQuantity;
         o.quantity = newQuantity;
     }
@@ -175,6 +181,7 @@ public final class HeapOrderBook extends OrderBook {
                     if (stp == StpMode.EXPIRE_TAKER) {
                         return true;
                     }
+                    book.touch(level);
                     level.quantity -= maker.quantity - maker.filled;
                     unlink(maker);
                     expireMaker(maker);
@@ -197,6 +204,7 @@ public final class HeapOrderBook extends OrderBook {
                 } else {
                     qty = Math.min(qty, taker.quantity - taker.filled);
                 }
+                book.touch(level);
                 fill(taker, maker, price, qty);
                 level.quantity -= qty;
                 if (maker.status != OrderStatus.FILLED) {
@@ -274,6 +282,44 @@ public final class HeapOrderBook extends OrderBook {
         asks.clear();
         orders.clear();
         ownerHeads.clear();
+    }
+
+    @Override
+    public long topQuantity(Side side) {
+        PriceLevel best = side(side).best();
+        return best == null ? 0 : best.quantity;
+    }
+
+    @Override
+    protected void startCommand() {
+        bids.untouchAll();
+        asks.untouchAll();
+    }
+
+    @Override
+    public void changedLevels(LevelChange visitor) {
+        reportChanged(bids, Side.BUY, visitor);
+        reportChanged(asks, Side.SELL, visitor);
+    }
+
+    /** Sorts the touched prices in place (no allocation for a command's handful) and reports each once, best first. */
+    private static void reportChanged(SideBook book, Side side, LevelChange visitor) {
+        int n = book.touchedCount;
+        long[] prices = book.touched;
+        Arrays.sort(prices, 0, n);
+        for (int k = 0; k < n; k++) {
+            int i = book.bids ? n - 1 - k : k;
+            long price = prices[i];
+            if (k > 0 && price == prices[book.bids ? i + 1 : i - 1]) {
+                continue;
+            }
+            PriceLevel level = book.byPrice.get(price);
+            if (level == null) {
+                visitor.level(side, price, 0, 0);
+            } else {
+                visitor.level(side, price, level.quantity, level.orders);
+            }
+        }
     }
 
     @Override

@@ -40,6 +40,7 @@ public abstract class OrderBook {
     /** Processes one command; events go to {@code sink} before this returns. */
     public final void process(Command c, EventSink sink) {
         this.sink = sink;
+        startCommand();
         switch (c.type()) {
             case NEW -> onNew(c);
             case CANCEL -> onCancel(c);
@@ -378,6 +379,31 @@ public abstract class OrderBook {
 
     /** Drops every order without events (used before a restore). */
     protected abstract void clear();
+
+    // ---- Market data: the levels one command changed ----
+
+    /** Receives one price level a command changed, with its totals after the command. */
+    public interface LevelChange {
+        /** {@code quantity} and {@code orders} are 0 when the level is gone. */
+        void level(Side side, long price, long quantity, int orders);
+    }
+
+    /** Best price of a side in ticks, or 0 when the side is empty. */
+    public final long topPrice(Side side) {
+        return bestPrice(side);
+    }
+
+    /** Open quantity at the best price of a side in lots, or 0 when the side is empty. */
+    public abstract long topQuantity(Side side);
+
+    /** Forgets the levels the previous command changed. */
+    protected abstract void startCommand();
+
+    /**
+     * The price levels the last {@link #process} changed, once each: bids best first, then asks best
+     * first. A level that ends the command as it began it may be reported too (it was touched).
+     */
+    public abstract void changedLevels(LevelChange visitor);
 
     /** Top {@code levels} aggregated levels of a side, best first. */
     public abstract List<L2Level> depth(Side side, int levels);

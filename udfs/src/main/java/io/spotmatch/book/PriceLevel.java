@@ -11,4 +11,6 @@ final class PriceLevel {
     Order tail;
     /** Position in the side's heap array, kept current by every heap move. */
     int heapIndex;
+    /** Already in its side's list of levels the current command changed. */
+    boolean touched;
 }

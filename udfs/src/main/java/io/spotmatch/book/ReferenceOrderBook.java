@@ -2,7 +2,10 @@ package io.spotmatch.book;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +18,8 @@ public class ReferenceOrderBook extends OrderBook {
 
     private final List<Order> bids = new ArrayList<>();
     private final List<Order> asks = new ArrayList<>();
+    /** Both sides' depth before the current command, to diff against after it. */
+    private final Map<Side, List<L2Level>> before = new EnumMap<>(Side.class);
 
     private List<Order> side(Side side) {
         return side == Side.BUY ? bids : asks;
@@ -159,6 +164,46 @@ public class ReferenceOrderBook extends OrderBook {
     protected void clear() {
         bids.clear();
         asks.clear();
+    }
+
+    @Override
+    public long topQuantity(Side side) {
+        long total = 0;
+        for (Order o : side(side)) {
+            if (o.price != side(side).get(0).price) {
+                break;
+            }
+            total += o.remaining();
+        }
+        return total;
+    }
+
+    @Override
+    protected void startCommand() {
+        for (Side side : Side.values()) {
+            before.put(side, depth(side, Integer.MAX_VALUE));
+        }
+    }
+
+    /** The naive way: the whole depth before and after, and every price where they differ. */
+    @Override
+    public void changedLevels(LevelChange visitor) {
+        for (Side side : Side.values()) {
+            Comparator<Long> bestFirst = side == Side.BUY ? Comparator.reverseOrder() : Comparator.naturalOrder();
+            TreeMap<Long, L2Level> was = new TreeMap<>(bestFirst);
+            TreeMap<Long, L2Level> is = new TreeMap<>(was.comparator());
+            before.getOrDefault(side, List.of()).forEach(l -> was.put(l.price(), l));
+            depth(side, Integer.MAX_VALUE).forEach(l -> is.put(l.price(), l));
+            TreeMap<Long, L2Level> all = new TreeMap<>(was.comparator());
+            all.putAll(was);
+            all.putAll(is);
+            for (Long price : all.keySet()) {
+                L2Level now = is.get(price);
+                if (!java.util.Objects.equals(now, was.get(price))) {
+                    visitor.level(side, price, now == null ? 0 : now.quantity(), now == null ? 0 : now.orders());
+                }
+            }
+        }
     }
 
     @Override

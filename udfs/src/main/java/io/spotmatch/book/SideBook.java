@@ -17,6 +17,14 @@ final class SideBook {
     int size;
     final LongObjectMap<PriceLevel> byPrice = new LongObjectMap<>(1024);
 
+    /**
+     * Prices of the levels the current command changed, in the order first touched; a price may
+     * appear twice when its level emptied and came back within the command.
+     */
+    long[] touched = new long[16];
+
+    int touchedCount;
+
     SideBook(boolean bids) {
         this.bids = bids;
     }
@@ -93,7 +101,31 @@ final class SideBook {
         level.heapIndex = i;
     }
 
+    /** Notes that the current command changes this level; O(1) and allocation-free once warm. */
+    void touch(PriceLevel level) {
+        if (level.touched) {
+            return;
+        }
+        level.touched = true;
+        if (touchedCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = level.price;
+    }
+
+    /** Forgets the previous command's touched levels: costs what that command touched, not the book. */
+    void untouchAll() {
+        for (int i = 0; i < touchedCount; i++) {
+            PriceLevel level = byPrice.get(touched[i]);
+            if (level != null) {
+                level.touched = false;
+            }
+        }
+        touchedCount = 0;
+    }
+
     void clear() {
+        untouchAll();
         Arrays.fill(heap, 0, size, null);
         size = 0;
         byPrice.clear();

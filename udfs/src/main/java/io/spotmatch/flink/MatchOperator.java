@@ -8,6 +8,9 @@ import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.ledger.Movement;
+import io.spotmatch.marketdata.MarketData;
+import io.spotmatch.marketdata.MarketDataOptions;
+import io.spotmatch.marketdata.MarketDataState;
 import io.spotmatch.wire.CommandJson;
 import io.spotmatch.wire.EventJson;
 import io.spotmatch.wire.PoisonCode;
@@ -67,6 +70,27 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     /** Balance movements (holds and settlements), when settlement is on; keyed by account downstream. */
     public static final OutputTag<Movement> MOVEMENTS =
             new OutputTag<>("movements", TypeInformation.of(Movement.class));
+
+    // ---- market data ----
+    /** Depth updates, snapshots, best bid and offer, public trades and candles, keyed by symbol downstream. */
+    public static final OutputTag<MarketData> MARKET_DATA =
+            new OutputTag<>("market-data", TypeInformation.of(MarketData.class));
+
+    /** The symbol's open candles and last depth seq. Name and serializer are part of the savepoint format. */
+    public static ValueStateDescriptor<MarketDataState> marketDataDescriptor() {
+        return new ValueStateDescriptor<>("market-data", MarketDataStateSerializer.INSTANCE);
+    }
+
+    private MarketDataOptions marketDataOptions = MarketDataOptions.off();
+    private transient ValueState<MarketDataState> marketDataState;
+    private transient List<MarketData> pendingMarketData;
+
+    /** Publishes market data as the options say (default: none). */
+    public MatchOperator withMarketData(MarketDataOptions options) {
+        this.marketDataOptions = options;
+        return this;
+    }
+    // ---- end of market data ----
 
     private static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
@@ -134,6 +158,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         super.open();
         header = getPartitionedState(headerDescriptor());
         resting = getPartitionedState(ordersDescriptor());
+        marketDataState = getPartitionedState(marketDataDescriptor());
+        pendingMarketData = new ArrayList<>();
         books = new HashMap<>();
         dirty = new ArrayList<>();
         eventRecord = new StreamRecord<>(null);
@@ -169,6 +195,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             public void movement(Movement movement) {
                 pendingMovements.add(movement);
             }
+
+            @Override
+            public void marketData(MarketData message) {
+                pendingMarketData.add(message);
+            }
         };
         stateWriter = new SymbolBook.StateWriter() {
             @Override
@@ -184,6 +215,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void remove(long orderId) throws Exception {
                 resting.remove(orderId);
+            }
+
+            @Override
+            public void marketData(MarketDataState state) throws Exception {
+                marketDataState.update(state);
             }
         };
     }
@@ -207,6 +243,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
                 if (settlement) {
                     book.settle();
                 }
+                book.publish(marketDataOptions, null);
                 fresh = true;
             } else {
                 book = restore(symbol, h);
@@ -330,6 +367,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (int i = 0; i < pendingMovements.size(); i++) {
             output.collect(MOVEMENTS, new StreamRecord<>(pendingMovements.get(i), currentTimestamp));
         }
+        for (int i = 0; i < pendingMarketData.size(); i++) {
+            output.collect(MARKET_DATA, new StreamRecord<>(pendingMarketData.get(i), currentTimestamp));
+        }
         dropPending();
     }
 
@@ -338,6 +378,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         pendingTrades.clear();
         pendingOrders.clear();
         pendingMovements.clear();
+        pendingMarketData.clear();
     }
 
     private SymbolBook restore(String symbol, BookHeader h) throws Exception {
@@ -346,7 +387,10 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             orders.add(o);
         }
         SymbolBook book = SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
-        return settlement ? book.settle() : book;
+        if (settlement) {
+            book.settle();
+        }
+        return book.publish(marketDataOptions, marketDataOptions.any() ? marketDataState.value() : null);
     }
 
     /** In-memory books (listed symbols seen by this subtask); for tests. */

@@ -10,6 +10,10 @@ import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.ledger.Holds;
 import io.spotmatch.ledger.Movement;
+import io.spotmatch.marketdata.MarketData;
+import io.spotmatch.marketdata.MarketDataOptions;
+import io.spotmatch.marketdata.MarketDataState;
+import io.spotmatch.marketdata.SymbolMarketData;
 import io.spotmatch.wire.EventJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -37,6 +41,9 @@ public final class SymbolBook implements EventSink {
 
         /** A balance movement (settlement on only). */
         default void movement(Movement movement) {}
+
+        /** A market-data message (market data on only). */
+        default void marketData(MarketData message) {}
     }
 
     private final String symbol;
@@ -46,6 +53,12 @@ public final class SymbolBook implements EventSink {
     private Holds holds;
 
     private final Holds.Sink movements = m -> this.out.movement(m);
+    // ---- market data ----
+    /** Null when every market-data stream is off. */
+    private SymbolMarketData marketData;
+
+    private final SymbolMarketData.Sink marketDataSink = m -> this.out.marketData(m);
+    // ---- end of market data ----
     private int sourcePartition = -1;
     private boolean severalPartitions;
     private int adminPartition = -1;
@@ -118,6 +131,29 @@ public final class SymbolBook implements EventSink {
         return this;
     }
 
+    // ---- market data ----
+    /**
+     * Turns market data on, carrying on from its keyed state (null: none stored yet). Call after the
+     * book is restored: the last published best bid and offer is the restored book's top.
+     */
+    public SymbolBook publish(MarketDataOptions options, MarketDataState state) {
+        if (options.any()) {
+            marketData = new SymbolMarketData(symbol, options);
+            marketData.restore(state, book);
+        }
+        return this;
+    }
+
+    /** The market data to write to keyed state, or null if it did not change since the last flush. */
+    public MarketDataState marketDataToFlush() {
+        if (marketData == null || !marketData.isDirty()) {
+            return null;
+        }
+        marketData.flushed();
+        return marketData.state();
+    }
+    // ---- end of market data ----
+
     public String symbol() {
         return symbol;
     }
@@ -178,7 +214,19 @@ public final class SymbolBook implements EventSink {
         seqBefore = book.seq();
         lastTradeIdBefore = book.lastTradeId();
         lastOrderIdBefore = book.lastOrderId();
+        if (marketData != null) {
+            marketData.begin(timestamp, specBefore, marketDataSink);
+        }
         book.process(command, this);
+        if (marketData != null) {
+            marketData.end(
+                    book,
+                    seqBefore + 1,
+                    book.seq(),
+                    specBefore == null && book.spec() != null,
+                    timestamp,
+                    marketDataSink);
+        }
         // Rows first, state second: a failure while building a row leaves the dirty maps as before the command.
         if (subject != null) {
             orderRow(subject, subjectSeq, subjectCancel);
@@ -222,6 +270,9 @@ public final class SymbolBook implements EventSink {
                     adminPartition,
                     adminOffset));
             writeOrders(writer);
+            if (marketData != null) {
+                writer.marketData(marketData.stateBeforeCommand());
+            }
         }
         headerDirty = false;
         dirtyOrders.clear();
@@ -336,6 +387,9 @@ public final class SymbolBook implements EventSink {
                 time));
         touch(taker, seq, null);
         touch(maker, seq, null);
+        if (marketData != null) {
+            marketData.trade(seq, tradeId, taker.side(), price, quantity, quoteQuantity, time, s, marketDataSink);
+        }
         if (holds != null) {
             holds.trade(seq, taker, maker, quantity, quoteQuantity, takerFee, makerFee, movements);
         }
@@ -400,7 +454,7 @@ public final class SymbolBook implements EventSink {
     // ---- Flushing to keyed state ----
 
     public boolean isDirty() {
-        return headerDirty || !dirtyOrders.isEmpty();
+        return headerDirty || !dirtyOrders.isEmpty() || marketData != null && marketData.isDirty();
     }
 
     /** Receives the changes since the last flush. */
@@ -410,6 +464,9 @@ public final class SymbolBook implements EventSink {
         void put(RestingOrder order) throws Exception;
 
         void remove(long orderId) throws Exception;
+
+        /** The symbol's market-data state (market data on only). */
+        default void marketData(MarketDataState state) throws Exception {}
     }
 
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
@@ -421,6 +478,10 @@ public final class SymbolBook implements EventSink {
         writeOrders(writer);
         dirtyOrders.clear();
         bornSinceFlush.clear();
+        MarketDataState md = marketDataToFlush();
+        if (md != null) {
+            writer.marketData(md);
+        }
     }
 
     private void writeOrders(StateWriter writer) throws Exception {

@@ -90,8 +90,23 @@ public final class EndToEndBenchmark {
             .defaultValue("off")
             .withDescription("off, on, or compare (throughput scenarios: each run once without and once with"
                     + " settlement, interleaved, for ratios taken in one invocation).");
-    static final List<ConfigOption<?>> OPTIONS =
-            List.of(SCENARIO, ORDERS, SYMBOLS, RUNS, RATES, SECONDS, PARALLELISM, PARTITIONS, JOB_OPTIONS, SETTLEMENT);
+    static final ConfigOption<Boolean> MARKET_DATA = key("market-data")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Publish every market-data stream (job defaults) to topics of the run; off measures"
+                    + " matching alone, as before market data existed.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(
+            SCENARIO,
+            ORDERS,
+            SYMBOLS,
+            RUNS,
+            RATES,
+            SECONDS,
+            PARALLELISM,
+            PARTITIONS,
+            JOB_OPTIONS,
+            SETTLEMENT,
+            MARKET_DATA);
 
     private final CommandLine a;
     private final int parallelism;
@@ -231,6 +246,14 @@ public final class EndToEndBenchmark {
         o.put("kafka.admin-topic", ""); // the load generator signs its listings
         o.put("kafka.funds-topic", settlement ? "funds-" + id : "");
         o.put("kafka.balances-topic", "balances-" + id);
+        if (a.get(MARKET_DATA)) {
+            for (io.spotmatch.marketdata.MarketData.Kind k : io.spotmatch.marketdata.MarketData.Kind.values()) {
+                EmbeddedKafka.createTopic(bootstrap, k.topic("md-" + id + "."), a.get(PARTITIONS), Map.of());
+            }
+            o.put("market-data.topic-prefix", "md-" + id + ".");
+        } else {
+            o.put("market-data.streams", "");
+        }
         o.put("kafka.starting-offsets", "EARLIEST");
         o.put("jdbc.url", jdbcUrl(id));
         o.put("jdbc.user", "postgres");

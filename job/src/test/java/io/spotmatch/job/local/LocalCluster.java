@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.Schema;
+import io.spotmatch.marketdata.MarketData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,6 +53,9 @@ public final class LocalCluster {
         kafka.createTopic("orders-admin", 1);
         kafka.createTopic("funds", 8);
         kafka.createTopic("balances", 8);
+        for (MarketData.Kind k : MarketData.Kind.values()) {
+            kafka.createTopic(k.topic("market."), 8);
+        }
         try (Connection c = postgres.connect()) {
             Schema.apply(c);
         }
@@ -93,7 +97,7 @@ public final class LocalCluster {
                 Local cluster ready (Ctrl-C stops everything):
                   Flink REST and web UI  http://127.0.0.1:%s   (flink ... -m 127.0.0.1:%s)
                   Kafka                  %s   topics orders (8), order-events (8), orders-dlq (1),
-                                         orders-admin (1), funds (8), balances (8)
+                                         orders-admin (1), funds (8), balances (8), market.* (8)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
                   Savepoints             %s""",

@@ -75,6 +75,9 @@ public final class LocalRunner {
             kafka.createTopic("orders-admin", 1); // the relay runs, though the load generator signs its own listings
             kafka.createTopic("funds", 4);
             kafka.createTopic("balances", 4);
+            for (io.spotmatch.marketdata.MarketData.Kind k : io.spotmatch.marketdata.MarketData.Kind.values()) {
+                kafka.createTopic(k.topic("market."), 4);
+            }
             try (Connection c = postgres.connect()) {
                 Schema.apply(c);
             }

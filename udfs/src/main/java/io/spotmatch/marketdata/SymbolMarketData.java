@@ -1,0 +1,380 @@
+package io.spotmatch.marketdata;
+
+import io.spotmatch.book.OrderBook;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.SymbolSpec;
+import io.spotmatch.marketdata.MarketData.Kind;
+import io.spotmatch.marketdata.MarketDataState.OpenCandle;
+import io.spotmatch.wire.EventJson;
+import io.spotmatch.wire.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One symbol's market data, computed from its engine's callbacks on command time only: a replay of
+ * the same commands publishes the same messages. Fed per command: {@link #begin}, then a
+ * {@link #trade} per fill, then {@link #end}. What a restore must not lose is {@link #state()}; the
+ * best bid and offer last published is the restored book's own top, so it needs no state.
+ */
+public final class SymbolMarketData {
+
+    /** Where the messages go. */
+    public interface Sink {
+        void marketData(MarketData message);
+    }
+
+    private final String symbol;
+    private final MarketDataOptions options;
+    private final StringBuilder json = new StringBuilder(256);
+
+    private long lastDepthSeq;
+    // Open candle of each interval, by index into options.candleIntervals(); open[i] false: no trade yet.
+    private final long[] intervals;
+    private final boolean[] open;
+    private final long[] start;
+    private final long[] first;
+    private final long[] high;
+    private final long[] low;
+    private final long[] last;
+    private final long[] volume;
+    private final long[] quoteVolume;
+    private final long[] trades;
+    private final long[] lastTradeSeq;
+    private boolean dirty;
+
+    // The state before the current command, for a roll back if the engine fails on it.
+    private MarketDataState before;
+    private boolean changedInCommand;
+
+    private long bidPrice;
+    private long bidQty;
+    private long askPrice;
+    private long askQty;
+
+    // Depth update being written by the level visitor.
+    private Side writingSide;
+    private int levelsWritten;
+    private SymbolSpec writingSpec;
+    private final OrderBook.LevelChange depthWriter = this::writeLevel;
+
+    public SymbolMarketData(String symbol, MarketDataOptions options) {
+        this.symbol = symbol;
+        this.options = options;
+        intervals = options.candles() ? options.candleIntervals() : new long[0];
+        int n = intervals.length;
+        open = new boolean[n];
+        start = new long[n];
+        first = new long[n];
+        high = new long[n];
+        low = new long[n];
+        last = new long[n];
+        volume = new long[n];
+        quoteVolume = new long[n];
+        trades = new long[n];
+        lastTradeSeq = new long[n];
+    }
+
+    /**
+     * Carries on from keyed state (null: none was written, e.g. a savepoint from before market data:
+     * the next depth update then has prevSeq 0, which makes clients resync, and candles start at the
+     * next trade).
+     */
+    public void restore(MarketDataState state, OrderBook book) {
+        if (state != null) {
+            lastDepthSeq = state.lastDepthSeq();
+            for (OpenCandle c : state.candles()) {
+                for (int i = 0; i < intervals.length; i++) {
+                    // A candle of an interval no longer configured is dropped.
+                    if (intervals[i] == c.interval()) {
+                        open[i] = true;
+                        start[i] = c.start();
+                        first[i] = c.open();
+                        high[i] = c.high();
+                        low[i] = c.low();
+                        last[i] = c.close();
+                        volume[i] = c.volume();
+                        quoteVolume[i] = c.quoteVolume();
+                        trades[i] = c.trades();
+                        lastTradeSeq[i] = c.lastSeq();
+                    }
+                }
+            }
+        }
+        bidPrice = book.topPrice(Side.BUY);
+        bidQty = book.topQuantity(Side.BUY);
+        askPrice = book.topPrice(Side.SELL);
+        askQty = book.topQuantity(Side.SELL);
+    }
+
+    /** Before a command at {@code time}: closes every candle whose interval ended before it. */
+    public void begin(long time, SymbolSpec spec, Sink sink) {
+        before = null;
+        changedInCommand = false;
+        for (int i = 0; i < intervals.length; i++) {
+            if (open[i] && Math.floorDiv(time, intervals[i]) * intervals[i] > start[i]) {
+                changing();
+                candle(i, spec, sink);
+                open[i] = false;
+            }
+        }
+    }
+
+    /** A fill of the current command, at the maker's price. */
+    public void trade(
+            long seq,
+            long tradeId,
+            Side takerSide,
+            long price,
+            long qty,
+            long quote,
+            long time,
+            SymbolSpec s,
+            Sink sink) {
+        if (options.on(Kind.TRADE)) {
+            head(Kind.TRADE, time);
+            number("seq", seq);
+            number("tradeId", tradeId);
+            price(s, "price", price);
+            qty(s, "quantity", qty);
+            quote(s, "quoteQuantity", quote);
+            text("takerSide", takerSide.name());
+            emit(Kind.TRADE, seq, sink);
+        }
+        if (intervals.length == 0) {
+            return;
+        }
+        changing();
+        for (int i = 0; i < intervals.length; i++) {
+            if (!open[i]) {
+                open[i] = true;
+                start[i] = Math.floorDiv(time, intervals[i]) * intervals[i];
+                first[i] = price;
+                high[i] = price;
+                low[i] = price;
+                volume[i] = 0;
+                quoteVolume[i] = 0;
+                trades[i] = 0;
+            }
+            // A time before the candle's start (producers' clocks disagree) counts in the open candle.
+            high[i] = Math.max(high[i], price);
+            low[i] = Math.min(low[i], price);
+            last[i] = price;
+            volume[i] = Math.addExact(volume[i], qty);
+            quoteVolume[i] = Math.addExact(quoteVolume[i], quote);
+            trades[i]++;
+            lastTradeSeq[i] = seq;
+        }
+    }
+
+    /**
+     * After a command that took sequence numbers {@code firstSeq..lastSeq} (none: firstSeq > lastSeq):
+     * its depth update, the new best bid and offer, and a snapshot at listing or when the range
+     * covers a multiple of the snapshot interval.
+     */
+    public void end(OrderBook book, long firstSeq, long lastSeq, boolean listed, long time, Sink sink) {
+        if (firstSeq > lastSeq) {
+            return;
+        }
+        SymbolSpec s = book.spec();
+        if (options.on(Kind.DEPTH)) {
+            head(Kind.DEPTH, time);
+            number("firstSeq", firstSeq);
+            number("lastSeq", lastSeq);
+            number("prevSeq", lastDepthSeq);
+            json.append(",\"bids\":[");
+            writingSide = Side.BUY;
+            levelsWritten = 0;
+            writingSpec = s;
+            int mark = json.length();
+            book.changedLevels(depthWriter);
+            if (writingSide == Side.BUY) {
+                json.append("],\"asks\":[");
+            }
+            json.append("]");
+            if (json.length() > mark + "],\"asks\":[]".length()) {
+                changing();
+                lastDepthSeq = lastSeq;
+                emit(Kind.DEPTH, lastSeq, sink);
+            }
+        }
+        if (options.on(Kind.BBO) && s != null) {
+            long bp = book.topPrice(Side.BUY);
+            long bq = book.topQuantity(Side.BUY);
+            long ap = book.topPrice(Side.SELL);
+            long aq = book.topQuantity(Side.SELL);
+            if (bp != bidPrice || bq != bidQty || ap != askPrice || aq != askQty) {
+                bidPrice = bp;
+                bidQty = bq;
+                askPrice = ap;
+                askQty = aq;
+                head(Kind.BBO, time);
+                number("seq", lastSeq);
+                top(s, "bid", bp, bq);
+                top(s, "ask", ap, aq);
+                emit(Kind.BBO, lastSeq, sink);
+            }
+        }
+        long every = options.snapshotEvery();
+        if (options.on(Kind.SNAPSHOT) && s != null && (listed || lastSeq / every > (firstSeq - 1) / every)) {
+            snapshot(book, lastSeq, time, sink);
+        }
+    }
+
+    private void snapshot(OrderBook book, long seq, long time, Sink sink) {
+        SymbolSpec s = book.spec();
+        int levels = options.snapshotLevels() == 0 ? Integer.MAX_VALUE : options.snapshotLevels();
+        head(Kind.SNAPSHOT, time);
+        number("seq", seq);
+        for (Side side : Side.values()) {
+            json.append(",\"").append(side == Side.BUY ? "bids" : "asks").append("\":[");
+            boolean firstLevel = true;
+            for (var l : book.depth(side, levels)) {
+                if (!firstLevel) {
+                    json.append(',');
+                }
+                firstLevel = false;
+                level(s, l.price(), l.quantity(), l.orders());
+            }
+            json.append(']');
+        }
+        emit(Kind.SNAPSHOT, seq, sink);
+    }
+
+    private void writeLevel(Side side, long price, long quantity, int orders) {
+        if (side != writingSide) {
+            json.append("],\"asks\":[");
+            writingSide = side;
+            levelsWritten = 0;
+        }
+        if (levelsWritten++ > 0) {
+            json.append(',');
+        }
+        level(writingSpec, price, quantity, orders);
+    }
+
+    private void level(SymbolSpec s, long price, long quantity, int orders) {
+        json.append("[\"");
+        s.appendPrice(json, price);
+        json.append("\",\"");
+        s.appendQty(json, quantity);
+        json.append("\",").append(orders).append(']');
+    }
+
+    private void top(SymbolSpec s, String side, long price, long qty) {
+        if (price == 0) {
+            json.append(",\"")
+                    .append(side)
+                    .append("Price\":null,\"")
+                    .append(side)
+                    .append("Quantity\":null");
+        } else {
+            price(s, side + "Price", price);
+            qty(s, side + "Quantity", qty);
+        }
+    }
+
+    private void candle(int i, SymbolSpec s, Sink sink) {
+        if (!options.on(Kind.CANDLE)) {
+            return;
+        }
+        head(Kind.CANDLE, start[i]);
+        text("interval", MarketDataOptions.intervalName(intervals[i]));
+        number("start", start[i]);
+        number("end", start[i] + intervals[i]);
+        price(s, "open", first[i]);
+        price(s, "high", high[i]);
+        price(s, "low", low[i]);
+        price(s, "close", last[i]);
+        qty(s, "volume", volume[i]);
+        quote(s, "quoteVolume", quoteVolume[i]);
+        number("trades", trades[i]);
+        number("lastSeq", lastTradeSeq[i]);
+        emit(Kind.CANDLE, lastTradeSeq[i], sink);
+    }
+
+    /** Keeps the state from before the command the first time the command changes it. */
+    private void changing() {
+        if (!changedInCommand) {
+            changedInCommand = true;
+            before = state();
+        }
+        dirty = true;
+    }
+
+    // ---- JSON ----
+
+    private void head(Kind kind, long time) {
+        json.setLength(0);
+        json.append("{\"symbol\":");
+        Json.string(json, symbol);
+        json.append(",\"type\":\"").append(kind.name()).append('"');
+        number("time", time);
+    }
+
+    private void number(String name, long value) {
+        json.append(",\"").append(name).append("\":").append(value);
+    }
+
+    private void text(String name, String value) {
+        json.append(",\"").append(name).append("\":\"").append(value).append('"');
+    }
+
+    private void price(SymbolSpec s, String name, long ticks) {
+        json.append(",\"").append(name).append("\":\"");
+        s.appendPrice(json, ticks);
+        json.append('"');
+    }
+
+    private void qty(SymbolSpec s, String name, long lots) {
+        json.append(",\"").append(name).append("\":\"");
+        s.appendQty(json, lots);
+        json.append('"');
+    }
+
+    private void quote(SymbolSpec s, String name, long units) {
+        json.append(",\"").append(name).append("\":\"");
+        s.appendNotional(json, units);
+        json.append('"');
+    }
+
+    private void emit(Kind kind, long seq, Sink sink) {
+        json.append('}');
+        sink.marketData(new MarketData(kind, symbol, seq, EventJson.bytes(json)));
+    }
+
+    // ---- State ----
+
+    /** Whether {@link #state()} changed since the last {@link #flushed()}. */
+    public boolean isDirty() {
+        return dirty;
+    }
+
+    public void flushed() {
+        dirty = false;
+    }
+
+    public MarketDataState state() {
+        List<OpenCandle> candles = new ArrayList<>(intervals.length);
+        for (int i = 0; i < intervals.length; i++) {
+            if (open[i]) {
+                candles.add(new OpenCandle(
+                        intervals[i],
+                        start[i],
+                        first[i],
+                        high[i],
+                        low[i],
+                        last[i],
+                        volume[i],
+                        quoteVolume[i],
+                        trades[i],
+                        lastTradeSeq[i]));
+            }
+        }
+        return new MarketDataState(lastDepthSeq, candles);
+    }
+
+    /** The state as it was before the current command (for a roll back after the engine failed on it). */
+    public MarketDataState stateBeforeCommand() {
+        return changedInCommand ? before : state();
+    }
+}
