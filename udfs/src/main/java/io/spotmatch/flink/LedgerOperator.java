@@ -77,6 +77,9 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
     private transient Counter fundsApplied;
     private transient Counter fundsDuplicates;
     private transient Counter fundsRejected;
+    /** Overdrafts logged per subtask; the metric counts them all. */
+    static final long LOGGED_OVERDRAFTS = 10;
+
     private transient Counter overdrafts;
 
     /** @param assets the assets funds commands may move; empty: any well-formed asset name */
@@ -170,13 +173,20 @@ public final class LedgerOperator extends AbstractStreamOperator<LedgerRow>
         if (after.available().signum() < 0 && before.available().signum() >= 0
                 || after.held().signum() < 0 && before.held().signum() >= 0) {
             overdrafts.inc();
-            LOG.warn(
-                    "Account {} {} is below zero: available {}, held {} (after {})",
-                    account,
-                    asset,
-                    after.available().toPlainString(),
-                    after.held().toPlainString(),
-                    txId.isEmpty() ? symbol + " seq " + seq : "funds " + txId);
+            // A deposit still on its way makes a balance dip below zero for a moment (the streams are
+            // not ordered against each other), so the log names the first few and the counter the rest.
+            if (overdrafts.getCount() <= LOGGED_OVERDRAFTS) {
+                LOG.warn(
+                        "Account {} {} is below zero: available {}, held {} (after {}){}",
+                        account,
+                        asset,
+                        after.available().toPlainString(),
+                        after.held().toPlainString(),
+                        txId.isEmpty() ? symbol + " seq " + seq : "funds " + txId,
+                        overdrafts.getCount() == LOGGED_OVERDRAFTS
+                                ? "; from now on only the overdrafts metric counts them"
+                                : "");
+            }
         }
         output.collect(new StreamRecord<>(
                 new LedgerRow(account, asset, available, held, leg, symbol, seq, orderId, txId, time), time));

@@ -7,17 +7,22 @@ import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
 import io.spotmatch.job.SpotMatchOptions;
 import io.spotmatch.job.load.LoadGenerator;
+import io.spotmatch.marketdata.MarketData;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
@@ -29,8 +34,11 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Runs everything on this machine with nothing installed: a real Kafka broker and a real
@@ -43,9 +51,9 @@ public final class LocalRunner {
     private static final String GROUP = "spotmatch-local";
 
     static final ConfigOption<Integer> SECONDS =
-            key("seconds").intType().defaultValue(30).withDescription("How long the synthetic flow runs.");
+            key("seconds").intType().defaultValue(20).withDescription("How long the synthetic flow runs.");
     static final ConfigOption<Integer> RATE =
-            key("rate").intType().defaultValue(20000).withDescription("Orders per second.");
+            key("rate").intType().defaultValue(3000).withDescription("Orders per second.");
     static final ConfigOption<Integer> SYMBOLS =
             key("symbols").intType().defaultValue(8).withDescription("Symbols in the flow.");
     static final ConfigOption<Integer> PARALLELISM =
@@ -97,6 +105,8 @@ public final class LocalRunner {
                             "SPOTMATCH_JDBC_PASSWORD",
                             EmbeddedPostgres.PASSWORD));
 
+            // Before the job starts, so the ledger sees the deposits before the first order holds funds.
+            say("Depositing funds for %,d users ...", depositFunds(kafka.bootstrapServers(), symbols));
             Configuration conf = SpotMatchJob.jobConfiguration(jobOptions);
             conf.set(RestOptions.PORT, a.get(UI_PORT));
             LocalCluster.onLoopback(conf);
@@ -110,7 +120,6 @@ public final class LocalRunner {
             SpotMatchJob.build(env, jobOptions);
             JobClient job = env.executeAsync("SpotMatch (local)");
             say("Flink job %s running; web UI at http://127.0.0.1:%s", job.getJobID(), a.get(UI_PORT));
-            say("Depositing funds for %,d users ...", depositFunds(kafka.bootstrapServers(), symbols));
 
             LoadGenerator generator = new LoadGenerator(new LoadGenerator.Settings(
                     kafka.bootstrapServers(), "orders", symbols, (long) rate * seconds, rate, a.get(SEED), 200));
@@ -119,6 +128,8 @@ public final class LocalRunner {
                     "Sending %,d orders over %d symbols at %,d/s (with a few poison records) ...",
                     (long) rate * seconds, symbols, rate);
             long start = System.nanoTime();
+            TopOfBook top = new TopOfBook(kafka.bootstrapServers(), MarketData.Kind.BBO.topic("market."));
+            top.start();
             producer.start();
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -137,6 +148,7 @@ public final class LocalRunner {
                             EmbeddedKafka.records(admin, "order-events"),
                             postgres.queryLong("SELECT count(*) FROM trades"),
                             EmbeddedKafka.records(admin, "orders-dlq"));
+                    say("       top of book (market.bbo) %s", top.line(3));
                     lastSent = sent;
                     if (!producer.isAlive() && deadline == Long.MAX_VALUE) {
                         deadline = System.nanoTime() + 60_000_000_000L;
@@ -151,6 +163,61 @@ public final class LocalRunner {
             say("Done. (Everything ran in this JVM and is gone now.)");
         }
         System.exit(0);
+    }
+
+    /** The newest best bid and offer per symbol, as a client of the market-data topic sees it. */
+    static final class TopOfBook extends Thread {
+        private static final Pattern FIELDS = Pattern.compile(
+                "\"symbol\":\"([^\"]+)\".*\"bidPrice\":(null|\"[^\"]+\"),\"bidQuantity\":(null|\"[^\"]+\"),"
+                        + "\"askPrice\":(null|\"[^\"]+\"),\"askQuantity\":(null|\"[^\"]+\")");
+        private final java.util.Properties props = new java.util.Properties();
+        private final String topic;
+        private final Map<String, String> latest = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        TopOfBook(String bootstrap, String topic) {
+            super("top-of-book");
+            setDaemon(true);
+            this.topic = topic;
+            props.put("bootstrap.servers", bootstrap);
+            props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+            props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+            props.put("auto.offset.reset", "earliest");
+            props.put("group.id", "local-top-of-book");
+        }
+
+        @Override
+        public void run() {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+                c.subscribe(List.of(topic));
+                while (true) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        Matcher m = FIELDS.matcher(new String(r.value(), StandardCharsets.UTF_8));
+                        if (m.find()) {
+                            latest.put(
+                                    m.group(1),
+                                    unquote(m.group(2)) + " (" + unquote(m.group(3)) + ") / " + unquote(m.group(4))
+                                            + " (" + unquote(m.group(5)) + ")");
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the broker goes away at the end of the run
+            }
+        }
+
+        private static String unquote(String s) {
+            return s.equals("null") ? "-" : s.substring(1, s.length() - 1);
+        }
+
+        /** The first {@code n} symbols by name: bid (qty) / ask (qty). */
+        String line(int n) {
+            StringBuilder sb = new StringBuilder();
+            latest.entrySet().stream()
+                    .limit(n)
+                    .forEach(
+                            e -> sb.append(" | ").append(e.getKey()).append(' ').append(e.getValue()));
+            return sb.length() == 0 ? "| (none yet)" : sb.substring(1);
+        }
     }
 
     private static EmbeddedKafka startKafka() {
