@@ -11,7 +11,6 @@ import io.spotmatch.book.Decimal;
 import io.spotmatch.book.OrderType;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
-import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
@@ -137,21 +136,21 @@ public final class CommandJson {
             if (type == null) {
                 throw new PoisonException(PoisonCode.UNKNOWN_TYPE, sawType ? "type is null" : "no 'type' field");
             }
-            require(symbol, "symbol");
+            JsonFields.require(symbol, "symbol");
             switch (type) {
                 case NEW -> {
-                    require(orderId, "orderId");
-                    require(userId, "userId");
-                    require(side, "side");
-                    require(orderType, "orderType");
+                    JsonFields.require(orderId, "orderId");
+                    JsonFields.require(userId, "userId");
+                    JsonFields.require(side, "side");
+                    JsonFields.require(orderType, "orderType");
                     if (orderType == OrderType.MARKET) {
                         if (quantity == null && quoteQuantity == null) {
                             throw new PoisonException(
                                     PoisonCode.MISSING_FIELD, "a MARKET order needs 'quantity' or 'quoteQuantity'");
                         }
                     } else {
-                        require(price, "price");
-                        require(quantity, "quantity");
+                        JsonFields.require(price, "price");
+                        JsonFields.require(quantity, "quantity");
                     }
                     return new Command(
                             type,
@@ -167,20 +166,20 @@ public final class CommandJson {
                             null);
                 }
                 case CANCEL -> {
-                    require(orderId, "orderId");
-                    require(userId, "userId");
+                    JsonFields.require(orderId, "orderId");
+                    JsonFields.require(userId, "userId");
                     return Command.cancel(orderId, userId);
                 }
                 case AMEND -> {
-                    require(orderId, "orderId");
-                    require(userId, "userId");
+                    JsonFields.require(orderId, "orderId");
+                    JsonFields.require(userId, "userId");
                     if (price == null && quantity == null) {
                         throw new PoisonException(PoisonCode.MISSING_FIELD, "an AMEND needs 'price' or 'quantity'");
                     }
                     return new Command(type, orderId, userId, null, null, null, price, quantity, null, null, null);
                 }
                 case CANCEL_ALL -> {
-                    require(userId, "userId");
+                    JsonFields.require(userId, "userId");
                     return Command.cancelAll(userId);
                 }
                 case SYMBOL -> {
@@ -202,12 +201,6 @@ public final class CommandJson {
                 default -> throw new IllegalStateException(type.name());
             }
         }
-
-        private static void require(Object value, String name) throws PoisonException {
-            if (value == null) {
-                throw new PoisonException(PoisonCode.MISSING_FIELD, "missing '" + name + "'");
-            }
-        }
     }
 
     private static Fields readFields(JsonParser p) throws IOException, PoisonException {
@@ -223,35 +216,35 @@ public final class CommandJson {
             switch (name) {
                 case "type" -> {
                     f.sawType = true;
-                    String s = text(p, t, name);
+                    String s = JsonFields.text(p, t, name);
                     try {
                         f.type = CommandType.valueOf(s);
                     } catch (IllegalArgumentException e) {
                         throw new PoisonException(PoisonCode.UNKNOWN_TYPE, "unknown type '" + s + "'");
                     }
                 }
-                case "symbol" -> f.symbol = text(p, t, name);
-                case "orderId" -> f.orderId = positiveLong(p, t, name);
-                case "userId" -> f.userId = positiveLong(p, t, name);
-                case "side" -> f.side = enumValue(Side.class, p, t, name);
-                case "orderType" -> f.orderType = enumValue(OrderType.class, p, t, name);
-                case "timeInForce" -> f.timeInForce = enumValue(TimeInForce.class, p, t, name);
-                case "stp" -> f.stp = enumValue(StpMode.class, p, t, name);
-                case "price" -> f.price = decimal(p, t, name);
-                case "quantity" -> f.quantity = decimal(p, t, name);
-                case "quoteQuantity" -> f.quoteQuantity = decimal(p, t, name);
-                case "baseAsset" -> f.baseAsset = asset(p, t, name);
-                case "quoteAsset" -> f.quoteAsset = asset(p, t, name);
-                case "tickSize" -> f.tickSize = decimal(p, t, name);
-                case "stepSize" -> f.stepSize = decimal(p, t, name);
-                case "minQty" -> f.minQty = decimal(p, t, name);
-                case "minNotional" -> f.minNotional = decimal(p, t, name);
-                case "maxPrice" -> f.maxPrice = decimal(p, t, name);
-                case "maxQty" -> f.maxQty = decimal(p, t, name);
-                case "makerFeeRate" -> f.makerFeeRate = decimal(p, t, name);
-                case "takerFeeRate" -> f.takerFeeRate = decimal(p, t, name);
-                case "status" -> f.status = enumValue(SymbolStatus.class, p, t, name);
-                case "defaultStp" -> f.defaultStp = enumValue(StpMode.class, p, t, name);
+                case "symbol" -> f.symbol = JsonFields.text(p, t, name);
+                case "orderId" -> f.orderId = JsonFields.positiveLong(p, t, name);
+                case "userId" -> f.userId = JsonFields.positiveLong(p, t, name);
+                case "side" -> f.side = JsonFields.enumValue(Side.class, p, t, name);
+                case "orderType" -> f.orderType = JsonFields.enumValue(OrderType.class, p, t, name);
+                case "timeInForce" -> f.timeInForce = JsonFields.enumValue(TimeInForce.class, p, t, name);
+                case "stp" -> f.stp = JsonFields.enumValue(StpMode.class, p, t, name);
+                case "price" -> f.price = JsonFields.decimal(p, t, name);
+                case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
+                case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
+                case "baseAsset" -> f.baseAsset = JsonFields.asset(p, t, name);
+                case "quoteAsset" -> f.quoteAsset = JsonFields.asset(p, t, name);
+                case "tickSize" -> f.tickSize = JsonFields.decimal(p, t, name);
+                case "stepSize" -> f.stepSize = JsonFields.decimal(p, t, name);
+                case "minQty" -> f.minQty = JsonFields.decimal(p, t, name);
+                case "minNotional" -> f.minNotional = JsonFields.decimal(p, t, name);
+                case "maxPrice" -> f.maxPrice = JsonFields.decimal(p, t, name);
+                case "maxQty" -> f.maxQty = JsonFields.decimal(p, t, name);
+                case "makerFeeRate" -> f.makerFeeRate = JsonFields.decimal(p, t, name);
+                case "takerFeeRate" -> f.takerFeeRate = JsonFields.decimal(p, t, name);
+                case "status" -> f.status = JsonFields.enumValue(SymbolStatus.class, p, t, name);
+                case "defaultStp" -> f.defaultStp = JsonFields.enumValue(StpMode.class, p, t, name);
                 case "cancelOpenOrders" -> {
                     if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
                         throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be true or false");
@@ -262,61 +255,6 @@ public final class CommandJson {
             }
         }
         return f;
-    }
-
-    private static String text(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_STRING) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a string");
-        }
-        return p.getText();
-    }
-
-    /** A malformed asset name is poison, like a malformed symbol: see {@link SymbolSpec#isValidAsset}. */
-    private static String asset(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        String s = text(p, t, name);
-        if (!SymbolSpec.isValidAsset(s)) {
-            throw new PoisonException(
-                    PoisonCode.INVALID_FIELD,
-                    "'" + name + "' must be 1 to " + SymbolSpec.MAX_ASSET_LENGTH + " letters, digits or . _ -");
-        }
-        return s;
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, JsonParser p, JsonToken t, String name)
-            throws IOException, PoisonException {
-        String s = text(p, t, name);
-        try {
-            return Enum.valueOf(type, s);
-        } catch (IllegalArgumentException e) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' cannot be '" + s + "'");
-        }
-    }
-
-    private static long positiveLong(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be an integer");
-        }
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw new PoisonException(PoisonCode.OUT_OF_RANGE, "'" + name + "' does not fit 64 bits");
-        }
-        long v = p.getLongValue();
-        if (v <= 0) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be positive");
-        }
-        return v;
-    }
-
-    private static Decimal decimal(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a decimal string");
-        }
-        try {
-            return Decimal.parse(p.getText());
-        } catch (Decimal.OutOfRangeException e) {
-            throw new PoisonException(PoisonCode.OUT_OF_RANGE, "'" + name + "': " + e.getMessage());
-        } catch (NumberFormatException e) {
-            throw new PoisonException(PoisonCode.INVALID_DECIMAL, "'" + name + "': " + e.getMessage());
-        }
     }
 
     // ---- Writing ----

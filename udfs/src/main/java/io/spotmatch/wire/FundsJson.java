@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import io.spotmatch.book.Decimal;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.ledger.FundsCommand;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class FundsJson {
                 switch (name) {
                     case "type" -> {
                         sawType = true;
-                        String s = text(p, t, name);
+                        String s = JsonFields.text(p, t, name);
                         try {
                             type = FundsCommand.Type.valueOf(s);
                         } catch (IllegalArgumentException e) {
@@ -66,10 +65,10 @@ public final class FundsJson {
                                     "unknown funds type '" + s + "' (DEPOSIT, WITHDRAW, ADJUST)");
                         }
                     }
-                    case "txId" -> txId = txId(text(p, t, name));
-                    case "userId" -> userId = positiveLong(p, t, name);
+                    case "txId" -> txId = txId(JsonFields.text(p, t, name));
+                    case "userId" -> userId = JsonFields.positiveLong(p, t, name);
                     case "asset" -> {
-                        asset = text(p, t, name);
+                        asset = JsonFields.text(p, t, name);
                         if (!SymbolSpec.isValidAsset(asset)) {
                             throw new PoisonException(
                                     PoisonCode.INVALID_FIELD,
@@ -77,7 +76,7 @@ public final class FundsJson {
                                             + " letters, digits or . _ -");
                         }
                     }
-                    case "amount" -> amount = decimal(p, t, name);
+                    case "amount" -> amount = JsonFields.decimal(p, t, name).toBigDecimal();
                     default -> p.skipChildren();
                 }
             }
@@ -92,10 +91,10 @@ public final class FundsJson {
         if (type == null) {
             throw new PoisonException(PoisonCode.UNKNOWN_TYPE, sawType ? "type is null" : "no 'type' field");
         }
-        require(txId, "txId");
-        require(userId, "userId");
-        require(asset, "asset");
-        require(amount, "amount");
+        JsonFields.require(txId, "txId");
+        JsonFields.require(userId, "userId");
+        JsonFields.require(asset, "asset");
+        JsonFields.require(amount, "amount");
         String expected = Long.toString(userId);
         if (key == null || !expected.equals(new String(key, StandardCharsets.UTF_8))) {
             throw new PoisonException(
@@ -105,12 +104,6 @@ public final class FundsJson {
                             : "key '" + new String(key, StandardCharsets.UTF_8) + "' is not the userId " + expected);
         }
         return new FundsCommand(type, txId, userId, asset, amount);
-    }
-
-    private static void require(Object value, String name) throws PoisonException {
-        if (value == null) {
-            throw new PoisonException(PoisonCode.MISSING_FIELD, "missing '" + name + "'");
-        }
     }
 
     /** Transaction ids reach the ledger table's key: 1 to 64 letters, digits and . _ - : / only. */
@@ -133,41 +126,6 @@ public final class FundsJson {
                     "'txId' must be 1 to " + MAX_TX_ID_LENGTH + " letters, digits or . _ - : /");
         }
         return s;
-    }
-
-    private static String text(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_STRING) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a string");
-        }
-        return p.getText();
-    }
-
-    private static long positiveLong(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be an integer");
-        }
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw new PoisonException(PoisonCode.OUT_OF_RANGE, "'" + name + "' does not fit 64 bits");
-        }
-        long v = p.getLongValue();
-        if (v <= 0) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be positive");
-        }
-        return v;
-    }
-
-    /** Exact, as written, through the engine's decimal reader (no exponents, at most 18 digits). */
-    private static BigDecimal decimal(JsonParser p, JsonToken t, String name) throws IOException, PoisonException {
-        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be a decimal string");
-        }
-        try {
-            return Decimal.parse(p.getText()).toBigDecimal();
-        } catch (Decimal.OutOfRangeException e) {
-            throw new PoisonException(PoisonCode.OUT_OF_RANGE, "'" + name + "': " + e.getMessage());
-        } catch (NumberFormatException e) {
-            throw new PoisonException(PoisonCode.INVALID_DECIMAL, "'" + name + "': " + e.getMessage());
-        }
     }
 
     // ---- The balances topic ----
