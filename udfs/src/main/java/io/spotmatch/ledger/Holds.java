@@ -43,17 +43,7 @@ public final class Holds {
     }
 
     public void accepted(long seq, Order o, Sink out) {
-        long h = hold(
-                spec,
-                o.side(),
-                o.type(),
-                o.price(),
-                o.quantity(),
-                o.quoteQuantity(),
-                o.filled(),
-                o.filledQuote(),
-                o.fees(),
-                o.feeRemainder());
+        long h = hold(spec, o);
         move(out, o, o.side() == Side.SELL, -h, h, seq, Leg.HOLD);
     }
 
@@ -69,33 +59,13 @@ public final class Holds {
                 o.filledQuote(),
                 o.fees(),
                 o.feeRemainder());
-        long after = hold(
-                spec,
-                o.side(),
-                o.type(),
-                o.price(),
-                o.quantity(),
-                o.quoteQuantity(),
-                o.filled(),
-                o.filledQuote(),
-                o.fees(),
-                o.feeRemainder());
+        long after = hold(spec, o);
         move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.HOLD);
     }
 
     /** The order closed without filling further: everything it still holds goes back. */
     public void cancelled(long seq, Order o, Sink out) {
-        long h = hold(
-                spec,
-                o.side(),
-                o.type(),
-                o.price(),
-                o.quantity(),
-                o.quoteQuantity(),
-                o.filled(),
-                o.filledQuote(),
-                o.fees(),
-                o.feeRemainder());
+        long h = hold(spec, o);
         move(out, o, o.side() == Side.SELL, h, -h, seq, Leg.RELEASE);
     }
 
@@ -120,28 +90,8 @@ public final class Holds {
         }
         book.forEachOrder(o -> {
             if (o.side() == Side.BUY) {
-                long before = hold(
-                        previous,
-                        o.side(),
-                        o.type(),
-                        o.price(),
-                        o.quantity(),
-                        o.quoteQuantity(),
-                        o.filled(),
-                        o.filledQuote(),
-                        o.fees(),
-                        o.feeRemainder());
-                long after = hold(
-                        next,
-                        o.side(),
-                        o.type(),
-                        o.price(),
-                        o.quantity(),
-                        o.quoteQuantity(),
-                        o.filled(),
-                        o.filledQuote(),
-                        o.fees(),
-                        o.feeRemainder());
+                long before = hold(previous, o);
+                long after = hold(next, o);
                 move(out, o, false, before - after, after - before, seq, Leg.HOLD);
             }
         });
@@ -174,17 +124,7 @@ public final class Holds {
                 o.filledQuote() - quote,
                 feesBefore,
                 remBefore);
-        long after = hold(
-                spec,
-                o.side(),
-                o.type(),
-                o.price(),
-                o.quantity(),
-                o.quoteQuantity(),
-                o.filled(),
-                o.filledQuote(),
-                o.fees(),
-                o.feeRemainder());
+        long after = hold(spec, o);
         if (feesBefore != floorBefore + (remBefore > 0 ? 1 : 0)) {
             throw new IllegalStateException("fee state of order " + o.orderId() + " does not add up: " + o);
         }
@@ -206,6 +146,21 @@ public final class Holds {
      * rate). The fee part follows the engine's rule exactly (paid fees are always
      * {@code ceil(sum of notional x rate)}), so no fill can ever use more than its order holds.
      */
+    /** What an order holds now, by the rule below. */
+    public static long hold(SymbolSpec s, Order o) {
+        return hold(
+                s,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
+    }
+
     public static long hold(
             SymbolSpec s,
             Side side,

@@ -58,17 +58,7 @@ class SettlementPropertyTest {
             }
             SymbolSpec spec = s.book.spec();
             for (Order o : openOrders.values()) {
-                long hold = Holds.hold(
-                        spec,
-                        o.side(),
-                        o.type(),
-                        o.price(),
-                        o.quantity(),
-                        o.quoteQuantity(),
-                        o.filled(),
-                        o.filledQuote(),
-                        o.fees(),
-                        o.feeRemainder());
+                long hold = Holds.hold(spec, o);
                 int scale = o.isBuy() ? spec.notionalScale() : spec.qtyScale();
                 assertThat(hold).as("hold of %s", o).isNotNegative();
                 assertThat(s.heldByOrder.getOrDefault(o.orderId(), BigDecimal.ZERO))
