@@ -7,8 +7,13 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The engine is plain Java: no Flink, no Kafka, no JDBC, no floating point types in its API. */
-@AnalyzeClasses(packages = "io.spotmatch.book", importOptions = ImportOption.DoNotIncludeTests.class)
+/**
+ * The engine and the settlement arithmetic are plain Java: no Flink, no Kafka, no JDBC, no floating
+ * point types in their API.
+ */
+@AnalyzeClasses(
+        packages = {"io.spotmatch.book", "io.spotmatch.ledger"},
+        importOptions = ImportOption.DoNotIncludeTests.class)
 class BookArchitectureTest {
 
     @ArchTest
