@@ -143,7 +143,8 @@ class DeadLetterReplayITCase {
                                 "",
                                 true,
                                 true,
-                                true),
+                                true,
+                                Map.of()),
                         new DeadLetterReplay.Result(2, 2)))
                 .contains("-> would publish to " + p.ordersTopic + " keyed BTC-USDT (again: --force)");
 
@@ -160,7 +161,8 @@ class DeadLetterReplayITCase {
                                 "",
                                 false,
                                 false,
-                                true),
+                                true,
+                                Map.of()),
                         null))
                 .isInstanceOf(DeadLetterReplay.ReplayFailed.class)
                 .hasMessage("sending " + p.deadLetterTopic + "[0]@2 INVALID_JSON to not a topic! failed");
@@ -189,7 +191,8 @@ class DeadLetterReplayITCase {
                 type,
                 s.rekey(),
                 s.dryRun(),
-                s.force());
+                s.force(),
+                s.kafkaProperties());
     }
 
     /** Runs a replay, checks its result (unless null) and returns what it printed. */

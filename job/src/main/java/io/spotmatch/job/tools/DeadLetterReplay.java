@@ -76,36 +76,7 @@ public final class DeadLetterReplay {
             boolean rekey,
             boolean dryRun,
             boolean force,
-            Map<String, String> kafkaProperties) {
-
-        /** Without extra Kafka client properties. */
-        public Settings(
-                String bootstrapServers,
-                String deadLetterTopic,
-                String ordersTopic,
-                int partition,
-                long fromOffset,
-                long toOffset,
-                String errorCode,
-                String commandType,
-                boolean rekey,
-                boolean dryRun,
-                boolean force) {
-            this(
-                    bootstrapServers,
-                    deadLetterTopic,
-                    ordersTopic,
-                    partition,
-                    fromOffset,
-                    toOffset,
-                    errorCode,
-                    commandType,
-                    rekey,
-                    dryRun,
-                    force,
-                    Map.of());
-        }
-    }
+            Map<String, String> kafkaProperties) {}
 
     /** What a replay did (or, in a dry run, would do). */
     public record Result(int replayed, int skipped) {}
