@@ -20,7 +20,6 @@ import io.spotmatch.flink.OrderEvent;
 import io.spotmatch.flink.OrderEventSerializationSchema;
 import io.spotmatch.flink.OrderRowSink;
 import io.spotmatch.flink.RouteDeadLetters;
-import io.spotmatch.flink.RouteFundsDeadLetters;
 import io.spotmatch.flink.SqlStatements;
 import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.flink.TradeRow;
@@ -182,7 +181,7 @@ public final class SpotMatchJob {
                         source(o, signature), WatermarkStrategy.noWatermarks(), "Orders (Kafka)")
                 .uid(SOURCE_UID);
         SingleOutputStreamOperator<SymbolCommand> commands = inbound.process(
-                        new RouteDeadLetters(o.allowPartialHistory()), SymbolCommand.TYPE)
+                        RouteDeadLetters.orders(o.allowPartialHistory()), SymbolCommand.TYPE)
                 .uid(ROUTE_UID)
                 .name("Route dead letters");
         SingleOutputStreamOperator<OrderEvent> events = beforeMatch
@@ -268,7 +267,7 @@ public final class SpotMatchJob {
         SingleOutputStreamOperator<FundsCommand> funds = env.fromSource(
                         fundsSource(o), WatermarkStrategy.noWatermarks(), "Funds (Kafka)")
                 .uid(FUNDS_SOURCE_UID)
-                .process(new RouteFundsDeadLetters(o.allowPartialHistory()), TypeInformation.of(FundsCommand.class))
+                .process(RouteDeadLetters.funds(o.allowPartialHistory()), TypeInformation.of(FundsCommand.class))
                 .uid(FUNDS_ROUTE_UID)
                 .name("Route funds dead letters");
         SingleOutputStreamOperator<LedgerRow> ledger = events.getSideOutput(MatchOperator.MOVEMENTS)

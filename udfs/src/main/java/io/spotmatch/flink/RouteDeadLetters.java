@@ -1,5 +1,6 @@
 package io.spotmatch.flink;
 
+import io.spotmatch.ledger.FundsCommand;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -10,11 +11,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Sends commands on to their books and dead letters to the side output for the dead-letter topic,
- * and guards the books' history ({@link HistoryGuard}): books are only right if they were built
- * from every command of every orders partition.
+ * Sends a topic's commands on (orders to their books, funds commands to the ledger) and its dead
+ * letters to the side output for the one dead-letter sink, and guards the topic's history
+ * ({@link HistoryGuard}): books and balances are only right if they were built from every command
+ * of every partition.
  */
-public final class RouteDeadLetters extends ProcessFunction<Inbound, SymbolCommand> implements CheckpointedFunction {
+public final class RouteDeadLetters<I extends TopicRecord<C>, C> extends ProcessFunction<I, C>
+        implements CheckpointedFunction {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
@@ -22,13 +25,18 @@ public final class RouteDeadLetters extends ProcessFunction<Inbound, SymbolComma
 
     private transient Counter deadLetters;
 
-    public RouteDeadLetters() {
-        this(false);
+    private RouteDeadLetters(String topic, boolean allowPartialHistory) {
+        this.history = new HistoryGuard(topic, allowPartialHistory);
     }
 
     /** @param allowPartialHistory start anywhere in the topic (a deliberate partial backfill into empty tables) */
-    public RouteDeadLetters(boolean allowPartialHistory) {
-        this.history = new HistoryGuard("orders", allowPartialHistory);
+    public static RouteDeadLetters<Inbound, SymbolCommand> orders(boolean allowPartialHistory) {
+        return new RouteDeadLetters<>("orders", allowPartialHistory);
+    }
+
+    /** @param allowPartialHistory start anywhere in the topic (a deliberate partial backfill into empty tables) */
+    public static RouteDeadLetters<FundsInbound, FundsCommand> funds(boolean allowPartialHistory) {
+        return new RouteDeadLetters<>("funds", allowPartialHistory);
     }
 
     @Override
@@ -47,7 +55,7 @@ public final class RouteDeadLetters extends ProcessFunction<Inbound, SymbolComma
     }
 
     @Override
-    public void processElement(Inbound in, Context ctx, Collector<SymbolCommand> out) {
+    public void processElement(I in, Context ctx, Collector<C> out) {
         history.check(in.partition(), in.offset());
         if (in.deadLetter() != null) {
             deadLetters.inc();

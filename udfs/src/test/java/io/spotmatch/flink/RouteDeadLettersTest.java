@@ -20,7 +20,7 @@ class RouteDeadLettersTest {
     static OneInputStreamOperatorTestHarness<Inbound, SymbolCommand> harness(
             boolean allowPartialHistory, OperatorSubtaskState restore) throws Exception {
         var h = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new RouteDeadLetters(allowPartialHistory)));
+                new ProcessOperator<>(RouteDeadLetters.orders(allowPartialHistory)));
         if (restore != null) {
             h.initializeState(restore);
         }

@@ -16,7 +16,7 @@ class RouteFundsDeadLettersTest {
 
     static OneInputStreamOperatorTestHarness<FundsInbound, FundsCommand> harness(OperatorSubtaskState restore)
             throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new RouteFundsDeadLetters(false)));
+        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(RouteDeadLetters.funds(false)));
         if (restore != null) {
             h.initializeState(restore);
         }
