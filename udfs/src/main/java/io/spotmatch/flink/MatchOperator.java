@@ -27,6 +27,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -131,6 +133,18 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private transient Counter wrongPartitionCommands;
     private transient Counter quarantinedSymbols;
     private transient Counter adminRepeats;
+    /** Dead letters of this operator by code: only its own two codes, so the rest stay on the readers. */
+    private transient Counter wrongPartitionDeadLetters;
+
+    private transient Counter engineErrorDeadLetters;
+    /** Processing time of a command's first event minus its Kafka timestamp; a metric, never an output. */
+    private transient DurationHistogram orderToEventLatency;
+    /** How long writing the books' changes to keyed state takes at each checkpoint. */
+    private transient DurationHistogram bookFlushDuration;
+    /** Listed symbols of this subtask's key groups that are HALTED (by an operator or a quarantine). */
+    private transient java.util.Set<String> halted;
+
+    private transient volatile int haltedCount;
 
     /** @param ordersTopic the topic commands are read from, named in dead letters */
     public MatchOperator(String ordersTopic) {
@@ -175,6 +189,29 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         quarantinedSymbols = getMetricGroup().counter("quarantinedSymbols");
         adminRepeats = getMetricGroup().counter("adminRepeats");
         getMetricGroup().gauge("symbols", () -> books.size());
+        wrongPartitionDeadLetters = getMetricGroup()
+                .addGroup("code", PoisonCode.WRONG_PARTITION.name())
+                .counter("deadLetters");
+        engineErrorDeadLetters = getMetricGroup()
+                .addGroup("code", PoisonCode.ENGINE_ERROR.name())
+                .counter("deadLetters");
+        orderToEventLatency = getMetricGroup().histogram("orderToEventLatency", new DurationHistogram());
+        bookFlushDuration = getMetricGroup().histogram("bookFlushDuration", new DurationHistogram());
+        halted = new java.util.HashSet<>();
+        // The halted symbols of the restored state, so the gauge is right before their books are rebuilt.
+        getKeyedStateBackend()
+                .applyToAllKeys(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        headerDescriptor(),
+                        (symbol, state) -> {
+                            BookHeader h = state.value();
+                            if (h != null && h.spec() != null && h.spec().status() == SymbolStatus.HALTED) {
+                                halted.add(symbol.toString());
+                            }
+                        });
+        haltedCount = halted.size();
+        getMetricGroup().gauge("haltedSymbols", () -> haltedCount);
         outputs = new SymbolBook.Outputs() {
             @Override
             public void event(OrderEvent event) {
@@ -272,6 +309,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
                 return;
             }
             releasePending();
+            if (c.command().type() == CommandType.SYMBOL) {
+                noteStatus(book);
+            }
         }
         if (fresh && book.book().spec() == null) {
             // A refused listing: the symbol stays unlisted and keeps costing nothing.
@@ -285,6 +325,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private void rejectUnlisted(SymbolCommand c) {
         EventJson.rejected(json, c.symbol(), 0, c.timestamp(), c.command(), RejectReason.UNKNOWN_SYMBOL);
         events.inc();
+        noteLatency();
         output.collect(eventRecord.replace(new OrderEvent(c.symbol(), 0, EventJson.bytes(json)), c.timestamp()));
     }
 
@@ -329,6 +370,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         if (book.book().spec() != null) {
             book.process(HALT, c.timestamp(), outputs);
             releasePending();
+            noteStatus(book);
         }
         if (book.isDirty()) {
             dirty.add(book);
@@ -336,6 +378,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
 
     private void deadLetter(SymbolCommand c, PoisonCode code, String message) {
+        (code == PoisonCode.WRONG_PARTITION ? wrongPartitionDeadLetters : engineErrorDeadLetters).inc();
         // The original bytes do not travel with the command; the symbol is the key and the JSON says the same.
         output.collect(
                 DEAD_LETTERS,
@@ -353,6 +396,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
 
     private void releasePending() {
+        if (!pendingEvents.isEmpty()) {
+            noteLatency();
+        }
         for (int i = 0; i < pendingEvents.size(); i++) {
             events.inc();
             output.collect(eventRecord.replace(pendingEvents.get(i), currentTimestamp));
@@ -371,6 +417,22 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             output.collect(MARKET_DATA, new StreamRecord<>(pendingMarketData.get(i), currentTimestamp));
         }
         dropPending();
+    }
+
+    /** Order-to-event latency of the current command, as its first event leaves. */
+    private void noteLatency() {
+        orderToEventLatency.update((System.currentTimeMillis() - currentTimestamp) * 1000);
+    }
+
+    /** After a command that may have changed the symbol's status (SYMBOL commands and quarantines). */
+    private void noteStatus(SymbolBook book) {
+        io.spotmatch.book.SymbolSpec spec = book.book().spec();
+        if (spec != null && spec.status() == SymbolStatus.HALTED) {
+            halted.add(book.symbol());
+        } else {
+            halted.remove(book.symbol());
+        }
+        haltedCount = halted.size();
     }
 
     private void dropPending() {
@@ -407,7 +469,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        long start = System.nanoTime();
         flush();
+        bookFlushDuration.update((System.nanoTime() - start) / 1000);
     }
 
     @Override

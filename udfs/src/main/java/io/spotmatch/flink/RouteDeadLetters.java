@@ -1,6 +1,7 @@
 package io.spotmatch.flink;
 
 import io.spotmatch.ledger.FundsCommand;
+import io.spotmatch.wire.PoisonCode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -24,6 +25,8 @@ public final class RouteDeadLetters<I extends TopicRecord<C>, C> extends Process
     private final HistoryGuard history;
 
     private transient Counter deadLetters;
+    /** The same dead letters by code (a {@code code} label in Prometheus), indexed by ordinal. */
+    private transient Counter[] byCode;
 
     private RouteDeadLetters(String topic, boolean allowPartialHistory) {
         this.history = new HistoryGuard(topic, allowPartialHistory);
@@ -42,6 +45,14 @@ public final class RouteDeadLetters<I extends TopicRecord<C>, C> extends Process
     @Override
     public void open(OpenContext openContext) {
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        PoisonCode[] codes = PoisonCode.values();
+        byCode = new Counter[codes.length];
+        for (PoisonCode code : codes) {
+            byCode[code.ordinal()] = getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("code", code.name())
+                    .counter("deadLetters");
+        }
     }
 
     @Override
@@ -59,6 +70,7 @@ public final class RouteDeadLetters<I extends TopicRecord<C>, C> extends Process
         history.check(in.partition(), in.offset());
         if (in.deadLetter() != null) {
             deadLetters.inc();
+            byCode[in.deadLetter().code().ordinal()].inc();
             ctx.output(DEAD_LETTERS, in.deadLetter());
         } else {
             out.collect(in.command());
