@@ -62,7 +62,12 @@ public final class LocalRunner {
             key("ui-port").intType().defaultValue(8081).withDescription("Port of Flink's web UI.");
     static final ConfigOption<Long> SEED =
             key("seed").longType().defaultValue(1L).withDescription("Seed of the synthetic flow.");
-    static final List<ConfigOption<?>> OPTIONS = List.of(SECONDS, RATE, SYMBOLS, PARALLELISM, UI_PORT, SEED);
+    static final ConfigOption<Integer> METRICS_PORT = key("metrics-port")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Port of the Prometheus reporter's endpoint (README, Watch it); 0: none.");
+    static final List<ConfigOption<?>> OPTIONS =
+            List.of(SECONDS, RATE, SYMBOLS, PARALLELISM, UI_PORT, SEED, METRICS_PORT);
 
     public static void main(String[] args) throws Exception {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
@@ -116,6 +121,14 @@ public final class LocalRunner {
                     CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                     checkpoints.toUri().toString());
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            if (a.get(METRICS_PORT) > 0) {
+                // As flink-conf/config.yaml configures the cluster's reporter.
+                conf.setString("metrics.reporters", "prom");
+                conf.setString(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                conf.setString("metrics.reporter.prom.port", a.get(METRICS_PORT).toString());
+            }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SpotMatchJob.build(env, jobOptions);
             JobClient job = env.executeAsync("SpotMatch (local)");
