@@ -460,6 +460,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         return books.size();
     }
 
+    /** The haltedSymbols gauge; for tests. */
+    int haltedSymbols() {
+        return haltedCount;
+    }
+
     /** The in-memory book of a symbol, or null; for tests. */
     SymbolBook bookOf(String symbol) {
         return books.get(symbol);
