@@ -57,7 +57,6 @@ class MarketDataITCase {
     /** Half a minute into an interval, so the run ends with every symbol's last candles open (in the savepoint). */
     static final long START = JobEndToEndITCase.T0 + 30_000;
 
-    static List<ProducerRecord<byte[], byte[]>> records;
     static Pipeline clean;
     static String cleanSavepoint;
     /** The clean run's messages per stream and symbol, as written (a run without failures has no repeats). */
@@ -152,8 +151,7 @@ class MarketDataITCase {
     @BeforeAll
     static void cleanRun() throws Exception {
         clean = new Pipeline(SERVERS, 4);
-        records = flow(clean);
-        clean.produce(records);
+        clean.produce(flow(clean));
         JobClient job = clean.start(marketData(clean), Map.of(), s -> s);
         clean.awaitCaughtUp(job, Duration.ofMinutes(5));
         cleanSavepoint = clean.stopWithSavepoint(job);
