@@ -4,17 +4,21 @@ import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.marketdata.MarketData.Kind;
+import io.spotmatch.marketdata.MarketDataState.LatestInterval;
 import io.spotmatch.marketdata.MarketDataState.OpenCandle;
 import io.spotmatch.wire.EventJson;
 import io.spotmatch.wire.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * One symbol's market data, computed from its engine's callbacks on command time only: a replay of
- * the same commands publishes the same messages. Fed per command: {@link #begin}, then a
- * {@link #trade} per fill, then {@link #end}. What a restore must not lose is {@link #state()}; the
- * best bid and offer last published is the restored book's own top, so it needs no state.
+ * the same commands publishes the same messages. Candles are on the symbol's command time clamped
+ * to be non-decreasing, so an interval closes once and its candle is published once. Fed per
+ * command: {@link #begin}, then a {@link #trade} per fill, then {@link #end}. What a restore must
+ * not lose is {@link #state()}; the best bid and offer last published is the restored book's own
+ * top, so it needs no state.
  */
 public final class SymbolMarketData {
 
@@ -23,12 +27,15 @@ public final class SymbolMarketData {
         void marketData(MarketData message);
     }
 
+    private static final long NONE = Long.MIN_VALUE;
+
     private final String symbol;
     private final MarketDataOptions options;
     private final StringBuilder json = new StringBuilder(256);
 
     private long lastDepthSeq;
-    // Open candle of each interval, by index into options.candleIntervals(); open[i] false: no trade yet.
+    // Per candle interval, by index into options.candleIntervals(): start[i] is the latest interval a
+    // command fell in (NONE: no command yet), open[i] whether its candle has trades.
     private final long[] intervals;
     private final boolean[] open;
     private final long[] start;
@@ -64,6 +71,7 @@ public final class SymbolMarketData {
         int n = intervals.length;
         open = new boolean[n];
         start = new long[n];
+        Arrays.fill(start, NONE);
         first = new long[n];
         high = new long[n];
         low = new long[n];
@@ -82,6 +90,13 @@ public final class SymbolMarketData {
     public void restore(MarketDataState state, OrderBook book) {
         if (state != null) {
             lastDepthSeq = state.lastDepthSeq();
+            for (LatestInterval l : state.latest()) {
+                for (int i = 0; i < intervals.length; i++) {
+                    if (intervals[i] == l.interval()) {
+                        start[i] = l.start();
+                    }
+                }
+            }
             for (OpenCandle c : state.candles()) {
                 for (int i = 0; i < intervals.length; i++) {
                     // A candle of an interval no longer configured is dropped.
@@ -106,15 +121,23 @@ public final class SymbolMarketData {
         askQty = book.topQuantity(Side.SELL);
     }
 
-    /** Before a command at {@code time}: closes every candle whose interval ended before it. */
+    /**
+     * Before a command at {@code time}: a later interval than the latest one closes the latter's
+     * candle. An earlier one (producers' clocks disagree) counts in the latest interval: its own
+     * closed already, and a second candle for it would repeat its start.
+     */
     public void begin(long time, SymbolSpec spec, Sink sink) {
         before = null;
         changedInCommand = false;
         for (int i = 0; i < intervals.length; i++) {
-            if (open[i] && Math.floorDiv(time, intervals[i]) * intervals[i] > start[i]) {
+            long interval = Math.floorDiv(time, intervals[i]) * intervals[i];
+            if (interval > start[i]) {
                 changing();
-                candle(i, spec, sink);
-                open[i] = false;
+                if (open[i]) {
+                    candle(i, spec, sink);
+                    open[i] = false;
+                }
+                start[i] = interval;
             }
         }
     }
@@ -145,9 +168,9 @@ public final class SymbolMarketData {
         }
         changing();
         for (int i = 0; i < intervals.length; i++) {
+            // In the latest interval, which begin set: whatever the command's own time.
             if (!open[i]) {
                 open[i] = true;
-                start[i] = Math.floorDiv(time, intervals[i]) * intervals[i];
                 first[i] = price;
                 high[i] = price;
                 low[i] = price;
@@ -155,7 +178,6 @@ public final class SymbolMarketData {
                 quoteVolume[i] = 0;
                 trades[i] = 0;
             }
-            // A time before the candle's start (producers' clocks disagree) counts in the open candle.
             high[i] = Math.max(high[i], price);
             low[i] = Math.min(low[i], price);
             last[i] = price;
@@ -355,7 +377,11 @@ public final class SymbolMarketData {
 
     public MarketDataState state() {
         List<OpenCandle> candles = new ArrayList<>(intervals.length);
+        List<LatestInterval> latest = new ArrayList<>(intervals.length);
         for (int i = 0; i < intervals.length; i++) {
+            if (start[i] != NONE) {
+                latest.add(new LatestInterval(intervals[i], start[i]));
+            }
             if (open[i]) {
                 candles.add(new OpenCandle(
                         intervals[i],
@@ -370,7 +396,7 @@ public final class SymbolMarketData {
                         lastTradeSeq[i]));
             }
         }
-        return new MarketDataState(lastDepthSeq, candles);
+        return new MarketDataState(lastDepthSeq, candles, latest);
     }
 
     /** The state as it was before the current command (for a roll back after the engine failed on it). */

@@ -137,6 +137,79 @@ class MarketDataOperatorTest {
         }
     }
 
+    /**
+     * Producers' clocks disagree: with no candle open, a trade stamped in an interval that closed
+     * counts in the latest interval a command fell in, also across a restore, so no interval's
+     * candle is published twice. The trade itself keeps its command's time.
+     */
+    @Test
+    void aTradeStampedInAClosedIntervalCountsInTheLatestIntervalAndNoCandleRepeats() throws Exception {
+        var options = new MarketDataOptions(
+                EnumSet.of(MarketData.Kind.TRADE, MarketData.Kind.CANDLE), 1000, 0, new long[] {60_000});
+        List<SymbolCommand> beforeClose = List.of(
+                new SymbolCommand(BTC, MatchOperatorTest.listing(), T, 0),
+                new SymbolCommand(BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC), T + 1000, 0),
+                new SymbolCommand(BTC, Command.limit(2, 8, Side.BUY, "100.00", "0.100", TimeInForce.IOC), T + 2000, 0),
+                // No trade: closes the first minute; no candle is open after it.
+                new SymbolCommand(
+                        BTC, Command.limit(3, 7, Side.SELL, "101.00", "0.500", TimeInForce.GTC), T + 61_000, 0));
+        List<SymbolCommand> afterClose = List.of(
+                // Stamped in the first minute, which closed: counts in the second.
+                new SymbolCommand(
+                        BTC, Command.limit(4, 8, Side.BUY, "100.00", "0.200", TimeInForce.IOC), T + 30_000, 0),
+                new SymbolCommand(
+                        BTC, Command.limit(5, 8, Side.BUY, "101.00", "0.800", TimeInForce.IOC), T + 59_000, 0),
+                new SymbolCommand(BTC, Command.cancel(3, 7), T + 121_000, 0));
+        String s = "{\"symbol\":\"BTC-USDT\",\"type\":";
+        List<String> expected = List.of(
+                "TRADE " + s + "\"TRADE\",\"time\":" + (T + 2000) + ",\"seq\":4,\"tradeId\":1,\"price\":\"100.00\","
+                        + "\"quantity\":\"0.100\",\"quoteQuantity\":\"10.00000\",\"takerSide\":\"BUY\"}",
+                "CANDLE " + s + "\"CANDLE\",\"time\":" + T + ",\"interval\":\"1m\",\"start\":" + T + ",\"end\":"
+                        + (T + 60_000) + ",\"open\":\"100.00\",\"high\":\"100.00\",\"low\":\"100.00\","
+                        + "\"close\":\"100.00\",\"volume\":\"0.100\",\"quoteVolume\":\"10.00000\",\"trades\":1,"
+                        + "\"lastSeq\":4}",
+                "TRADE " + s + "\"TRADE\",\"time\":" + (T + 30_000) + ",\"seq\":7,\"tradeId\":2,\"price\":\"100.00\","
+                        + "\"quantity\":\"0.200\",\"quoteQuantity\":\"20.00000\",\"takerSide\":\"BUY\"}",
+                "TRADE " + s + "\"TRADE\",\"time\":" + (T + 59_000) + ",\"seq\":9,\"tradeId\":3,\"price\":\"100.00\","
+                        + "\"quantity\":\"0.700\",\"quoteQuantity\":\"70.00000\",\"takerSide\":\"BUY\"}",
+                "TRADE " + s + "\"TRADE\",\"time\":" + (T + 59_000) + ",\"seq\":10,\"tradeId\":4,"
+                        + "\"price\":\"101.00\",\"quantity\":\"0.100\",\"quoteQuantity\":\"10.10000\","
+                        + "\"takerSide\":\"BUY\"}",
+                "CANDLE " + s + "\"CANDLE\",\"time\":" + (T + 60_000) + ",\"interval\":\"1m\",\"start\":"
+                        + (T + 60_000) + ",\"end\":" + (T + 120_000) + ",\"open\":\"100.00\",\"high\":\"101.00\","
+                        + "\"low\":\"100.00\",\"close\":\"101.00\",\"volume\":\"1.000\","
+                        + "\"quoteVolume\":\"100.10000\",\"trades\":3,\"lastSeq\":10}");
+        try (var h = harness(options)) {
+            h.open();
+            for (SymbolCommand c : beforeClose) {
+                send(h, c);
+            }
+            for (SymbolCommand c : afterClose) {
+                send(h, c);
+            }
+            assertThat(texts(marketData(h))).containsExactlyElementsOf(expected);
+        }
+        List<String> restored = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var h = harness(options)) {
+            h.open();
+            for (SymbolCommand c : beforeClose) {
+                send(h, c);
+            }
+            snapshot = h.snapshot(1, 1);
+            restored.addAll(texts(marketData(h)));
+        }
+        try (var h = harness(options)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (SymbolCommand c : afterClose) {
+                send(h, c);
+            }
+            restored.addAll(texts(marketData(h)));
+        }
+        assertThat(restored).containsExactlyElementsOf(expected);
+    }
+
     /** Two symbols of realistic flow, one minute candles and 15 s candles, snapshots every 200 seqs. */
     static List<SymbolCommand> flow(int commands) {
         List<SymbolCommand> out = new ArrayList<>();
@@ -333,19 +406,23 @@ class MarketDataOperatorTest {
         var state = new io.spotmatch.marketdata.MarketDataState(
                 42,
                 List.of(new io.spotmatch.marketdata.MarketDataState.OpenCandle(
-                        60_000, T, 10_000, 10_100, 9_900, 10_050, 1500, 15_000_000, 3, 41)));
+                        60_000, T, 10_000, 10_100, 9_900, 10_050, 1500, 15_000_000, 3, 41)),
+                List.of(
+                        new io.spotmatch.marketdata.MarketDataState.LatestInterval(15_000, T + 45_000),
+                        new io.spotmatch.marketdata.MarketDataState.LatestInterval(60_000, T)));
         var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
         MarketDataStateSerializer.INSTANCE.serialize(state, out);
         byte[] bytes = out.getCopyOfBuffer();
-        assertThat(bytes[0]).isEqualTo((byte) 1);
-        assertThat(bytes).hasSize(1 + 8 + 4 + 10 * 8);
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        assertThat(bytes).hasSize(1 + 8 + 4 + 10 * 8 + 4 + 2 * 2 * 8);
         assertThat(MarketDataStateSerializer.INSTANCE.deserialize(
                         new org.apache.flink.core.memory.DataInputDeserializer(bytes)))
                 .isEqualTo(state);
-        bytes[0] = 2;
+        bytes[0] = 3;
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MarketDataStateSerializer.INSTANCE.deserialize(
                         new org.apache.flink.core.memory.DataInputDeserializer(bytes)))
-                .hasMessageContaining("2");
+                .hasMessageContaining("format version 3")
+                .hasMessageContaining("newer SpotMatch");
     }
 
     static List<L2Client.Level> levels(OrderBook book, Side side) {

@@ -11,6 +11,9 @@ import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
+import io.spotmatch.marketdata.MarketDataState;
+import io.spotmatch.marketdata.MarketDataState.LatestInterval;
+import io.spotmatch.marketdata.MarketDataState.OpenCandle;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -125,6 +128,46 @@ class StateSerializerTest {
                 .isEqualTo(v2);
     }
 
+    /**
+     * The exact bytes of each MarketDataState format version. v1 was written by builds before the
+     * latest intervals were stored (the v3 savepoint fixture holds it): lastDepthSeq 42 and a 1m
+     * candle open at {@code T}, then the same with no open candle.
+     */
+    static final String MARKET_DATA_V1 =
+            "01000000000000002a00000001000000000000ea600000018bcfe6044000000000000027100000"
+                    + "00000000277400000000000026ac000000000000274200000000000005dc0000000000e4e1c00000000000000003000000000"
+                    + "0000029";
+
+    static final String MARKET_DATA_V1_NO_CANDLE = "01000000000000002a00000000";
+
+    static final String MARKET_DATA_V2 =
+            "02000000000000002a00000001000000000000ea600000018bcfe6044000000000000027100000"
+                    + "00000000277400000000000026ac000000000000274200000000000005dc0000000000e4e1c00000000000000003000000000"
+                    + "0000029000000020000000000003a980000018bcfe6b408000000000000ea600000018bcfe60440";
+
+    @Test
+    void marketDataStateBytesOfEveryVersionAreFixedAndV1ReadsItsOpenCandlesIntervalsAsTheLatest() throws IOException {
+        long t = 1_700_000_040_000L;
+        OpenCandle candle = new OpenCandle(60_000, t, 10_000, 10_100, 9_900, 10_050, 1500, 15_000_000, 3, 41);
+        MarketDataState v1 =
+                MarketDataStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(hex(MARKET_DATA_V1)));
+        assertThat(v1).isEqualTo(new MarketDataState(42, List.of(candle), List.of(new LatestInterval(60_000, t))));
+        assertThat(MarketDataStateSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(hex(MARKET_DATA_V1_NO_CANDLE))))
+                .isEqualTo(new MarketDataState(42, List.of(), List.of()));
+        MarketDataState v2 = new MarketDataState(
+                42, List.of(candle), List.of(new LatestInterval(15_000, t + 45_000), new LatestInterval(60_000, t)));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        MarketDataStateSerializer.INSTANCE.serialize(v2, out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(MARKET_DATA_V2);
+        assertThat(roundTrip(MarketDataStateSerializer.INSTANCE, v2)).isEqualTo(v2);
+        // A v1 value copied (e.g. by a state migration) is written in the current format.
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        MarketDataStateSerializer.INSTANCE.copy(new DataInputDeserializer(hex(MARKET_DATA_V1)), copied);
+        assertThat(MarketDataStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())))
+                .isEqualTo(v1);
+    }
+
     private static byte[] hex(String s) {
         return java.util.HexFormat.of().parseHex(s);
     }
@@ -176,6 +219,7 @@ class StateSerializerTest {
         assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);
         assertCompatibleAsIs(BookHeader.Serializer.INSTANCE);
         assertCompatibleAsIs(SymbolCommand.Serializer.INSTANCE);
+        assertCompatibleAsIs(MarketDataStateSerializer.INSTANCE);
     }
 
     private static <T> void assertCompatibleAsIs(TypeSerializer<T> serializer) throws IOException {

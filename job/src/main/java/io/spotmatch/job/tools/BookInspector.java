@@ -13,7 +13,11 @@ import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
 import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.SpotMatchJob;
+import io.spotmatch.marketdata.MarketDataOptions;
+import io.spotmatch.marketdata.MarketDataState;
+import io.spotmatch.marketdata.MarketDataState.OpenCandle;
 import io.spotmatch.wire.Json;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -33,7 +37,8 @@ import org.apache.flink.util.Collector;
  * Prints the books held in a savepoint or a retained checkpoint, per symbol, as JSON (one line per
  * symbol) or CSV: the top levels of each side and, with {@code --orders true}, every resting order
  * in priority order (bids best first, then asks best first, time priority within a price). Reads
- * the state with the State Processor API, through the job's own serializers.
+ * the state with the State Processor API, through the job's own serializers. With
+ * {@code --market-data true}, each symbol's market-data state instead ({@link #marketData}).
  *
  * <pre>
  * flink run -c io.spotmatch.job.tools.BookInspector spotmatch-job.jar \
@@ -63,26 +68,38 @@ public final class BookInspector {
             .withDescription("Also print every resting order, in priority order.");
     static final ConfigOption<String> SYMBOL =
             key("symbol").stringType().noDefaultValue().withDescription("Only this symbol.");
-    static final List<ConfigOption<?>> OPTIONS = List.of(PATH, FORMAT, DEPTH, ORDERS, SYMBOL);
+    static final ConfigOption<Boolean> MARKET_DATA = key("market-data")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Print each symbol's market-data state instead of its book, as JSON (one line per"
+                    + " symbol): the last depth update's seq, the best bid and offer and the open candles a"
+                    + " restored job carries on from.");
+    static final List<ConfigOption<?>> OPTIONS = List.of(PATH, FORMAT, DEPTH, ORDERS, SYMBOL, MARKET_DATA);
 
     public static void main(String[] args) throws Exception {
         if (CommandLine.wantsHelp(args)) {
             System.out.println(CommandLine.help("BookInspector options", OPTIONS));
             return;
         }
+        print(StreamExecutionEnvironment.getExecutionEnvironment(), args, System.out);
+    }
+
+    /** What {@link #main} prints for these arguments. */
+    public static void print(StreamExecutionEnvironment env, String[] args, PrintStream to) throws Exception {
         CommandLine a = CommandLine.parse(args, OPTIONS);
         String path = a.required(PATH);
         CommandLine.require(a.get(DEPTH) >= 0, DEPTH, "must not be negative");
         boolean csv = a.get(FORMAT) == Format.CSV;
+        boolean marketData = a.get(MARKET_DATA);
+        CommandLine.require(!(marketData && csv), MARKET_DATA, "prints JSON only, not --format CSV");
         String symbol = a.get(SYMBOL);
-        List<String> out =
-                inspect(StreamExecutionEnvironment.getExecutionEnvironment(), path, csv, a.get(DEPTH), a.get(ORDERS));
+        List<String> out = marketData ? marketData(env, path) : inspect(env, path, csv, a.get(DEPTH), a.get(ORDERS));
         if (csv) {
-            System.out.println(CSV_HEADER);
+            to.println(CSV_HEADER);
         }
         for (String book : out) {
             if (symbol == null || book.startsWith(symbol + ",") || book.startsWith("{\"symbol\":\"" + symbol + "\"")) {
-                System.out.print(book);
+                to.print(book);
             }
         }
     }
@@ -92,14 +109,26 @@ public final class BookInspector {
     /** One text block per symbol, sorted by symbol. */
     public static List<String> inspect(
             StreamExecutionEnvironment env, String path, boolean csv, int depth, boolean orders) throws Exception {
+        return read(env, path, new Reader(csv, depth, orders, false));
+    }
+
+    /**
+     * Each symbol's market-data state, one JSON line per symbol, sorted by symbol: {@code stored}
+     * (false: no market-data state, e.g. market data was off; a restore then starts at
+     * {@code lastDepthSeq} 0 with no open candle), {@code lastDepthSeq} (the next depth update's
+     * {@code prevSeq}), the best bid and offer (the restored book's top, which a restored job compares
+     * the next one with; named as in BBO messages) and {@code openCandles} (as in CANDLE messages,
+     * by interval). Snapshots need no state: they follow the seqs.
+     */
+    public static List<String> marketData(StreamExecutionEnvironment env, String path) throws Exception {
+        return read(env, path, new Reader(false, 0, false, true));
+    }
+
+    private static List<String> read(StreamExecutionEnvironment env, String path, Reader reader) throws Exception {
         SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
         List<String> books = new ArrayList<>();
         try (CloseableIterator<String> it = savepoint
-                .readKeyedState(
-                        OperatorIdentifier.forUid(SpotMatchJob.MATCH_UID),
-                        new Reader(csv, depth, orders),
-                        Types.STRING,
-                        Types.STRING)
+                .readKeyedState(OperatorIdentifier.forUid(SpotMatchJob.MATCH_UID), reader, Types.STRING, Types.STRING)
                 .executeAndCollect()) {
             it.forEachRemaining(books::add);
         }
@@ -112,19 +141,25 @@ public final class BookInspector {
         private final boolean csv;
         private final int depth;
         private final boolean orders;
+        private final boolean marketData;
         private transient ValueState<BookHeader> header;
         private transient MapState<Long, RestingOrder> resting;
+        private transient ValueState<MarketDataState> marketDataState;
 
-        Reader(boolean csv, int depth, boolean orders) {
+        Reader(boolean csv, int depth, boolean orders, boolean marketData) {
             this.csv = csv;
             this.depth = depth;
             this.orders = orders;
+            this.marketData = marketData;
         }
 
         @Override
         public void open(OpenContext context) {
             header = getRuntimeContext().getState(MatchOperator.headerDescriptor());
             resting = getRuntimeContext().getMapState(MatchOperator.ordersDescriptor());
+            if (marketData) {
+                marketDataState = getRuntimeContext().getState(MatchOperator.marketDataDescriptor());
+            }
         }
 
         @Override
@@ -138,7 +173,76 @@ public final class BookInspector {
                 list.add(o);
             }
             OrderBook book = SymbolBook.restore(symbol, h, list).book();
-            out.collect(csv ? csv(symbol, book) : json(symbol, h, book));
+            if (marketData) {
+                out.collect(marketDataJson(symbol, book, marketDataState.value()));
+            } else {
+                out.collect(csv ? csv(symbol, book) : json(symbol, h, book));
+            }
+        }
+
+        private static String marketDataJson(String symbol, OrderBook book, MarketDataState md) {
+            SymbolSpec s = book.spec();
+            StringBuilder sb = new StringBuilder("{\"symbol\":");
+            Json.string(sb, symbol);
+            sb.append(",\"seq\":")
+                    .append(book.seq())
+                    .append(",\"lastTradeId\":")
+                    .append(book.lastTradeId())
+                    .append(",\"stored\":")
+                    .append(md != null)
+                    .append(",\"lastDepthSeq\":")
+                    .append(md == null ? 0 : md.lastDepthSeq());
+            if (s != null) {
+                top(sb, s, "bid", book.topPrice(Side.BUY), book.topQuantity(Side.BUY));
+                top(sb, s, "ask", book.topPrice(Side.SELL), book.topQuantity(Side.SELL));
+                sb.append(",\"openCandles\":[");
+                String sep = "";
+                for (OpenCandle c : md == null ? List.<OpenCandle>of() : md.candles()) {
+                    sb.append(sep)
+                            .append("{\"interval\":\"")
+                            .append(MarketDataOptions.intervalName(c.interval()))
+                            .append("\",\"start\":")
+                            .append(c.start())
+                            .append(",\"end\":")
+                            .append(c.start() + c.interval())
+                            .append(",\"open\":\"")
+                            .append(s.ticksToDecimal(c.open()))
+                            .append("\",\"high\":\"")
+                            .append(s.ticksToDecimal(c.high()))
+                            .append("\",\"low\":\"")
+                            .append(s.ticksToDecimal(c.low()))
+                            .append("\",\"close\":\"")
+                            .append(s.ticksToDecimal(c.close()))
+                            .append("\",\"volume\":\"")
+                            .append(s.lotsToDecimal(c.volume()))
+                            .append("\",\"quoteVolume\":\"")
+                            .append(s.notionalToDecimal(c.quoteVolume()))
+                            .append("\",\"trades\":")
+                            .append(c.trades())
+                            .append(",\"lastSeq\":")
+                            .append(c.lastSeq())
+                            .append('}');
+                    sep = ",";
+                }
+                sb.append(']');
+            }
+            return sb.append("}\n").toString();
+        }
+
+        /** A side's best price and quantity as BBO messages name them; null for an empty side. */
+        private static void top(StringBuilder sb, SymbolSpec s, String side, long price, long quantity) {
+            sb.append(",\"").append(side).append("Price\":");
+            if (price == 0) {
+                sb.append("null,\"").append(side).append("Quantity\":null");
+            } else {
+                sb.append('"')
+                        .append(s.ticksToDecimal(price))
+                        .append("\",\"")
+                        .append(side)
+                        .append("Quantity\":\"")
+                        .append(s.lotsToDecimal(quantity))
+                        .append('"');
+            }
         }
 
         private String json(String symbol, BookHeader h, OrderBook book) {
