@@ -65,7 +65,7 @@ public final class LocalRunner {
     static final ConfigOption<Integer> METRICS_PORT = key("metrics-port")
             .intType()
             .defaultValue(0)
-            .withDescription("Port of the Prometheus reporter's endpoint (README, Watch it); 0: none.");
+            .withDescription("Port of the Prometheus reporter's endpoint (README, Watch it); 0: a free one.");
     static final List<ConfigOption<?>> OPTIONS =
             List.of(SECONDS, RATE, SYMBOLS, PARALLELISM, UI_PORT, SEED, METRICS_PORT);
 
@@ -121,14 +121,14 @@ public final class LocalRunner {
                     CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                     checkpoints.toUri().toString());
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-            if (a.get(METRICS_PORT) > 0) {
-                // As flink-conf/config.yaml configures the cluster's reporter.
-                conf.setString("metrics.reporters", "prom");
-                conf.setString(
-                        "metrics.reporter.prom.factory.class",
-                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-                conf.setString("metrics.reporter.prom.port", a.get(METRICS_PORT).toString());
-            }
+            // As flink-conf/config.yaml configures the cluster's reporter; the progress lines read it too.
+            int metricsPort = a.get(METRICS_PORT) > 0 ? a.get(METRICS_PORT) : JobMetrics.freePort();
+            conf.setString("metrics.reporters", "prom");
+            conf.setString(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
+            JobMetrics metrics = new JobMetrics(metricsPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             SpotMatchJob.build(env, jobOptions);
             JobClient job = env.executeAsync("SpotMatch (local)");
@@ -147,6 +147,7 @@ public final class LocalRunner {
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 long lastSent = 0;
+                long lastCommands = 0;
                 long deadline = Long.MAX_VALUE;
                 while (true) {
                     Thread.sleep(2000);
@@ -161,8 +162,17 @@ public final class LocalRunner {
                             EmbeddedKafka.records(admin, "order-events"),
                             postgres.queryLong("SELECT count(*) FROM trades"),
                             EmbeddedKafka.records(admin, "orders-dlq"));
+                    JobMetrics.Reading took = metrics.read();
+                    say(
+                            "       job  took %,9d (%,6d/s) | order to first event p50 %s ms, p99 %s ms, p99.9 %s ms",
+                            took.commands(),
+                            (took.commands() - lastCommands) / 2,
+                            took.latency("0.5"),
+                            took.latency("0.99"),
+                            took.latency("0.999"));
                     say("       top of book (market.bbo) %s", top.line(3));
                     lastSent = sent;
+                    lastCommands = took.commands();
                     if (!producer.isAlive() && deadline == Long.MAX_VALUE) {
                         deadline = System.nanoTime() + 60_000_000_000L;
                     }
