@@ -21,14 +21,18 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes the savepoint fixture that {@link SavepointCompatibilityITCase} restores on every build:
- * the job's state after a small, fixed scenario, and the books it must contain. Regenerate it only
- * when a state format changes on purpose, and keep the old one next to it (v1, v2, ...): bump
- * {@link #CURRENT} and run
+ * Writes the savepoint fixtures the {@code Savepoint*CompatibilityITCase}s restore on every build:
+ * the job's state after a small, fixed scenario, and what it must contain (books; from v3 on also
+ * balances and every market-data message). Regenerate it only when a state format changes on
+ * purpose, and keep the old ones next to it (v1, v2, v3, ...): bump {@link #CURRENT}, add the new
+ * version's topic constants (its source state names the topics it read, so a restore must read
+ * topics of those names), and run, from the repository root, without installing anything:
  *
  * <pre>
- * mvn -B -q install -DskipTests
- * mvn -B -q -pl job test-compile exec:exec -Dspotmatch.main=io.spotmatch.job.SavepointFixture
+ * mvn -B -o -q -pl job -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/fixture.cp
+ * cd job &amp;&amp; java --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *     -cp target/test-classes:target/classes:$(cat target/fixture.cp) io.spotmatch.job.SavepointFixture
  * </pre>
  */
 public final class SavepointFixture {
@@ -183,11 +187,12 @@ public final class SavepointFixture {
 
     static void write() throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
-        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), V3_ORDERS_TOPIC, 2);
-        p.servers.kafka().createTopic(V3_FUNDS_TOPIC, 2);
-        p.produce(deposits(V3_FUNDS_TOPIC, "dep", "100000", T0 - 60_000));
+        String fundsTopic = "funds-savepoint-" + CURRENT;
+        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), "orders-savepoint-" + CURRENT, 2);
+        p.servers.kafka().createTopic(fundsTopic, 2);
+        p.produce(deposits(fundsTopic, "dep", "100000", T0 - 60_000));
         p.produce(scenario(p));
-        Map<String, String> options = v3Options(p, V3_FUNDS_TOPIC);
+        Map<String, String> options = v3Options(p, fundsTopic);
         String savepoint = run(p, options, Map.of(), USERS.length * ASSETS.length);
 
         Path target = resources.resolve(CURRENT);
