@@ -6,6 +6,7 @@ import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
+import io.spotmatch.flink.SymbolCommand;
 import io.spotmatch.marketdata.MarketData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,9 +172,25 @@ public final class SavepointFixture {
      */
     static String run(Pipeline p, Map<String, String> options, Map<String, String> flinkConf, int fundsApplied)
             throws Exception {
+        return run(p, options, flinkConf, fundsApplied, s -> s);
+    }
+
+    /** The job {@link #run} ran last (a test counts its restarts). */
+    static volatile org.apache.flink.api.common.JobID lastJob;
+
+    /** The same, with {@code beforeMatch} in front of the books (failure injection). */
+    static String run(
+            Pipeline p,
+            Map<String, String> options,
+            Map<String, String> flinkConf,
+            int fundsApplied,
+            java.util.function.UnaryOperator<org.apache.flink.streaming.api.datastream.DataStream<SymbolCommand>>
+                    beforeMatch)
+            throws Exception {
         Map<String, String> unbounded = new java.util.HashMap<>(options);
         unbounded.put("kafka.bounded", "NONE");
-        JobClient job = p.start(unbounded, flinkConf, s -> s);
+        JobClient job = p.start(unbounded, flinkConf, beforeMatch);
+        lastJob = job.getJobID();
         p.awaitCaughtUp(job, Duration.ofMinutes(2));
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!p.query("SELECT count(*) FROM ledger WHERE tx_id <> ''").equals(List.of("" + fundsApplied))) {

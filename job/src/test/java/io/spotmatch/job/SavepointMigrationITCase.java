@@ -2,11 +2,18 @@ package io.spotmatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spotmatch.flink.SymbolCommand;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,25 +39,49 @@ class SavepointMigrationITCase {
             + " (EXTRACT(EPOCH FROM moved_at) * 1000)::bigint FROM ledger WHERE leg = 'MIGRATION_HOLD'"
             + " ORDER BY symbol, seq, order_id";
 
-    @Test
-    void theV2SavepointRestoresWithSettlementOnAndItsRestingOrdersAreHeldExactly() throws Exception {
-        Pipeline p = Pipeline.onOrdersTopic(SERVERS, V2_ORDERS_TOPIC, 2);
-        // The fixture's own records first, as in a real upgrade: the restored source resumes after them.
-        p.produce(SavepointFixture.scenario(p));
-        long after = SavepointFixture.T0 + 100_000;
-        p.produce(SavepointFixture.afterRestore(p, after));
-        String fundsTopic = "funds-" + p.id;
-        SERVERS.kafka().createTopic(fundsTopic, 2);
-        SERVERS.kafka().createTopic("balances-" + p.id, 2);
-        p.produce(SavepointFixture.deposits(fundsTopic, "dep", "100000", SavepointFixture.T0));
+    static final long AFTER = SavepointFixture.T0 + 100_000;
 
-        String end = SavepointFixture.run(
+    static Pipeline input;
+    static String fundsTopic;
+    static Pipeline reference;
+    static String referenceEnd;
+
+    static String restoreV2(Pipeline p, Map<String, String> flinkConf, UnaryOperator<DataStream<SymbolCommand>> before)
+            throws Exception {
+        SERVERS.kafka().createTopic("balances-" + p.id, 2);
+        Map<String, String> conf = new HashMap<>(flinkConf);
+        conf.put(
+                "execution.state-recovery.path",
+                SavepointMigrationITCase.class
+                        .getResource("/savepoints/v2")
+                        .toURI()
+                        .toString());
+        return SavepointFixture.run(
                 p,
                 Map.of("kafka.funds-topic", fundsTopic, "kafka.balances-topic", "balances-" + p.id),
-                Map.of(
-                        "execution.state-recovery.path",
-                        getClass().getResource("/savepoints/v2").toURI().toString()),
-                SavepointFixture.USERS.length * SavepointFixture.ASSETS.length);
+                conf,
+                SavepointFixture.USERS.length * SavepointFixture.ASSETS.length,
+                before);
+    }
+
+    @BeforeAll
+    static void restoreWithSettlementOn() throws Exception {
+        input = Pipeline.onOrdersTopic(SERVERS, V2_ORDERS_TOPIC, 2);
+        // The fixture's own records first, as in a real upgrade: the restored source resumes after them.
+        input.produce(SavepointFixture.scenario(input));
+        input.produce(SavepointFixture.afterRestore(input, AFTER));
+        fundsTopic = "funds-" + input.id;
+        SERVERS.kafka().createTopic(fundsTopic, 2);
+        input.produce(SavepointFixture.deposits(fundsTopic, "dep", "100000", SavepointFixture.T0));
+        reference = new Pipeline(input);
+        referenceEnd = restoreV2(reference, Map.of(), s -> s);
+    }
+
+    @Test
+    void theV2SavepointRestoresWithSettlementOnAndItsRestingOrdersAreHeldExactly() throws Exception {
+        Pipeline p = reference;
+        String end = referenceEnd;
+        long after = AFTER;
 
         // One hold per resting order of the fixture, by the rule of a new order (maker 0.1 %, taker 0.2 %
         // on BTC, 0.05 % / 0.1 % on ETH: a buy holds its notional plus 0.2 % / 0.1 %), at the symbol's
@@ -100,5 +131,27 @@ class SavepointMigrationITCase {
                 .hasSize(2)
                 .as("held from now on, wiped")
                 .allSatisfy(b -> assertThat(b).contains("\"openOrders\":0,", "\"ordersHeld\":true"));
+    }
+
+    @Test
+    void aRestoreThatFailsOnTheWayWritesTheSameLedgerAndBalances(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        Pipeline failing = new Pipeline(input);
+        restoreV2(
+                failing,
+                Map.of(
+                        "restart-strategy.type", "fixed-delay",
+                        "restart-strategy.fixed-delay.attempts", "5",
+                        "restart-strategy.fixed-delay.delay", "200 ms"),
+                s -> s.map(AttemptFailure.after(2), SymbolCommand.TYPE)
+                        .uid("failure-injector")
+                        .name("Failure injector"));
+        assertThat(Pipeline.restarts(cluster, SavepointFixture.lastJob))
+                .as("failure injected")
+                .isEqualTo(1);
+        assertThat(failing.query(SettlementITCase.LEDGER))
+                .containsExactlyElementsOf(reference.query(SettlementITCase.LEDGER));
+        assertThat(failing.query(SettlementITCase.BALANCES))
+                .containsExactlyElementsOf(reference.query(SettlementITCase.BALANCES));
     }
 }
