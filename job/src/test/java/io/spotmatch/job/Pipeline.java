@@ -68,6 +68,15 @@ final class Pipeline {
         this(servers, null, partitions, ordersTopicConfigs);
     }
 
+    /**
+     * A pipeline on an orders topic of this name, created here: a savepoint fixture's source state
+     * names the topic it read, and a job restored from it reads that topic on.
+     */
+    static Pipeline onOrdersTopic(RealServers servers, String ordersTopic, int partitions) throws Exception {
+        EmbeddedKafka.createTopic(servers.kafka().bootstrapServers(), ordersTopic, partitions, Map.of());
+        return new Pipeline(servers, ordersTopic, 0, Map.of());
+    }
+
     /** A pipeline that reads another pipeline's orders topic into outputs of its own. */
     Pipeline(Pipeline input) throws Exception {
         this(input.servers, input.ordersTopic, 0, Map.of());

@@ -6,6 +6,8 @@ import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
 import io.spotmatch.book.SymbolUpdate;
 import io.spotmatch.book.TimeInForce;
+import io.spotmatch.flink.SymbolCommand;
+import io.spotmatch.marketdata.MarketData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,22 +22,29 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes the savepoint fixture that {@link SavepointCompatibilityITCase} restores on every build:
- * the job's state after a small, fixed scenario, and the books it must contain. Regenerate it only
- * when a state format changes on purpose, and keep the old one next to it (v1, v2, ...): bump
- * {@link #CURRENT} and run
+ * Writes the savepoint fixtures the {@code Savepoint*CompatibilityITCase}s restore on every build:
+ * the job's state after a small, fixed scenario, and what it must contain (books; from v3 on also
+ * balances and every market-data message). Regenerate it only when a state format changes on
+ * purpose, and keep the old ones next to it (v1, v2, v3, ...): bump {@link #CURRENT}, add the new
+ * version's topic constants (its source state names the topics it read, so a restore must read
+ * topics of those names), and run, from the repository root, without installing anything:
  *
  * <pre>
- * mvn -B -q install -DskipTests
- * mvn -B -q -pl job test-compile exec:exec -Dspotmatch.main=io.spotmatch.job.SavepointFixture
+ * mvn -B -o -q -pl job -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/fixture.cp
+ * cd job &amp;&amp; java --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *     -cp target/test-classes:target/classes:$(cat target/fixture.cp) io.spotmatch.job.SavepointFixture
  * </pre>
  */
 public final class SavepointFixture {
 
     /** The first fixture, restored by {@link SavepointCompatibilityITCase}. */
     static final String VERSION = "v1";
-    /** The fixture {@link #main} writes: the current state formats (BookHeader v2: last applied admin position). */
-    static final String CURRENT = "v2";
+    /**
+     * The fixture {@link #main} writes: the current state formats (BookHeader v3: whether the resting
+     * orders are held), with settlement and market data on.
+     */
+    static final String CURRENT = "v3";
 
     static final long T0 = 1_767_225_600_000L;
 
@@ -72,18 +81,136 @@ public final class SavepointFixture {
         return records;
     }
 
+    /** Every user of {@link #scenario} and {@link #afterRestore}, and the assets they trade. */
+    static final long[] USERS = {7, 8, 9, 10, 11, 12, 13, 20, 21, 22};
+
+    static final String[] ASSETS = {"BTC", "ETH", "USDT"};
+
+    /** A {@code DEPOSIT} of {@code amount} per user and asset, txIds {@code <prefix>-<asset>-<user>}. */
+    static List<ProducerRecord<byte[], byte[]>> deposits(String fundsTopic, String prefix, String amount, long time) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (long user : USERS) {
+            for (String asset : ASSETS) {
+                records.add(funds(fundsTopic, "DEPOSIT", prefix + "-" + asset + "-" + user, user, asset, amount, time));
+            }
+        }
+        return records;
+    }
+
+    static ProducerRecord<byte[], byte[]> funds(
+            String fundsTopic, String type, String txId, long user, String asset, String amount, long time) {
+        String json = "{\"type\":\"" + type + "\",\"txId\":\"" + txId + "\",\"userId\":" + user + ",\"asset\":\""
+                + asset + "\",\"amount\":\"" + amount + "\"}";
+        return new ProducerRecord<>(
+                fundsTopic,
+                null,
+                time,
+                Long.toString(user).getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the restore tests send after the fixture's scenario: fills, amends and cancels of the
+     * orders resting in the savepoint, then every book wiped (nothing may stay held).
+     */
+    static List<ProducerRecord<byte[], byte[]>> afterRestore(Pipeline p, long time) {
+        Command wipe = Command.symbol(
+                new SymbolUpdate(null, null, null, null, null, null, null, null, null, null, null, null, true));
+        List<Object[]> script = List.of(
+                // Sweeps orders 1 and 2 (0.300 each at 65010.00) and 0.100 of order 3 (at 65020.50).
+                new Object[] {"BTC-USDT", Command.limit(9, 20, Side.BUY, "65020.50", "0.700", TimeInForce.IOC)},
+                new Object[] {"BTC-USDT", Command.amend(5, 10, null, "1.000")}, // down: releases
+                new Object[] {"BTC-USDT", Command.amend(4, 9, "64996.00", null)}, // up: holds more
+                new Object[] {"BTC-USDT", Command.cancel(4, 9)},
+                // Fills order 5 (1.000) and order 7 (0.100); the remaining 0.900 is cancelled.
+                new Object[] {"BTC-USDT", Command.limit(10, 21, Side.SELL, "64990.10", "2.000", TimeInForce.IOC)},
+                new Object[] {"BTC-USDT", wipe}, // cancels what is left of order 3
+                new Object[] {"ETH-USDT", Command.symbol(SymbolUpdate.status(SymbolStatus.TRADING))},
+                new Object[] {"ETH-USDT", Command.limit(3, 22, Side.SELL, "3500.00", "0.5000", TimeInForce.IOC)},
+                new Object[] {"ETH-USDT", wipe});
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < script.size(); i++) {
+            records.add(p.command((String) script.get(i)[0], (Command) script.get(i)[1], time + i * 1000L));
+        }
+        return records;
+    }
+
     public static void main(String[] args) throws Exception {
         write();
         System.exit(0);
     }
 
+    /** Topics of the v3 fixture's run: its source state names the orders and funds topics, so restores read them. */
+    static final String V3_ORDERS_TOPIC = "orders-savepoint-v3";
+
+    static final String V3_FUNDS_TOPIC = "funds-savepoint-v3";
+
+    /** Everything on: settlement (the deposits first) and every market-data stream, 1-minute candles. */
+    static Map<String, String> v3Options(Pipeline p, String fundsTopic) {
+        String prefix = "md-" + p.id + ".";
+        for (MarketData.Kind k : MarketData.Kind.values()) {
+            p.servers.kafka().createTopic(k.topic(prefix), 1);
+        }
+        p.servers.kafka().createTopic("balances-" + p.id, 1);
+        return Map.of(
+                "kafka.funds-topic",
+                fundsTopic,
+                "kafka.balances-topic",
+                "balances-" + p.id,
+                "market-data.streams",
+                "DEPTH,SNAPSHOT,BBO,TRADE,CANDLE",
+                "market-data.topic-prefix",
+                prefix,
+                "market-data.candle-intervals",
+                "1m");
+    }
+
+    /**
+     * Runs the job until it has read the whole orders topic and applied {@code fundsApplied} funds
+     * commands, then stops it with a savepoint and returns its path. (A source restored from an
+     * unbounded job's savepoint keeps its splits unbounded, so a restored run cannot end by itself.)
+     */
+    static String run(Pipeline p, Map<String, String> options, Map<String, String> flinkConf, int fundsApplied)
+            throws Exception {
+        return run(p, options, flinkConf, fundsApplied, s -> s);
+    }
+
+    /** The job {@link #run} ran last (a test counts its restarts). */
+    static volatile org.apache.flink.api.common.JobID lastJob;
+
+    /** The same, with {@code beforeMatch} in front of the books (failure injection). */
+    static String run(
+            Pipeline p,
+            Map<String, String> options,
+            Map<String, String> flinkConf,
+            int fundsApplied,
+            java.util.function.UnaryOperator<org.apache.flink.streaming.api.datastream.DataStream<SymbolCommand>>
+                    beforeMatch)
+            throws Exception {
+        Map<String, String> unbounded = new java.util.HashMap<>(options);
+        unbounded.put("kafka.bounded", "NONE");
+        JobClient job = p.start(unbounded, flinkConf, beforeMatch);
+        lastJob = job.getJobID();
+        p.awaitCaughtUp(job, Duration.ofMinutes(2));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!p.query("SELECT count(*) FROM ledger WHERE tx_id <> ''").equals(List.of("" + fundsApplied))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the funds commands did not all reach the ledger");
+            }
+            Thread.sleep(200);
+        }
+        return p.stopWithSavepoint(job);
+    }
+
     static void write() throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
-        Pipeline p = new Pipeline(RealServers.standalone(), 2);
+        String fundsTopic = "funds-savepoint-" + CURRENT;
+        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), "orders-savepoint-" + CURRENT, 2);
+        p.servers.kafka().createTopic(fundsTopic, 2);
+        p.produce(deposits(fundsTopic, "dep", "100000", T0 - 60_000));
         p.produce(scenario(p));
-        JobClient job = p.start(Map.of("kafka.bounded", "NONE"), Map.of(), s -> s);
-        p.awaitCaughtUp(job, Duration.ofMinutes(1));
-        String savepoint = p.stopWithSavepoint(job);
+        Map<String, String> options = v3Options(p, fundsTopic);
+        String savepoint = run(p, options, Map.of(), USERS.length * ASSETS.length);
 
         Path target = resources.resolve(CURRENT);
         if (Files.exists(target)) {
@@ -104,6 +231,18 @@ public final class SavepointFixture {
         }
         String books = String.join("", Pipeline.books(target.toUri().toString()));
         Files.writeString(resources.resolve(CURRENT + "-books.json"), books, StandardCharsets.UTF_8);
-        System.out.println("Wrote " + target + " and " + CURRENT + "-books.json:\n" + books);
+        // The balances the ledger's state holds, and every market-data message the run published.
+        List<String> balances = p.query(SavepointV3CompatibilityITCase.BALANCES);
+        Files.write(resources.resolve(CURRENT + "-balances.txt"), balances, StandardCharsets.UTF_8);
+        List<String> marketData = new ArrayList<>();
+        for (MarketData.Kind k : MarketData.Kind.values()) {
+            for (var r : p.readAll(k.topic(options.get("market-data.topic-prefix")), false)) {
+                marketData.add(new String(r.value(), StandardCharsets.UTF_8));
+            }
+        }
+        Files.write(resources.resolve(CURRENT + "-market-data.json"), marketData, StandardCharsets.UTF_8);
+        System.out.println("Wrote " + target + ", " + CURRENT + "-books.json:\n" + books + CURRENT
+                + "-balances.txt:\n" + String.join("\n", balances) + "\n" + CURRENT + "-market-data.json:\n"
+                + String.join("\n", marketData));
     }
 }

@@ -22,6 +22,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param severalPartitions whether commands of this symbol have arrived from a second partition
  * @param adminPartition admin-topic partition of the last relayed admin command applied, -1 before the first
  * @param adminOffset admin-topic offset of the last relayed admin command applied, -1 before the first
+ * @param ordersHeld whether the ledger holds the funds of every resting order: true once settlement has placed
+ *     them (from the listing on, or by the migration holds of the first command with settlement on); false for
+ *     books from before settlement (v1 and v2) and after a command processed with settlement off
  */
 public record BookHeader(
         SymbolUpdate spec,
@@ -31,7 +34,8 @@ public record BookHeader(
         int sourcePartition,
         boolean severalPartitions,
         int adminPartition,
-        long adminOffset) {
+        long adminOffset,
+        boolean ordersHeld) {
 
     public static final TypeInformation<BookHeader> TYPE =
             new SerializerTypeInfo<>(BookHeader.class, Serializer.INSTANCE);
@@ -47,8 +51,35 @@ public record BookHeader(
         this(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions, -1, -1L);
     }
 
+    /** A header whose resting orders are not held (what every v1 and v2 header reads as). */
+    public BookHeader(
+            SymbolUpdate spec,
+            long seq,
+            long lastTradeId,
+            long lastOrderId,
+            int sourcePartition,
+            boolean severalPartitions,
+            int adminPartition,
+            long adminOffset) {
+        this(
+                spec,
+                seq,
+                lastTradeId,
+                lastOrderId,
+                sourcePartition,
+                severalPartitions,
+                adminPartition,
+                adminOffset,
+                false);
+    }
+
     public static BookHeader of(
-            OrderBook book, int sourcePartition, boolean severalPartitions, int adminPartition, long adminOffset) {
+            OrderBook book,
+            int sourcePartition,
+            boolean severalPartitions,
+            int adminPartition,
+            long adminOffset,
+            boolean ordersHeld) {
         SymbolSpec spec = book.spec();
         return new BookHeader(
                 spec == null ? null : spec.toUpdate(),
@@ -58,7 +89,8 @@ public record BookHeader(
                 sourcePartition,
                 severalPartitions,
                 adminPartition,
-                adminOffset);
+                adminOffset,
+                ordersHeld);
     }
 
     /** The spec as the book uses it. */
@@ -78,10 +110,11 @@ public record BookHeader(
      * layout lives here too, so no savepoint depends on the network codec between operators.
      * v1: spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions.
      * v2: v1 then adminPartition, adminOffset.
+     * v3: v2 then ordersHeld.
      */
     public static final class Serializer extends ImmutableSerializer<BookHeader> {
         public static final Serializer INSTANCE = new Serializer();
-        static final int VERSION = 2;
+        static final int VERSION = 3;
 
         private static final SymbolStatus[] STATUSES = SymbolStatus.values();
 
@@ -99,6 +132,7 @@ public record BookHeader(
             out.writeBoolean(h.severalPartitions);
             out.writeInt(h.adminPartition);
             out.writeLong(h.adminOffset);
+            out.writeBoolean(h.ordersHeld);
         }
 
         @Override
@@ -113,6 +147,10 @@ public record BookHeader(
             if (version == 1) {
                 return new BookHeader(spec, seq, lastTradeId, lastOrderId, sourcePartition, severalPartitions);
             }
+            int adminPartition = in.readInt();
+            long adminOffset = in.readLong();
+            // Books from before settlement: their resting orders were never held.
+            boolean ordersHeld = version >= 3 && in.readBoolean();
             return new BookHeader(
                     spec,
                     seq,
@@ -120,11 +158,12 @@ public record BookHeader(
                     lastOrderId,
                     sourcePartition,
                     severalPartitions,
-                    in.readInt(),
-                    in.readLong());
+                    adminPartition,
+                    adminOffset,
+                    ordersHeld);
         }
 
-        /** The spec's layout, the same in v1 and v2. */
+        /** The spec's layout, the same in every version. */
         static void writeSpec(DataOutputView out, SymbolUpdate u) throws IOException {
             Codec.writeString(out, u.baseAsset());
             Codec.writeString(out, u.quoteAsset());

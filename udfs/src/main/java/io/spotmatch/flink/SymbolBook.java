@@ -63,6 +63,8 @@ public final class SymbolBook implements EventSink {
     private boolean severalPartitions;
     private int adminPartition = -1;
     private long adminOffset = -1;
+    /** Whether the ledger holds every resting order's funds ({@link BookHeader#ordersHeld}). */
+    private boolean ordersHeld;
 
     // Changes since the last flush to keyed state.
     private boolean headerDirty;
@@ -94,6 +96,7 @@ public final class SymbolBook implements EventSink {
     private long seqBefore;
     private long lastTradeIdBefore;
     private long lastOrderIdBefore;
+    private boolean ordersHeldBefore;
 
     public SymbolBook(String symbol) {
         this(symbol, new HeapOrderBook());
@@ -122,6 +125,7 @@ public final class SymbolBook implements EventSink {
         b.severalPartitions = header.severalPartitions();
         b.adminPartition = header.adminPartition();
         b.adminOffset = header.adminOffset();
+        b.ordersHeld = header.ordersHeld();
         return b;
     }
 
@@ -214,6 +218,10 @@ public final class SymbolBook implements EventSink {
         seqBefore = book.seq();
         lastTradeIdBefore = book.lastTradeId();
         lastOrderIdBefore = book.lastOrderId();
+        ordersHeldBefore = ordersHeld;
+        if (ordersHeld != (holds != null)) {
+            migrateHolds();
+        }
         if (marketData != null) {
             marketData.begin(timestamp, specBefore, marketDataSink);
         }
@@ -251,6 +259,20 @@ public final class SymbolBook implements EventSink {
     }
 
     /**
+     * Settlement was turned on or off since the book's orders were last held or not. On: before the
+     * command, every resting order is held as if it had been accepted with settlement on, with the
+     * book's current seq as the cause (that event was processed without settlement, so it has no
+     * movements of its own). Off: the ledger no longer follows the book, so the orders count as not held.
+     */
+    private void migrateHolds() {
+        if (holds != null) {
+            holds.holdResting(book.seq(), book, movements);
+        }
+        ordersHeld = holds != null;
+        headerDirty = true;
+    }
+
+    /**
      * After {@link #process} threw: writes the symbol's state as it was before that command (what
      * earlier commands changed since the last flush, and the counters and spec from before it), so
      * the book can be rebuilt from keyed state without any trace of the failed command.
@@ -268,7 +290,8 @@ public final class SymbolBook implements EventSink {
                     sourcePartition,
                     severalPartitions,
                     adminPartition,
-                    adminOffset));
+                    adminOffset,
+                    ordersHeldBefore));
             writeOrders(writer);
             if (marketData != null) {
                 writer.marketData(marketData.stateBeforeCommand());
@@ -472,7 +495,8 @@ public final class SymbolBook implements EventSink {
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
     public void flush(StateWriter writer) throws Exception {
         if (headerDirty) {
-            writer.header(BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset));
+            writer.header(
+                    BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset, ordersHeld));
             headerDirty = false;
         }
         writeOrders(writer);

@@ -15,8 +15,8 @@ import io.spotmatch.book.SymbolSpec;
  * Each callback therefore moves the difference between the order's hold before and after the event,
  * and a closed order, whose hold is 0, leaves nothing behind: no dust, whatever its fills were. A
  * fee-rate change re-holds every open buy order at the {@code SYMBOL_UPDATED} event, so the rule
- * stays true across rate changes, and books restored from state (of any format version) need no
- * extra field.
+ * stays true across rate changes. The one thing a book's state records is whether its resting
+ * orders are held at all: a book from before settlement is held once, by {@link #holdResting}.
  *
  * <p>Amounts are in the symbol's units: quote asset in notional units ({@code 10^-notionalScale}),
  * base asset in lots ({@code 10^-qtyScale}); the ledger turns them into exact decimals.
@@ -94,6 +94,19 @@ public final class Holds {
                 long after = hold(next, o);
                 move(out, o, false, before - after, after - before, seq, Leg.HOLD);
             }
+        });
+    }
+
+    /**
+     * Holds every resting order of {@code book} by the same rule as an accepted order, in price-time
+     * order (bids best first, then asks), for a book whose orders were never held (see {@link
+     * Leg#MIGRATION_HOLD}). {@code seq} is the book's seq before the command that triggers it: an
+     * event processed without settlement, so no other row has that cause.
+     */
+    public void holdResting(long seq, OrderBook book, Sink out) {
+        book.forEachOrder(o -> {
+            long h = hold(spec, o);
+            move(out, o, o.side() == Side.SELL, -h, h, seq, Leg.MIGRATION_HOLD);
         });
     }
 

@@ -14,5 +14,11 @@ public enum Leg {
     FEE,
     DEPOSIT,
     WITHDRAW,
-    ADJUST
+    ADJUST,
+    /**
+     * Funds put aside for an order that was resting before settlement held it (a book restored from
+     * before settlement, or after commands processed with settlement off), at its symbol's first
+     * command with settlement on: what the order would hold had it been held from its acceptance.
+     */
+    MIGRATION_HOLD
 }

@@ -77,7 +77,8 @@ class StateSerializerTest {
                 new BookHeader(SPEC, 1234, 56, 789, 3, true),
                 new BookHeader(null, 2, 0, 0, -1, false),
                 new BookHeader(SymbolUpdate.status(SymbolStatus.HALTED), 1, 0, 0, 0, false),
-                new BookHeader(SPEC, 9, 1, 2, 0, false, 3, 1L << 40))) {
+                new BookHeader(SPEC, 9, 1, 2, 0, false, 3, 1L << 40),
+                new BookHeader(SPEC, 9, 1, 2, 0, false, 3, 1L << 40, true))) {
             assertThat(roundTrip(BookHeader.Serializer.INSTANCE, h)).isEqualTo(h);
         }
     }
@@ -113,19 +114,30 @@ class StateSerializerTest {
                     + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
                     + "04d200000000000000380000000000000315000000030100000002000000000000004d";
 
+    static final String HEADER_V3 =
+            "030101000342544301000455534454020000000000000001030000000000000001030000000000000002000000000000"
+                    + "0000050000000000000f42400000000000000003e8030000000000000001030000000000000002010300000000000000"
+                    + "04d200000000000000380000000000000315000000030100000002000000000000004d01";
+
     @Test
-    void bookHeaderBytesOfEveryVersionAreFixedAndV1ReadsAsNoAdminCommandApplied() throws IOException {
+    void bookHeaderBytesOfEveryVersionAreFixedAndOlderVersionsReadWithTheirDefaults() throws IOException {
         BookHeader v1 = new BookHeader(SPEC, 1234, 56, 789, 3, true);
         assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V1))))
                 .isEqualTo(v1);
         assertThat(v1.adminPartition()).isEqualTo(-1);
         assertThat(v1.adminOffset()).isEqualTo(-1);
+        assertThat(v1.ordersHeld()).isFalse();
+        // v2 (written by builds before BookHeader v3) reads as: resting orders not held.
         BookHeader v2 = new BookHeader(SPEC, 1234, 56, 789, 3, true, 2, 77);
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        BookHeader.Serializer.INSTANCE.serialize(v2, out);
-        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(HEADER_V2);
         assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V2))))
                 .isEqualTo(v2);
+        assertThat(v2.ordersHeld()).isFalse();
+        BookHeader v3 = new BookHeader(SPEC, 1234, 56, 789, 3, true, 2, 77, true);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        BookHeader.Serializer.INSTANCE.serialize(v3, out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(HEADER_V3);
+        assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V3))))
+                .isEqualTo(v3);
     }
 
     /**

@@ -269,6 +269,10 @@ public final class BookInspector {
                         .append(h.adminOffset())
                         .append('}');
             }
+            if (h.ordersHeld()) {
+                // Written only when true, so books from before settlement print as they always did.
+                sb.append(",\"ordersHeld\":true");
+            }
             if (s != null) {
                 for (Side side : Side.values()) {
                     sb.append(side == Side.BUY ? ",\"bids\":[" : ",\"asks\":[");
