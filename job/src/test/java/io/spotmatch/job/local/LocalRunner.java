@@ -181,6 +181,7 @@ public final class LocalRunner {
                     }
                 }
             }
+            withdraw(kafka.bootstrapServers(), postgres);
             job.cancel().get();
             summary(postgres, kafka);
             say("Done. (Everything ran in this JVM and is gone now.)");
@@ -259,31 +260,71 @@ public final class LocalRunner {
      * shows up in the overdrafts view.
      */
     private static long depositFunds(String bootstrap, int symbols) {
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("enable.idempotence", "true");
-        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         List<String> assets = new ArrayList<>(List.of("USDT"));
         for (int i = 0; i < symbols; i++) {
             String symbol = io.spotmatch.load.OrderStream.symbolName(i);
             assets.add(symbol.substring(0, symbol.indexOf('-')));
         }
+        List<String> deposits = new ArrayList<>();
+        for (long user = 1; user <= USERS; user++) {
+            for (String asset : assets) {
+                deposits.add("{\"type\":\"DEPOSIT\",\"txId\":\"open-" + asset + "-" + user + "\",\"userId\":" + user
+                        + ",\"asset\":\"" + asset + "\",\"amount\":\""
+                        + (asset.equals("USDT") ? "100000000" : "10000") + "\"}");
+            }
+        }
+        sendFunds(bootstrap, deposits);
+        return USERS;
+    }
+
+    /** Funds commands onto the funds topic, each keyed by its {@code userId} as the topic requires. */
+    private static void sendFunds(String bootstrap, List<String> commands) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("enable.idempotence", "true");
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        Pattern userId = Pattern.compile("\"userId\":(\\d+)");
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
-            for (long user = 1; user <= USERS; user++) {
-                for (String asset : assets) {
-                    String json = "{\"type\":\"DEPOSIT\",\"txId\":\"open-" + asset + "-" + user + "\",\"userId\":"
-                            + user + ",\"asset\":\"" + asset + "\",\"amount\":\""
-                            + (asset.equals("USDT") ? "100000000" : "10000") + "\"}";
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                            "funds",
-                            Long.toString(user).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                }
+            for (String json : commands) {
+                Matcher m = userId.matcher(json);
+                m.find();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        "funds", m.group(1).getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
-        return USERS;
+    }
+
+    /**
+     * A newcomer's withdrawal, sent twice as a retrying gateway would: one ledger row, and the
+     * balance moves once.
+     */
+    private static void withdraw(String bootstrap, EmbeddedPostgres pg) throws Exception {
+        String balance = "SELECT available FROM balances WHERE account = 1 AND asset = 'USDT'";
+        String json = "{\"type\":\"WITHDRAW\",\"txId\":\"local-wd-1\",\"userId\":1,\"asset\":\"USDT\","
+                + "\"amount\":\"1000\"}";
+        java.math.BigDecimal before = queryDecimal(pg, balance);
+        say("");
+        say("User 1 withdraws 1000 USDT (txId local-wd-1), sent twice; available USDT before: %s", before);
+        sendFunds(bootstrap, List.of(json, json));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String rows = "SELECT count(*) FROM ledger WHERE tx_id = 'local-wd-1'";
+        while (pg.queryLong(rows) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(3000); // two checkpoints: a second row or a second change would be written by now
+        say(
+                "  ledger rows for local-wd-1: %d | available USDT after: %s",
+                pg.queryLong(rows), queryDecimal(pg, balance));
+    }
+
+    private static java.math.BigDecimal queryDecimal(EmbeddedPostgres pg, String sql) throws SQLException {
+        try (Connection c = pg.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getBigDecimal(1).stripTrailingZeros() : java.math.BigDecimal.ZERO;
+        }
     }
 
     /** Orders not yet processed and checkpointed: the group's committed offsets lag the topic's end. */
@@ -344,28 +385,34 @@ public final class LocalRunner {
         }
         say("Orders by status: %s", lines.stream().collect(Collectors.joining(", ")));
         say("");
-        say("Balances (ledger and balances tables; per asset, available + held must equal the deposits):");
-        say("%-8s %22s %22s %22s %10s", "asset", "available", "held", "fees (account 0)", "overdrafts");
+        say("Balances (balances table; per asset, available + held must equal deposits - withdrawals, and the");
+        say("ledger's rows of trades, fees, holds and releases must sum to 0):");
+        say(
+                "%-8s %22s %22s %20s %10s %16s",
+                "asset", "available", "held", "fees (account 0)", "overdrafts", "ledger (trading)");
         try (Connection c = pg.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("""
                 SELECT asset, sum(available), sum(held), coalesce(sum(available) FILTER (WHERE account = 0), 0),
                   count(*) FILTER (WHERE available < 0 OR held < 0),
                   coalesce((SELECT sum(l.available + l.held) FROM ledger l
-                      WHERE l.asset = b.asset AND l.tx_id <> ''), 0)
+                      WHERE l.asset = b.asset AND l.tx_id <> ''), 0),
+                  coalesce((SELECT sum(l.available + l.held) FROM ledger l
+                      WHERE l.asset = b.asset AND l.tx_id = ''), 0)
                 FROM balances b GROUP BY asset ORDER BY asset""")) {
             while (rs.next()) {
                 java.math.BigDecimal total = rs.getBigDecimal(2).add(rs.getBigDecimal(3));
                 say(
-                        "%-8s %22s %22s %22s %,10d%s",
+                        "%-8s %22s %22s %20s %,10d %16s%s",
                         rs.getString(1),
                         rs.getBigDecimal(2).stripTrailingZeros().toPlainString(),
                         rs.getBigDecimal(3).stripTrailingZeros().toPlainString(),
                         rs.getBigDecimal(4).stripTrailingZeros().toPlainString(),
                         rs.getLong(5),
+                        rs.getBigDecimal(7).stripTrailingZeros().toPlainString(),
                         total.compareTo(rs.getBigDecimal(6)) == 0
                                 ? ""
-                                : "   NOT CONSERVED: deposits " + rs.getBigDecimal(6));
+                                : "   NOT CONSERVED: deposits - withdrawals " + rs.getBigDecimal(6));
             }
         }
         say("Dead letters are in topic orders-dlq, each with its reason in the spotmatch.error.* headers.");
