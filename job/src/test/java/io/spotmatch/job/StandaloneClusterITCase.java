@@ -1,6 +1,7 @@
 package io.spotmatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spotmatch.job.local.StandaloneCluster;
 import io.spotmatch.load.OrderStream;
@@ -135,6 +136,15 @@ class StandaloneClusterITCase {
 
         // Resubmit from the savepoint through the REST API (what the web UI does).
         String jarId = cluster.upload(PackagingITCase.JAR);
+        // A main that refuses its options exits; in the JobManager that fails the submission, not the JobManager.
+        List<String> wrong = new ArrayList<>(args);
+        wrong.set(wrong.indexOf("--kafka.orders-topic") + 1, "no-such-topic");
+        assertThatThrownBy(() -> cluster.post(
+                        "/jars/" + jarId + "/run",
+                        Map.of("programArgsList", wrong, "parallelism", 2, "savepointPath", savepoint)))
+                .hasMessageContaining("answered 400")
+                .hasMessageContaining("Flink user code attempted to exit JVM");
+        assertThat(cluster.registeredTaskManagers()).isEqualTo(2);
         String resumed = cluster.post(
                         "/jars/" + jarId + "/run",
                         Map.of("programArgsList", args, "parallelism", 2, "savepointPath", savepoint))

@@ -48,16 +48,15 @@ public final class StandaloneCluster implements AutoCloseable {
     private final Path home;
     private final String lib;
     private final Map<String, String> env;
-    private final int restPort;
+    private int restPort;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::destroyAll, "standalone-cluster-shutdown");
     private int cliRuns;
 
-    private StandaloneCluster(Path home, Map<String, String> env, int restPort) {
+    private StandaloneCluster(Path home, Map<String, String> env) {
         this.home = home.toAbsolutePath();
         this.lib = flinkLib();
         this.env = env;
-        this.restPort = restPort;
     }
 
     /**
@@ -68,7 +67,7 @@ public final class StandaloneCluster implements AutoCloseable {
     public static StandaloneCluster start(
             Path home, int taskManagers, int slots, Map<String, String> settings, Map<String, String> env)
             throws Exception {
-        StandaloneCluster cluster = new StandaloneCluster(home, env, freePort());
+        StandaloneCluster cluster = new StandaloneCluster(home, env);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.writeConfiguration(slots, settings);
@@ -115,7 +114,7 @@ public final class StandaloneCluster implements AutoCloseable {
         local.put("taskmanager.host", "127.0.0.1");
         local.put("rest.address", "127.0.0.1");
         local.put("rest.bind-address", "127.0.0.1");
-        local.put("rest.port", Integer.toString(restPort));
+        local.put("rest.port", Integer.toString(freePort()));
         local.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
         local.put("jobmanager.memory.process.size", "1024m");
         local.put("taskmanager.memory.process.size", "1536m");
@@ -130,6 +129,7 @@ public final class StandaloneCluster implements AutoCloseable {
                 "web.upload.dir",
                 Files.createDirectories(home.resolve("upload")).toString());
         local.putAll(settings);
+        restPort = Integer.parseInt(local.get("rest.port"));
         local.forEach(c::setString);
         Files.write(conf.resolve("config.yaml"), ConfigurationUtils.convertConfigToWritableLines(c, true));
 
@@ -252,6 +252,11 @@ public final class StandaloneCluster implements AutoCloseable {
     /** The status of a job ({@code RUNNING}, {@code RESTARTING}, {@code FINISHED} ...). */
     public String jobStatus(String jobId) throws Exception {
         return get("/jobs/" + jobId).get("state").asText();
+    }
+
+    /** The directory of config.yaml, for the CLI ({@code FLINK_CONF_DIR}). */
+    public Path confDir() {
+        return home.resolve("conf");
     }
 
     public Path log(String process) {
