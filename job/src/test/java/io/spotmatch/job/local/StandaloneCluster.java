@@ -150,7 +150,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
     private void startJobManager() throws Exception {
         List<String> sizes = bashJavaUtils("GET_JM_RESOURCE_PARAMS");
-        processes.put(
+        started(
                 "jobmanager",
                 java("jobmanager", jvmOptions(sizes.get(0)), lib, JOB_MANAGER, daemonArgs(sizes.get(1)))
                         .start());
@@ -162,10 +162,14 @@ public final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException(name + " is running");
         }
         List<String> sizes = bashJavaUtils("GET_TM_RESOURCE_PARAMS");
-        processes.put(
+        started(
                 name,
                 java(name, jvmOptions(sizes.get(0)), lib, TASK_MANAGER, daemonArgs(sizes.get(1)))
                         .start());
+    }
+
+    private synchronized void started(String name, Process p) {
+        processes.put(name, p);
     }
 
     /** Kills a process as {@code kill -9} does (SIGKILL: no shutdown hook, no goodbye to the JobManager). */
@@ -206,13 +210,13 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Runs Flink's CLI front end ({@code bin/flink}: {@code flink run ...}, {@code flink stop ...}) to its end. */
     public Output flink(String... args) throws Exception {
         String name = "flink-" + ++cliRuns;
-        return finish(java(name, jvmOptions(""), lib, CLI, List.of(args)), Duration.ofMinutes(3));
+        return finish(name, java(name, jvmOptions(""), lib, CLI, List.of(args)), Duration.ofMinutes(3));
     }
 
     /** Runs {@code java -cp <classpath> <main> <args>} with this cluster's environment, to its end. */
     public Output run(String classpath, String main, String... args) throws Exception {
         String name = "java-" + ++cliRuns;
-        return finish(java(name, jvmOptions(""), classpath, main, List.of(args)), Duration.ofMinutes(3));
+        return finish(name, java(name, jvmOptions(""), classpath, main, List.of(args)), Duration.ofMinutes(3));
     }
 
     /** The REST endpoint (and web UI). */
@@ -285,6 +289,7 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Flink's sizing of a JobManager or TaskManager from the configuration: JVM options, then dynamic settings. */
     private List<String> bashJavaUtils(String command) throws Exception {
         Output out = finish(
+                "sizes",
                 java("sizes", List.of("-Xmx128m"), lib, BASH_JAVA_UTILS, List.of(command, "--configDir", conf())),
                 Duration.ofMinutes(1));
         List<String> results = out.text()
@@ -341,8 +346,12 @@ public final class StandaloneCluster implements AutoCloseable {
         return b;
     }
 
-    private Output finish(ProcessBuilder b, Duration timeout) throws Exception {
+    /** Runs a command to its end; until then it is one of the processes that {@link #close} ends. */
+    private Output finish(String name, ProcessBuilder b, Duration timeout) throws Exception {
         Process p = b.start();
+        synchronized (this) {
+            processes.put(name, p);
+        }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException(b.command() + " did not end within " + timeout);
