@@ -2,7 +2,6 @@ package io.spotmatch.job;
 
 import io.spotmatch.job.SpotMatchOptions.Delivery;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,7 +56,7 @@ public final class Preflight {
      * rows of another run they would be dropped as duplicates or refused as old versions.
      */
     static void requireEmptyTables(SpotMatchOptions o) throws SQLException {
-        try (Connection c = DriverManager.getConnection(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword());
+        try (Connection c = io.spotmatch.flink.PostgresConnections.open(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (SELECT 1 FROM trades LIMIT 1) t),"
                         + " (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) o),"

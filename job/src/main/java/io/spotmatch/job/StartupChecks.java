@@ -1,7 +1,6 @@
 package io.spotmatch.job;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,7 +97,7 @@ public final class StartupChecks {
         Properties props = new Properties();
         props.setProperty("user", o.jdbcUser());
         props.setProperty("password", password);
-        try (Connection c = DriverManager.getConnection(o.jdbcSessionUrl(), props)) {
+        try (Connection c = io.spotmatch.flink.PostgresConnections.open(o.jdbcSessionUrl(), props)) {
             c.isValid((int) Math.max(1, o.jdbcConnectTimeout().toSeconds()));
         } catch (SQLException e) {
             // 28xxx: invalid authorization (wrong password or user); 08xxx: cannot connect; 3D000: no such database.

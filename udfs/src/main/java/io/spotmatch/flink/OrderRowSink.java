@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -257,7 +256,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         private void write(List<OrderRow> rows) throws SQLException {
             if (connection == null || !connection.isValid(10)) {
                 closeConnection();
-                connection = DriverManager.getConnection(url, user, password.text());
+                connection = PostgresConnections.open(url, user, password.text());
                 connection.setAutoCommit(false);
             }
             Iterator<OrderRow> it = rows.iterator();

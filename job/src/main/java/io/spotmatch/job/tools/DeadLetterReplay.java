@@ -51,7 +51,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transaction and fails the replay naming the record.
  *
  * <pre>
- * java -cp spotmatch-job.jar io.spotmatch.job.tools.DeadLetterReplay --bootstrap-servers kafka:9092 \
+ * java -cp "spotmatch-job.jar:/opt/flink/lib/*" io.spotmatch.job.tools.DeadLetterReplay \
+ *     --bootstrap-servers kafka:9092 \
  *     --error-code KEY_SYMBOL_MISMATCH --rekey true --dry-run false
  * </pre>
  */

@@ -19,7 +19,8 @@ import org.apache.flink.core.fs.Path;
  * checkpoint that was still being written, or was abandoned, and cannot be restored.
  *
  * <pre>
- * java -cp spotmatch-job.jar io.spotmatch.job.tools.LatestCheckpoint --checkpoint-dir file:///flink-data/checkpoints
+ * java -cp "spotmatch-job.jar:/opt/flink/lib/*" io.spotmatch.job.tools.LatestCheckpoint \
+ *     --checkpoint-dir file:///flink-data/checkpoints
  * </pre>
  *
  * The directory is either execution.checkpointing.dir (one subdirectory per job id) or one job's

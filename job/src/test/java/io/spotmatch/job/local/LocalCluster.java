@@ -11,21 +11,19 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
 /**
- * A stand-in for the docker-compose setup on a machine without Docker: Kafka, PostgreSQL with the
- * schema, and a Flink session cluster (REST and web UI on 127.0.0.1:8081) that stays up until
- * Ctrl-C, so jobs can be submitted, stopped, restored and rescaled with the {@code flink} CLI
- * exactly as the README's Operations section does against docker-compose.
+ * A stand-in for the docker-compose setup on a machine without Docker: Kafka and PostgreSQL with the
+ * schema in this JVM, and a Flink standalone session cluster (REST and web UI on 127.0.0.1:8081) of
+ * its own JVMs ({@link StandaloneCluster}: a JobManager and one TaskManager on a distribution's lib/,
+ * the job jar loaded child-first as on any cluster) that stays up until Ctrl-C, so jobs can be
+ * submitted, stopped, restored and rescaled with the {@code flink} CLI exactly as the README's
+ * Operations section does against docker-compose.
  */
 public final class LocalCluster {
 
@@ -37,7 +35,7 @@ public final class LocalCluster {
             .stringType()
             .defaultValue(Path.of(System.getProperty("java.io.tmpdir"), "spotmatch-cluster")
                     .toString())
-            .withDescription("Where checkpoints and savepoints go.");
+            .withDescription("Where checkpoints, savepoints, the Flink configuration and the Flink logs go.");
     static final List<ConfigOption<?>> OPTIONS = List.of(SLOTS, UI_PORT, DATA_DIR);
 
     public static void main(String[] args) throws Exception {
@@ -60,33 +58,18 @@ public final class LocalCluster {
             Schema.apply(c);
         }
 
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, a.get(UI_PORT));
-        onLoopback(conf);
-        conf.setString("state.backend.type", "rocksdb");
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                data.resolve("checkpoints").toUri().toString());
-        conf.set(
-                CheckpointingOptions.SAVEPOINT_DIRECTORY,
-                data.resolve("savepoints").toUri().toString());
-        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        // This JVM also runs the Kafka broker, so Kafka's classes are here as well as in the job jar.
-        // Both come from the same build: load from here. (A real cluster has no Kafka in lib/.)
-        conf.setString("classloader.resolve-order", "parent-first");
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(a.get(SLOTS))
-                .build());
-        cluster.start();
+        // The Flink processes' environment: the password PostgreSQL here accepts (the sinks read it on the
+        // TaskManager) and the admin key, if this shell has one (a REST or web UI submission reads it in the
+        // JobManager).
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("SPOTMATCH_JDBC_PASSWORD", "postgres");
+        if (System.getenv("SPOTMATCH_ADMIN_KEY") != null) {
+            env.put("SPOTMATCH_ADMIN_KEY", System.getenv("SPOTMATCH_ADMIN_KEY"));
+        }
+        StandaloneCluster cluster = StandaloneCluster.start(
+                data, 1, a.get(SLOTS), Map.of("rest.port", Integer.toString(a.get(UI_PORT))), env);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                cluster.close();
-            } catch (Exception e) {
-                // going down anyway
-            }
+            cluster.close();
             postgres.close();
             kafka.close();
         }));
@@ -100,13 +83,17 @@ public final class LocalCluster {
                                          orders-admin (1), funds (8), balances (8), market.* (8)
                   PostgreSQL             %s   user postgres, password postgres
                   Checkpoints            %s
-                  Savepoints             %s""",
+                  Savepoints             %s
+                  Flink configuration    %s   (FLINK_CONF_DIR)
+                  Flink logs             %s""",
                 a.get(UI_PORT),
                 a.get(UI_PORT),
                 kafka.bootstrapServers(),
                 postgres.jdbcUrl(),
                 data.resolve("checkpoints").toUri(),
-                data.resolve("savepoints").toUri()));
+                data.resolve("savepoints").toUri(),
+                cluster.confDir(),
+                data.resolve("log")));
         Thread.currentThread().join();
     }
 
