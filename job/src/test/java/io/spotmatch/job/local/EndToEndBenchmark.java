@@ -61,6 +61,27 @@ import org.postgresql.copy.CopyManager;
  * Each is run {@code --runs} times after a warm-up run that is not counted (the JIT compiling the
  * job would otherwise be charged to the first run); CPU seconds per million orders are read from /proc for the job
  * (this JVM), the broker JVM and the PostgreSQL processes.
+ *
+ * <p>Ratios in one invocation: the throughput scenarios run every pipeline below once per round,
+ * round after round (A, B, A, B ...), on the same preloaded topic, each into fresh topics and a fresh
+ * schema, and end with a table of medians and of the current build as fractions of the others.
+ * <ul>
+ *   <li>{@code --settlement compare}: the current build without and with settlement;
+ *   <li>{@code --ceilings true}: <b>the ceiling</b> ({@code CeilingPipeline}: the job's Kafka source with
+ *       its deserializer, so the production {@code CommandJson} parser, and one Kafka record per order
+ *       written by the events sink's producer settings and delivery; no state, no database) and <b>the
+ *       database ceiling</b> (as many rows per table as the current build wrote in the same round: trades,
+ *       orders row versions, ledger, balances row versions, loaded by pgjdbc's {@code CopyManager} into
+ *       tables with the same columns and no index, key or generated column, one connection per table;
+ *       one per settlement variant);
+ *   <li>{@code --previous <commit>}: that commit's build, from a git worktree under the repository's
+ *       target/ (created once, reused), built offline there once ({@code mvn -o -q -DskipTests package},
+ *       never {@code install}), its test classpath from {@code dependency:build-classpath}. Both builds then
+ *       run in JVMs of their own ({@link BuildRunner}, this JVM's heap and flags, one local Flink each,
+ *       kept for every round so that both are warmed alike); a build without a {@code BuildRunner} gets
+ *       this build's compiled one on its classpath, which calls only the topology's long-standing entry
+ *       points. The schema is filled by the build that runs.
+ * </ul>
  */
 public final class EndToEndBenchmark {
 
@@ -632,7 +653,7 @@ public final class EndToEndBenchmark {
         rows.put("orders", source.ordersRows());
         rows.put("ledger", source.ledgerRows());
         rows.put("balances", source.balancesRows());
-        Map<String, byte[]> dumps = new LinkedHashMap<>();
+        Map<String, Path> dumps = new LinkedHashMap<>();
         try (Connection c = postgres.connect();
                 Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + id);
@@ -643,9 +664,11 @@ public final class EndToEndBenchmark {
                 }
                 String table = e.getKey();
                 st.execute("CREATE TABLE " + id + "." + table + " (LIKE " + source.schema() + "." + table + ")");
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-                copy.copyOut("COPY (SELECT * FROM " + source.schema() + "." + table + ") TO STDOUT", out);
-                dumps.put(table, out.toByteArray());
+                Path dump = work.resolve(id + "-" + table + ".copy");
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(dump), 1 << 16)) {
+                    copy.copyOut("COPY (SELECT * FROM " + source.schema() + "." + table + ") TO STDOUT", out);
+                }
+                dumps.put(table, dump);
             }
         }
         long self = ProcessHandle.current().pid();
@@ -653,14 +676,14 @@ public final class EndToEndBenchmark {
         long start = System.nanoTime();
         List<Thread> loaders = new ArrayList<>();
         List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (Map.Entry<String, byte[]> e : dumps.entrySet()) {
+        for (Map.Entry<String, Path> e : dumps.entrySet()) {
+            Repeated data = new Repeated(e.getValue(), rows.get(e.getKey()));
             Thread t = new Thread(() -> {
-                try (Connection c = postgres.connect()) {
+                try (Connection c = postgres.connect();
+                        data) {
                     c.unwrap(PGConnection.class)
                             .getCopyAPI()
-                            .copyIn(
-                                    "COPY " + id + "." + e.getKey() + " FROM STDIN",
-                                    new Repeated(e.getValue(), rows.get(e.getKey())));
+                            .copyIn("COPY " + id + "." + e.getKey() + " FROM STDIN", data, 1 << 16);
                 } catch (Exception ex) {
                     failures.add(ex);
                 }
@@ -680,6 +703,9 @@ public final class EndToEndBenchmark {
         for (String table : dumps.keySet()) {
             loaded += postgres.queryLong("SELECT count(*) FROM " + id + "." + table);
         }
+        for (Path dump : dumps.values()) {
+            Files.delete(dump);
+        }
         if (loaded != source.rows()) {
             throw new IllegalStateException("loaded " + loaded + " rows, expected " + source.rows());
         }
@@ -687,46 +713,54 @@ public final class EndToEndBenchmark {
                 seconds, used, source.trades(), 0, source.ordersRows(), source.ledgerRows(), source.balancesRows(), id);
     }
 
-    /** COPY text (one row a line) repeated until {@code rows} rows are out. */
+    /** A COPY text file (one row a line) read over and over until {@code rows} rows are out. */
     private static final class Repeated extends java.io.InputStream {
-        private final byte[] data;
+        private final java.nio.channels.FileChannel file;
         private long left;
-        private int at;
 
-        Repeated(byte[] data, long rows) {
-            this.data = data;
+        Repeated(Path dump, long rows) throws IOException {
             long lines = 0;
-            int lastEnd = 0;
-            for (byte b : data) {
-                if (b == '\n') {
-                    lines++;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    lines += b == '\n' ? 1 : 0;
                 }
             }
             long remainder = rows % lines;
-            for (int i = 0; i < data.length && remainder > 0; i++) {
-                if (data[i] == '\n' && --remainder == 0) {
-                    lastEnd = i + 1;
+            long lastEnd = 0;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+                for (long at = 1; remainder > 0; at++) {
+                    if (in.read() == '\n' && --remainder == 0) {
+                        lastEnd = at;
+                    }
                 }
             }
-            this.left = rows / lines * data.length + lastEnd;
+            this.file = java.nio.channels.FileChannel.open(dump);
+            this.left = rows / lines * file.size() + lastEnd;
         }
 
         @Override
-        public int read() {
+        public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
-        public int read(byte[] b, int off, int len) {
+        public int read(byte[] b, int off, int len) throws IOException {
             if (left == 0) {
                 return -1;
             }
-            int n = (int) Math.min(Math.min(len, data.length - at), left);
-            System.arraycopy(data, at, b, off, n);
-            at = (at + n) % data.length;
+            int n = file.read(java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
+            if (n < 0) {
+                file.position(0);
+                n = file.read(java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
+            }
             left -= n;
             return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
