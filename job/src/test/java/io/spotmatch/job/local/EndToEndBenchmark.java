@@ -85,8 +85,10 @@ import org.postgresql.copy.CopyManager;
  */
 public final class EndToEndBenchmark {
 
-    static final ConfigOption<String> SCENARIO =
-            key("scenario").stringType().defaultValue("all").withDescription("all, throughput, hot or latency.");
+    static final ConfigOption<String> SCENARIO = key("scenario")
+            .stringType()
+            .defaultValue("all")
+            .withDescription("all, or a comma-separated list of throughput, hot and latency.");
     static final ConfigOption<Long> ORDERS = key("orders")
             .longType()
             .defaultValue(2_000_000L)
@@ -131,6 +133,11 @@ public final class EndToEndBenchmark {
             .withDescription(
                     "Throughput scenarios: a commit whose build runs in every round next to the current"
                             + " build (a git worktree under target/, built offline; both builds then run in JVMs of their own).");
+    static final ConfigOption<String> PREVIOUS_JOB_OPTIONS = key("previous-job-options")
+            .stringType()
+            .defaultValue("")
+            .withDescription("Job options of the previous build's runs only, key=value,... after --job-options (e.g."
+                    + " market-data.streams= for that build without market data).");
     static final List<ConfigOption<?>> OPTIONS = List.of(
             SCENARIO,
             ORDERS,
@@ -144,7 +151,8 @@ public final class EndToEndBenchmark {
             SETTLEMENT,
             MARKET_DATA,
             CEILINGS,
-            PREVIOUS);
+            PREVIOUS,
+            PREVIOUS_JOB_OPTIONS);
 
     private final CommandLine a;
     private final int parallelism;
@@ -168,14 +176,14 @@ public final class EndToEndBenchmark {
         EndToEndBenchmark b = new EndToEndBenchmark(CommandLine.parse(args, OPTIONS));
         try {
             b.start();
-            String s = b.a.get(SCENARIO);
-            if (s.equals("all") || s.equals("throughput")) {
+            List<String> s = List.of(b.a.get(SCENARIO).replace(" ", "").split(","));
+            if (s.contains("all") || s.contains("throughput")) {
                 b.throughput("throughput", b.a.get(SYMBOLS));
             }
-            if (s.equals("all") || s.equals("hot")) {
+            if (s.contains("all") || s.contains("hot")) {
                 b.throughput("hot symbol", 1);
             }
-            if (s.equals("all") || s.equals("latency")) {
+            if (s.contains("all") || s.contains("latency")) {
                 for (String rate : b.a.get(RATES).split(",")) {
                     b.latency(Integer.parseInt(rate.trim()));
                 }
@@ -320,13 +328,7 @@ public final class EndToEndBenchmark {
         o.put("jdbc.user", "postgres");
         o.put("job.checkpoint-interval", "10 s");
         o.put("job.parallelism", Integer.toString(parallelism));
-        for (String kv : a.get(JOB_OPTIONS).split(",")) {
-            if (!kv.isBlank()) {
-                o.put(
-                        kv.substring(0, kv.indexOf('=')).trim(),
-                        kv.substring(kv.indexOf('=') + 1).trim());
-            }
-        }
+        o.putAll(pairs(a.get(JOB_OPTIONS)));
         o.putAll(extra);
         Map<String, String> env = Map.of(
                 SpotMatchOptions.ADMIN_KEY_ENV,
@@ -334,6 +336,19 @@ public final class EndToEndBenchmark {
                 "SPOTMATCH_JDBC_PASSWORD",
                 "postgres");
         return new Run(o, env, SpotMatchOptions.fromMap(o, env));
+    }
+
+    /** {@code key=value,key=value} in order. */
+    private static Map<String, String> pairs(String list) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String kv : list.split(",")) {
+            if (!kv.isBlank()) {
+                o.put(
+                        kv.substring(0, kv.indexOf('=')).trim(),
+                        kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        return o;
     }
 
     private String jdbcUrl(String schema) {
@@ -401,7 +416,10 @@ public final class EndToEndBenchmark {
             String switches = "settlement " + (settlement ? "on" : "off") + ", " + md;
             p.add(new Pipeline(Kind.CURRENT, "current build", switches, settlement));
             if (previous != null) {
-                p.add(new Pipeline(Kind.PREVIOUS, "previous build " + previousCommit, switches, settlement));
+                String own = a.get(PREVIOUS_JOB_OPTIONS).isBlank()
+                        ? ""
+                        : ", then " + a.get(PREVIOUS_JOB_OPTIONS).replace(",", ", ");
+                p.add(new Pipeline(Kind.PREVIOUS, "previous build " + previousCommit, switches + own, settlement));
             }
         }
         if (a.get(CEILINGS)) {
@@ -453,6 +471,7 @@ public final class EndToEndBenchmark {
         Map<Pipeline, List<Measured>> measured = new LinkedHashMap<>();
         for (int i = 0; i <= a.get(RUNS); i++) {
             Map<Boolean, Measured> rowsSource = new java.util.HashMap<>();
+            List<String> round = new ArrayList<>();
             for (Pipeline p : pipelines) {
                 Measured m = switch (p.kind()) {
                     case CURRENT ->
@@ -466,6 +485,7 @@ public final class EndToEndBenchmark {
                 if (p.kind() == Kind.CURRENT) {
                     rowsSource.put(p.settlement(), m);
                 }
+                round.add(m.schema());
                 double rate = total / m.seconds();
                 if (i == 0) {
                     say(
@@ -490,8 +510,33 @@ public final class EndToEndBenchmark {
                         m.cpu().kafka / (total / 1e6),
                         m.cpu().postgres / (total / 1e6));
             }
+            dropAll(round);
         }
         report(name, total, measured);
+    }
+
+    /**
+     * A round's schemas and output topics, once counted: at 2,000,000 orders a round with every
+     * pipeline leaves some gigabytes, and a full measurement has eight rounds.
+     */
+    private void dropAll(List<String> ids) throws Exception {
+        try (Connection c = postgres.connect();
+                Statement st = c.createStatement()) {
+            for (String id : ids) {
+                st.execute("DROP SCHEMA " + id + " CASCADE");
+            }
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<String> topics = new ArrayList<>();
+            for (String t : admin.listTopics().names().get()) {
+                for (String id : ids) {
+                    if (t.endsWith("-" + id) || t.startsWith("md-" + id + ".")) {
+                        topics.add(t);
+                    }
+                }
+            }
+            admin.deleteTopics(topics).all().get();
+        }
     }
 
     /** The summary: per pipeline medians (and spread), then the current build as fractions of the others. */
@@ -535,8 +580,9 @@ public final class EndToEndBenchmark {
         say("current build as a fraction (medians): throughput and machine CPU per order against the ceiling and"
                 + " the previous build; throughput and PostgreSQL CPU per order against the database ceiling");
         say("| current build | throughput / ceiling | CPU / ceiling | throughput / database ceiling |"
-                + " PostgreSQL CPU / database ceiling | throughput / previous | CPU / previous |");
-        say("|---|---|---|---|---|---|---|");
+                + " PostgreSQL CPU / database ceiling | throughput / previous | CPU / previous |"
+                + " throughput / previous, settlement off | CPU / previous, settlement off |");
+        say("|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<Pipeline, double[]> e : med.entrySet()) {
             Pipeline p = e.getKey();
             if (p.kind() != Kind.CURRENT) {
@@ -546,15 +592,18 @@ public final class EndToEndBenchmark {
             double[] ceiling = find(med, Kind.CEILING, false);
             double[] db = find(med, Kind.DATABASE_CEILING, p.settlement());
             double[] prev = find(med, Kind.PREVIOUS, p.settlement());
+            double[] prevOff = find(med, Kind.PREVIOUS, false);
             say(
-                    "| %s | %s | %s | %s | %s | %s | %s |",
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %s |",
                     p.switches(),
                     ratio(c, ceiling, 0),
                     ratio(c, ceiling, 1),
                     ratio(c, db, 0),
                     ratio(c, db, 2),
                     ratio(c, prev, 0),
-                    ratio(c, prev, 1));
+                    ratio(c, prev, 1),
+                    ratio(c, prevOff, 0),
+                    ratio(c, prevOff, 1));
         }
     }
 
@@ -595,7 +644,12 @@ public final class EndToEndBenchmark {
 
     /** A bounded run in a build's own JVM ({@link BuildRunner}); the job's CPU is that JVM's. */
     private Measured inChild(Child child, String topic, boolean settlement, boolean applySchema) throws Exception {
-        Run r = run(topic, Map.of("kafka.bounded", "LATEST"), settlement, applySchema);
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (child == previous) {
+            extra.putAll(pairs(a.get(PREVIOUS_JOB_OPTIONS)));
+        }
+        extra.put("kafka.bounded", "LATEST");
+        Run r = run(topic, extra, settlement, applySchema);
         StringBuilder line = new StringBuilder();
         r.values().forEach((k, v) -> line.append(k).append('=').append(v).append('\t'));
         r.env()
