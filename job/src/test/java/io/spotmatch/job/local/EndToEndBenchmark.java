@@ -80,8 +80,11 @@ import org.postgresql.copy.CopyManager;
  *       run in JVMs of their own ({@link BuildRunner}, this JVM's heap and flags, one local Flink each,
  *       kept for every round so that both are warmed alike); a build without a {@code BuildRunner} gets
  *       this build's compiled one on its classpath, which calls only the topology's long-standing entry
- *       points. The schema is filled by the build that runs.
+ *       points. The schema is filled by the build that runs; {@code --previous-job-options} are added
+ *       to its runs only (e.g. {@code market-data.streams=}: the previous build without market data).
  * </ul>
+ * Each round's schemas and topics are dropped once counted. BENCHMARKS.md, "Measuring against the
+ * ceilings and the previous build", has the full command.
  */
 public final class EndToEndBenchmark {
 
