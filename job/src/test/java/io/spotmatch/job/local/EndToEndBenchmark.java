@@ -2,6 +2,7 @@ package io.spotmatch.job.local;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.spotmatch.job.CeilingPipeline;
 import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.Schema;
 import io.spotmatch.job.SpotMatchJob;
@@ -41,6 +42,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * The end-to-end benchmark: the production topology on a local Flink (RocksDB, incremental,
@@ -58,11 +61,37 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Each is run {@code --runs} times after a warm-up run that is not counted (the JIT compiling the
  * job would otherwise be charged to the first run); CPU seconds per million orders are read from /proc for the job
  * (this JVM), the broker JVM and the PostgreSQL processes.
+ *
+ * <p>Ratios in one invocation: the throughput scenarios run every pipeline below once per round,
+ * round after round (A, B, A, B ...), on the same preloaded topic, each into fresh topics and a fresh
+ * schema, and end with a table of medians and of the current build as fractions of the others.
+ * <ul>
+ *   <li>{@code --settlement compare}: the current build without and with settlement;
+ *   <li>{@code --ceilings true}: <b>the ceiling</b> ({@code CeilingPipeline}: the job's Kafka source with
+ *       its deserializer, so the production {@code CommandJson} parser, and one Kafka record per order
+ *       written by the events sink's producer settings and delivery; no state, no database) and <b>the
+ *       database ceiling</b> (as many rows per table as the current build wrote in the same round: trades,
+ *       orders row versions, ledger, balances row versions, loaded by pgjdbc's {@code CopyManager} into
+ *       tables with the same columns and no index, key or generated column, one connection per table;
+ *       one per settlement variant);
+ *   <li>{@code --previous <commit>}: that commit's build, from a git worktree under the repository's
+ *       target/ (created once, reused), built offline there once ({@code mvn -o -q -DskipTests package},
+ *       never {@code install}), its test classpath from {@code dependency:build-classpath}. Both builds then
+ *       run in JVMs of their own ({@link BuildRunner}, this JVM's heap and flags, one local Flink each,
+ *       kept for every round so that both are warmed alike); a build without a {@code BuildRunner} gets
+ *       this build's compiled one on its classpath, which calls only the topology's long-standing entry
+ *       points. The schema is filled by the build that runs; {@code --previous-job-options} are added
+ *       to its runs only (e.g. {@code market-data.streams=}: the previous build without market data).
+ * </ul>
+ * Each round's schemas and topics are dropped once counted. BENCHMARKS.md, "Measuring against the
+ * ceilings and the previous build", has the full command.
  */
 public final class EndToEndBenchmark {
 
-    static final ConfigOption<String> SCENARIO =
-            key("scenario").stringType().defaultValue("all").withDescription("all, throughput, hot or latency.");
+    static final ConfigOption<String> SCENARIO = key("scenario")
+            .stringType()
+            .defaultValue("all")
+            .withDescription("all, or a comma-separated list of throughput, hot and latency.");
     static final ConfigOption<Long> ORDERS = key("orders")
             .longType()
             .defaultValue(2_000_000L)
@@ -95,6 +124,23 @@ public final class EndToEndBenchmark {
             .defaultValue(false)
             .withDescription("Publish every market-data stream (job defaults) to topics of the run; off measures"
                     + " matching alone, as before market data existed.");
+    static final ConfigOption<Boolean> CEILINGS = key("ceilings")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Throughput scenarios: also run the ceiling (the job's Kafka source and parser, one"
+                    + " Kafka record written per order) and the database ceiling (the current build's rows of the same"
+                    + " run, COPY-loaded into unindexed tables) in every round.");
+    static final ConfigOption<String> PREVIOUS = key("previous")
+            .stringType()
+            .defaultValue("")
+            .withDescription(
+                    "Throughput scenarios: a commit whose build runs in every round next to the current"
+                            + " build (a git worktree under target/, built offline; both builds then run in JVMs of their own).");
+    static final ConfigOption<String> PREVIOUS_JOB_OPTIONS = key("previous-job-options")
+            .stringType()
+            .defaultValue("")
+            .withDescription("Job options of the previous build's runs only, key=value,... after --job-options (e.g."
+                    + " market-data.streams= for that build without market data).");
     static final List<ConfigOption<?>> OPTIONS = List.of(
             SCENARIO,
             ORDERS,
@@ -106,7 +152,10 @@ public final class EndToEndBenchmark {
             PARTITIONS,
             JOB_OPTIONS,
             SETTLEMENT,
-            MARKET_DATA);
+            MARKET_DATA,
+            CEILINGS,
+            PREVIOUS,
+            PREVIOUS_JOB_OPTIONS);
 
     private final CommandLine a;
     private final int parallelism;
@@ -116,6 +165,9 @@ public final class EndToEndBenchmark {
     private MiniCluster cluster;
     private Path work;
     private int runNo;
+    private Child current;
+    private Child previous;
+    private String previousCommit;
 
     private EndToEndBenchmark(CommandLine a) {
         this.a = a;
@@ -127,14 +179,14 @@ public final class EndToEndBenchmark {
         EndToEndBenchmark b = new EndToEndBenchmark(CommandLine.parse(args, OPTIONS));
         try {
             b.start();
-            String s = b.a.get(SCENARIO);
-            if (s.equals("all") || s.equals("throughput")) {
+            List<String> s = List.of(b.a.get(SCENARIO).replace(" ", "").split(","));
+            if (s.contains("all") || s.contains("throughput")) {
                 b.throughput("throughput", b.a.get(SYMBOLS));
             }
-            if (s.equals("all") || s.equals("hot")) {
+            if (s.contains("all") || s.contains("hot")) {
                 b.throughput("hot symbol", 1);
             }
-            if (s.equals("all") || s.equals("latency")) {
+            if (s.contains("all") || s.contains("latency")) {
                 for (String rate : b.a.get(RATES).split(",")) {
                     b.latency(Integer.parseInt(rate.trim()));
                 }
@@ -190,6 +242,12 @@ public final class EndToEndBenchmark {
                 .setNumSlotsPerTaskManager(Math.max(4, parallelism))
                 .build());
         cluster.start();
+        if (!a.get(PREVIOUS).isBlank()) {
+            String commit = git(Path.of("."), "rev-parse", "--verify", a.get(PREVIOUS) + "^{commit}");
+            previousCommit = commit.substring(0, 10);
+            current = new Child("current build", System.getProperty("java.class.path"));
+            previous = new Child("previous build " + previousCommit, previousBuild(commit));
+        }
         say(
                 "Machine: %d cores, %s; Kafka broker pid %d at %s; PostgreSQL at %s",
                 Runtime.getRuntime().availableProcessors(),
@@ -200,6 +258,11 @@ public final class EndToEndBenchmark {
     }
 
     private void stop() throws Exception {
+        for (Child c : java.util.Arrays.asList(current, previous)) {
+            if (c != null) {
+                c.close();
+            }
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -214,13 +277,20 @@ public final class EndToEndBenchmark {
 
     // ---- One job run ----
 
+    /** The job's options, as given to {@code SpotMatchOptions.fromMap}, and parsed. */
+    private record Run(Map<String, String> values, Map<String, String> env, SpotMatchOptions options) {}
+
     /** Fresh output topics and a fresh schema; the job's options. */
     private SpotMatchOptions run(String ordersTopic, Map<String, String> extra) throws Exception {
-        return run(ordersTopic, extra, false);
+        return run(ordersTopic, extra, false, true).options();
     }
 
-    /** With settlement: empty funds topic (nothing deposited: every movement still goes through the ledger). */
-    private SpotMatchOptions run(String ordersTopic, Map<String, String> extra, boolean settlement) throws Exception {
+    /**
+     * With settlement: empty funds topic (nothing deposited: every movement still goes through the ledger).
+     * Without {@code applySchema} the schema is left empty for the build that runs to fill.
+     */
+    private Run run(String ordersTopic, Map<String, String> extra, boolean settlement, boolean applySchema)
+            throws Exception {
         runNo++;
         String id = "r" + runNo;
         if (settlement) {
@@ -234,8 +304,10 @@ public final class EndToEndBenchmark {
                 Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + id);
         }
-        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(id), "postgres", "postgres")) {
-            Schema.apply(c);
+        if (applySchema) {
+            try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(id), "postgres", "postgres")) {
+                Schema.apply(c);
+            }
         }
         Map<String, String> o = new LinkedHashMap<>();
         o.put("kafka.bootstrap-servers", bootstrap);
@@ -259,21 +331,27 @@ public final class EndToEndBenchmark {
         o.put("jdbc.user", "postgres");
         o.put("job.checkpoint-interval", "10 s");
         o.put("job.parallelism", Integer.toString(parallelism));
-        for (String kv : a.get(JOB_OPTIONS).split(",")) {
+        o.putAll(pairs(a.get(JOB_OPTIONS)));
+        o.putAll(extra);
+        Map<String, String> env = Map.of(
+                SpotMatchOptions.ADMIN_KEY_ENV,
+                io.spotmatch.load.AdminSigning.KEY,
+                "SPOTMATCH_JDBC_PASSWORD",
+                "postgres");
+        return new Run(o, env, SpotMatchOptions.fromMap(o, env));
+    }
+
+    /** {@code key=value,key=value} in order. */
+    private static Map<String, String> pairs(String list) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String kv : list.split(",")) {
             if (!kv.isBlank()) {
                 o.put(
                         kv.substring(0, kv.indexOf('=')).trim(),
                         kv.substring(kv.indexOf('=') + 1).trim());
             }
         }
-        o.putAll(extra);
-        return SpotMatchOptions.fromMap(
-                o,
-                Map.of(
-                        SpotMatchOptions.ADMIN_KEY_ENV,
-                        io.spotmatch.load.AdminSigning.KEY,
-                        "SPOTMATCH_JDBC_PASSWORD",
-                        "postgres"));
+        return o;
     }
 
     private String jdbcUrl(String schema) {
@@ -281,18 +359,98 @@ public final class EndToEndBenchmark {
     }
 
     private JobID submit(SpotMatchOptions options) throws Exception {
+        return submit(options, false);
+    }
+
+    /** The production topology, or the ceiling pipeline on the same options. */
+    private JobID submit(SpotMatchOptions options, boolean ceiling) throws Exception {
         Configuration conf = SpotMatchJob.jobConfiguration(options);
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 work.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        SpotMatchJob.build(env, options);
+        if (ceiling) {
+            CeilingPipeline.build(env, options);
+        } else {
+            SpotMatchJob.build(env, options);
+        }
         JobGraph graph = env.getStreamGraph().getJobGraph();
         cluster.submitJob(graph).get();
         return graph.getJobID();
     }
 
     // ---- Scenarios ----
+
+    /** One pipeline of the throughput scenarios: what runs, with which output switches. */
+    private record Pipeline(Kind kind, String name, String switches, boolean settlement) {}
+
+    private enum Kind {
+        CURRENT,
+        PREVIOUS,
+        CEILING,
+        DATABASE_CEILING
+    }
+
+    /** One measured run; the row counts are what it wrote (for the database ceiling: what it loaded). */
+    private record Measured(
+            double seconds,
+            Cpu cpu,
+            long trades,
+            long events,
+            long ordersRows,
+            long ledgerRows,
+            long balancesRows,
+            String schema) {
+        long rows() {
+            return trades + ordersRows + ledgerRows + balancesRows;
+        }
+    }
+
+    private List<Pipeline> pipelines() {
+        List<Boolean> variants = switch (a.get(SETTLEMENT)) {
+            case "on" -> List.of(true);
+            case "compare" -> List.of(false, true);
+            default -> List.of(false);
+        };
+        String md = "market data " + (a.get(MARKET_DATA) ? "on" : "off")
+                + (a.get(JOB_OPTIONS).isBlank() ? "" : ", " + a.get(JOB_OPTIONS).replace(",", ", "));
+        List<Pipeline> p = new ArrayList<>();
+        for (boolean settlement : variants) {
+            String switches = "settlement " + (settlement ? "on" : "off") + ", " + md;
+            p.add(new Pipeline(Kind.CURRENT, "current build", switches, settlement));
+            if (previous != null) {
+                String own = a.get(PREVIOUS_JOB_OPTIONS).isBlank()
+                        ? ""
+                        : ", then " + a.get(PREVIOUS_JOB_OPTIONS).replace(",", ", ");
+                p.add(new Pipeline(Kind.PREVIOUS, "previous build " + previousCommit, switches + own, settlement));
+            }
+        }
+        if (a.get(CEILINGS)) {
+            p.add(new Pipeline(
+                    Kind.CEILING,
+                    "ceiling",
+                    "the job's source and parser, one record per order by the events sink (" + eventsDelivery() + ")",
+                    false));
+            for (boolean settlement : variants) {
+                p.add(new Pipeline(
+                        Kind.DATABASE_CEILING,
+                        "database ceiling",
+                        "COPY of the rows the current build wrote (settlement " + (settlement ? "on" : "off")
+                                + ") in the same round, unindexed",
+                        settlement));
+            }
+        }
+        return p;
+    }
+
+    private String eventsDelivery() {
+        for (String kv : a.get(JOB_OPTIONS).split(",")) {
+            if (kv.trim().startsWith("kafka.events-delivery=")) {
+                return kv.substring(kv.indexOf('=') + 1).trim();
+            }
+        }
+        return "job default";
+    }
 
     private void throughput(String name, int symbols) throws Exception {
         long orders = a.get(ORDERS);
@@ -305,65 +463,361 @@ public final class EndToEndBenchmark {
         say(
                 "%s: %,d orders over %d symbol(s) preloaded in %.1f s (%,.0f/s, the load generator's own rate)",
                 name, orders, symbols, preload, orders / preload);
-        List<Boolean> variants = switch (a.get(SETTLEMENT)) {
-            case "on" -> List.of(true);
-            case "compare" -> List.of(false, true);
-            default -> List.of(false);
-        };
-        say(
-                "| run | settlement | orders/s | seconds | trades | events | orders rows written | ledger rows | job CPU s/M |"
-                        + " Kafka CPU s/M | PostgreSQL CPU s/M |");
-        say("|---|---|---|---|---|---|---|---|---|---|---|");
-        Map<Boolean, List<Double>> ratesBy = new java.util.TreeMap<>();
+        List<Pipeline> pipelines = pipelines();
+        for (Pipeline p : pipelines) {
+            say("- %s: %s", p.name(), p.switches());
+        }
+        say("| run | pipeline | settlement | orders/s | seconds | trades | events | orders rows written | ledger rows |"
+                + " balances rows | job CPU s/M | Kafka CPU s/M | PostgreSQL CPU s/M |");
+        say("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        long total = orders + symbols;
+        Map<Pipeline, List<Measured>> measured = new LinkedHashMap<>();
         for (int i = 0; i <= a.get(RUNS); i++) {
-            for (boolean settlement : variants) {
-                List<Double> rates = ratesBy.computeIfAbsent(settlement, k -> new ArrayList<>());
-                SpotMatchOptions options = run(topic, Map.of("kafka.bounded", "LATEST"), settlement);
-                Cpu before = Cpu.now(kafkaProcess.pid());
-                long start = System.nanoTime();
-                JobID job = submit(options);
-                JobResult result = cluster.requestJobResult(job).get();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Cpu used = Cpu.now(kafkaProcess.pid()).minus(before);
-                if (!result.isSuccess()) {
-                    throw new IllegalStateException(
-                            "job failed", result.getSerializedThrowable().orElseThrow());
+            Map<Boolean, Measured> rowsSource = new java.util.HashMap<>();
+            List<String> round = new ArrayList<>();
+            for (Pipeline p : pipelines) {
+                Measured m = switch (p.kind()) {
+                    case CURRENT ->
+                        previous != null
+                                ? inChild(current, topic, p.settlement(), true)
+                                : inProcess(topic, p.settlement(), false);
+                    case PREVIOUS -> inChild(previous, topic, p.settlement(), false);
+                    case CEILING -> inProcess(topic, false, true);
+                    case DATABASE_CEILING -> databaseCeiling(rowsSource.get(p.settlement()));
+                };
+                if (p.kind() == Kind.CURRENT) {
+                    rowsSource.put(p.settlement(), m);
                 }
-                long total = orders + symbols;
-                double rate = total / seconds;
+                round.add(m.schema());
+                double rate = total / m.seconds();
                 if (i == 0) {
-                    say("(warm-up run, not counted: %,.0f orders/s, settlement %s)", rate, settlement ? "on" : "off");
+                    say(
+                            "(warm-up run, not counted: %s, %,.0f orders/s, settlement %s)",
+                            p.name(), rate, p.settlement() ? "on" : "off");
                     continue;
                 }
-                rates.add(rate);
-                Thread.sleep(1000); // PostgreSQL's table statistics lag a little
+                measured.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
                 say(
-                        "| %d | %s | %,.0f | %.1f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |",
+                        "| %d | %s | %s | %,.0f | %.1f | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f |",
                         i,
-                        settlement ? "on" : "off",
+                        p.name(),
+                        p.settlement() ? "on" : "off",
                         rate,
-                        seconds,
-                        postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".trades"),
-                        records(options.eventsTopic()),
-                        postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
-                                + schemaOf(options) + "' AND relname = 'orders'"),
-                        postgres.queryLong("SELECT count(*) FROM " + schemaOf(options) + ".ledger"),
-                        used.self / (total / 1e6),
-                        used.kafka / (total / 1e6),
-                        used.postgres / (total / 1e6));
+                        m.seconds(),
+                        m.trades(),
+                        m.events(),
+                        m.ordersRows(),
+                        m.ledgerRows(),
+                        m.balancesRows(),
+                        m.cpu().self / (total / 1e6),
+                        m.cpu().kafka / (total / 1e6),
+                        m.cpu().postgres / (total / 1e6));
+            }
+            dropAll(round);
+        }
+        report(name, total, measured);
+    }
+
+    /**
+     * A round's schemas and output topics, once counted: at 2,000,000 orders a round with every
+     * pipeline leaves some gigabytes, and a full measurement has eight rounds.
+     */
+    private void dropAll(List<String> ids) throws Exception {
+        try (Connection c = postgres.connect();
+                Statement st = c.createStatement()) {
+            for (String id : ids) {
+                st.execute("DROP SCHEMA " + id + " CASCADE");
             }
         }
-        for (Map.Entry<Boolean, List<Double>> e : ratesBy.entrySet()) {
-            List<Double> rates = e.getValue();
-            rates.sort(null);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<String> topics = new ArrayList<>();
+            for (String t : admin.listTopics().names().get()) {
+                for (String id : ids) {
+                    if (t.endsWith("-" + id) || t.startsWith("md-" + id + ".")) {
+                        topics.add(t);
+                    }
+                }
+            }
+            admin.deleteTopics(topics).all().get();
+        }
+    }
+
+    /** The summary: per pipeline medians (and spread), then the current build as fractions of the others. */
+    private static void report(String name, long total, Map<Pipeline, List<Measured>> measured) {
+        say("");
+        say(
+                "%s, %d runs per pipeline (CPU: medians):",
+                name, measured.values().iterator().next().size());
+        say("| pipeline | switches | orders/s median | min | max | rows/s median | job CPU s/M | Kafka CPU s/M |"
+                + " PostgreSQL CPU s/M | machine CPU s/M |");
+        say("|---|---|---|---|---|---|---|---|---|---|");
+        Map<Pipeline, double[]> med = new LinkedHashMap<>();
+        for (Map.Entry<Pipeline, List<Measured>> e : measured.entrySet()) {
+            List<Measured> ms = e.getValue();
+            double[] rates =
+                    ms.stream().mapToDouble(m -> total / m.seconds()).sorted().toArray();
+            double rows = median(ms.stream().mapToDouble(m -> m.rows() / m.seconds()));
+            double job = median(ms.stream().mapToDouble(m -> m.cpu().self / (total / 1e6)));
+            double kafka = median(ms.stream().mapToDouble(m -> m.cpu().kafka / (total / 1e6)));
+            double pg = median(ms.stream().mapToDouble(m -> m.cpu().postgres / (total / 1e6)));
+            double all = median(ms.stream().mapToDouble(m -> m.cpu().sum() / (total / 1e6)));
+            med.put(e.getKey(), new double[] {rates[rates.length / 2], all, pg});
             say(
-                    "%s, settlement %s: median %,.0f orders/s (min %,.0f, max %,.0f over %d runs)",
-                    name,
-                    e.getKey() ? "on" : "off",
-                    rates.get(rates.size() / 2),
-                    rates.get(0),
-                    rates.get(rates.size() - 1),
-                    rates.size());
+                    "| %s | %s | %,.0f | %,.0f | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f |",
+                    e.getKey().name(),
+                    e.getKey().switches(),
+                    rates[rates.length / 2],
+                    rates[0],
+                    rates[rates.length - 1],
+                    rows,
+                    job,
+                    kafka,
+                    pg,
+                    all);
+        }
+        boolean others = med.keySet().stream().anyMatch(p -> p.kind() != Kind.CURRENT);
+        if (!others) {
+            return;
+        }
+        say("");
+        say("current build as a fraction (medians): throughput and machine CPU per order against the ceiling and"
+                + " the previous build; throughput and PostgreSQL CPU per order against the database ceiling");
+        say("| current build | throughput / ceiling | CPU / ceiling | throughput / database ceiling |"
+                + " PostgreSQL CPU / database ceiling | throughput / previous | CPU / previous |"
+                + " throughput / previous, settlement off | CPU / previous, settlement off |");
+        say("|---|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<Pipeline, double[]> e : med.entrySet()) {
+            Pipeline p = e.getKey();
+            if (p.kind() != Kind.CURRENT) {
+                continue;
+            }
+            double[] c = e.getValue();
+            double[] ceiling = find(med, Kind.CEILING, false);
+            double[] db = find(med, Kind.DATABASE_CEILING, p.settlement());
+            double[] prev = find(med, Kind.PREVIOUS, p.settlement());
+            double[] prevOff = find(med, Kind.PREVIOUS, false);
+            say(
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+                    p.switches(),
+                    ratio(c, ceiling, 0),
+                    ratio(c, ceiling, 1),
+                    ratio(c, db, 0),
+                    ratio(c, db, 2),
+                    ratio(c, prev, 0),
+                    ratio(c, prev, 1),
+                    ratio(c, prevOff, 0),
+                    ratio(c, prevOff, 1));
+        }
+    }
+
+    private static double[] find(Map<Pipeline, double[]> med, Kind kind, boolean settlement) {
+        for (Map.Entry<Pipeline, double[]> e : med.entrySet()) {
+            if (e.getKey().kind() == kind && e.getKey().settlement() == settlement) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String ratio(double[] of, double[] to, int i) {
+        return to == null || to[i] == 0 ? "-" : String.format(Locale.ROOT, "%.2f×", of[i] / to[i]);
+    }
+
+    private static double median(java.util.stream.DoubleStream values) {
+        double[] v = values.sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    /** A bounded run of this build's topology (or of the ceiling) on this JVM's local Flink. */
+    private Measured inProcess(String topic, boolean settlement, boolean ceiling) throws Exception {
+        Run r = run(topic, Map.of("kafka.bounded", "LATEST"), settlement, true);
+        long self = ProcessHandle.current().pid();
+        Cpu before = Cpu.now(self, kafkaProcess.pid());
+        long start = System.nanoTime();
+        JobID job = submit(r.options(), ceiling);
+        JobResult result = cluster.requestJobResult(job).get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Cpu used = Cpu.now(self, kafkaProcess.pid()).minus(before);
+        if (!result.isSuccess()) {
+            throw new IllegalStateException(
+                    "job failed", result.getSerializedThrowable().orElseThrow());
+        }
+        return counted(r, seconds, used);
+    }
+
+    /** A bounded run in a build's own JVM ({@link BuildRunner}); the job's CPU is that JVM's. */
+    private Measured inChild(Child child, String topic, boolean settlement, boolean applySchema) throws Exception {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (child == previous) {
+            extra.putAll(pairs(a.get(PREVIOUS_JOB_OPTIONS)));
+        }
+        extra.put("kafka.bounded", "LATEST");
+        Run r = run(topic, extra, settlement, applySchema);
+        StringBuilder line = new StringBuilder();
+        r.values().forEach((k, v) -> line.append(k).append('=').append(v).append('\t'));
+        r.env()
+                .forEach((k, v) ->
+                        line.append("env.").append(k).append('=').append(v).append('\t'));
+        child.in.write(line.substring(0, line.length() - 1) + "\n");
+        child.in.flush();
+        child.await("STARTING");
+        Cpu before = Cpu.now(child.process.pid(), kafkaProcess.pid());
+        String result = child.await("RESULT ");
+        Cpu used = Cpu.now(child.process.pid(), kafkaProcess.pid()).minus(before);
+        if (!result.startsWith("ok ")) {
+            throw new IllegalStateException(child.name + ": " + result);
+        }
+        return counted(r, Double.parseDouble(result.substring(3).trim()), used);
+    }
+
+    private Measured counted(Run r, double seconds, Cpu used) throws Exception {
+        Thread.sleep(1000); // PostgreSQL's table statistics lag a little
+        String schema = schemaOf(r.options());
+        return new Measured(
+                seconds,
+                used,
+                count(schema, "trades", false),
+                records(r.options().eventsTopic()),
+                count(schema, "orders", true),
+                count(schema, "ledger", false),
+                count(schema, "balances", true),
+                schema);
+    }
+
+    /** Rows of a table (row versions written, for the upserted ones); 0 where the build has no such table. */
+    private long count(String schema, String table, boolean versions) throws Exception {
+        if (postgres.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema + "' AND tablename = '"
+                        + table + "'")
+                == 0) {
+            return 0;
+        }
+        return versions
+                ? postgres.queryLong("SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE schemaname = '"
+                        + schema + "' AND relname = '" + table + "'")
+                : postgres.queryLong("SELECT count(*) FROM " + schema + "." + table);
+    }
+
+    /**
+     * The database ceiling: as many rows per table as {@code source} wrote (its rows, repeated where it
+     * wrote versions of one row), loaded by {@code COPY} into tables with the same columns and no index,
+     * key or generated column, one connection per table, all at once. Only the loading is measured.
+     */
+    private Measured databaseCeiling(Measured source) throws Exception {
+        runNo++;
+        String id = "c" + runNo;
+        Map<String, Long> rows = new LinkedHashMap<>();
+        rows.put("trades", source.trades());
+        rows.put("orders", source.ordersRows());
+        rows.put("ledger", source.ledgerRows());
+        rows.put("balances", source.balancesRows());
+        Map<String, Path> dumps = new LinkedHashMap<>();
+        try (Connection c = postgres.connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + id);
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (Map.Entry<String, Long> e : rows.entrySet()) {
+                if (e.getValue() == 0) {
+                    continue;
+                }
+                String table = e.getKey();
+                st.execute("CREATE TABLE " + id + "." + table + " (LIKE " + source.schema() + "." + table + ")");
+                Path dump = work.resolve(id + "-" + table + ".copy");
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(dump), 1 << 16)) {
+                    copy.copyOut("COPY (SELECT * FROM " + source.schema() + "." + table + ") TO STDOUT", out);
+                }
+                dumps.put(table, dump);
+            }
+        }
+        long self = ProcessHandle.current().pid();
+        Cpu before = Cpu.now(self, kafkaProcess.pid());
+        long start = System.nanoTime();
+        List<Thread> loaders = new ArrayList<>();
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Map.Entry<String, Path> e : dumps.entrySet()) {
+            Repeated data = new Repeated(e.getValue(), rows.get(e.getKey()));
+            Thread t = new Thread(() -> {
+                try (Connection c = postgres.connect();
+                        data) {
+                    c.unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyIn("COPY " + id + "." + e.getKey() + " FROM STDIN", data, 1 << 16);
+                } catch (Exception ex) {
+                    failures.add(ex);
+                }
+            });
+            t.start();
+            loaders.add(t);
+        }
+        for (Thread t : loaders) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Cpu used = Cpu.now(self, kafkaProcess.pid()).minus(before);
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("COPY failed", failures.get(0));
+        }
+        long loaded = 0;
+        for (String table : dumps.keySet()) {
+            loaded += postgres.queryLong("SELECT count(*) FROM " + id + "." + table);
+        }
+        for (Path dump : dumps.values()) {
+            Files.delete(dump);
+        }
+        if (loaded != source.rows()) {
+            throw new IllegalStateException("loaded " + loaded + " rows, expected " + source.rows());
+        }
+        return new Measured(
+                seconds, used, source.trades(), 0, source.ordersRows(), source.ledgerRows(), source.balancesRows(), id);
+    }
+
+    /** A COPY text file (one row a line) read over and over until {@code rows} rows are out. */
+    private static final class Repeated extends java.io.InputStream {
+        private final java.nio.channels.FileChannel file;
+        private long left;
+
+        Repeated(Path dump, long rows) throws IOException {
+            long lines = 0;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    lines += b == '\n' ? 1 : 0;
+                }
+            }
+            long remainder = rows % lines;
+            long lastEnd = 0;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+                for (long at = 1; remainder > 0; at++) {
+                    if (in.read() == '\n' && --remainder == 0) {
+                        lastEnd = at;
+                    }
+                }
+            }
+            this.file = java.nio.channels.FileChannel.open(dump);
+            this.left = rows / lines * file.size() + lastEnd;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left == 0) {
+                return -1;
+            }
+            int n = file.read(java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
+            if (n < 0) {
+                file.position(0);
+                n = file.read(java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, left)));
+            }
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
@@ -388,14 +842,15 @@ public final class EndToEndBenchmark {
             long warmUpEnds = System.currentTimeMillis() + 5_000;
             Thread consumer = new Thread(() -> measure(options.eventsTopic(), histogram, warmUpEnds, done));
             consumer.start();
-            Cpu before = Cpu.now(kafkaProcess.pid());
+            Cpu before = Cpu.now(ProcessHandle.current().pid(), kafkaProcess.pid());
             LoadGenerator g = new LoadGenerator(
                     new LoadGenerator.Settings(bootstrap, topic, symbols, (long) rate * seconds, rate, 10 + i, 0));
             g.run();
             Thread.sleep(3_000);
             done.set(true);
             consumer.join();
-            Cpu used = Cpu.now(kafkaProcess.pid()).minus(before);
+            Cpu used =
+                    Cpu.now(ProcessHandle.current().pid(), kafkaProcess.pid()).minus(before);
             cluster.cancelJob(job).get();
             if (i == 0) {
                 say("(warm-up run, not counted: p99 %,d)", histogram.getValueAtPercentile(99));
@@ -453,9 +908,9 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** CPU seconds so far of this JVM, the broker JVM and every PostgreSQL process (with exited backends). */
+    /** CPU seconds so far of the job's JVM, the broker JVM and every PostgreSQL process (with exited backends). */
     record Cpu(double self, double kafka, double postgres) {
-        static Cpu now(long kafkaPid) throws IOException {
+        static Cpu now(long jobPid, long kafkaPid) throws IOException {
             double pg = 0;
             try (var procs = Files.list(Path.of("/proc"))) {
                 for (Path proc : (Iterable<Path>) procs::iterator) {
@@ -473,7 +928,7 @@ public final class EndToEndBenchmark {
                     }
                 }
             }
-            String[] self = stat(Path.of("/proc/self"));
+            String[] self = stat(Path.of("/proc/" + jobPid));
             String[] kafka = stat(Path.of("/proc/" + kafkaPid));
             return new Cpu(
                     (ticks(self, 13) + ticks(self, 14)) / 100.0,
@@ -489,8 +944,128 @@ public final class EndToEndBenchmark {
             return Long.parseLong(f[i]);
         }
 
+        double sum() {
+            return self + kafka + postgres;
+        }
+
         Cpu minus(Cpu o) {
             return new Cpu(self - o.self, kafka - o.kafka, postgres - o.postgres);
+        }
+    }
+
+    // ---- The previous build ----
+
+    /**
+     * The classpath of {@code commit}'s build: a git worktree under target/ (reused), built offline
+     * once ({@code package}, never {@code install}); its test classpath from the reactor, and this
+     * build's {@link BuildRunner} after it if that build has none.
+     */
+    private String previousBuild(String commit) throws Exception {
+        Path root = Path.of(git(Path.of("."), "rev-parse", "--show-toplevel"));
+        Path tree = root.resolve("target").resolve("previous-" + commit.substring(0, 12));
+        if (!Files.isDirectory(tree)) {
+            say("previous build: git worktree %s at %s", tree, commit);
+            exec(root, "git", "worktree", "add", "--detach", tree.toString(), commit);
+        }
+        Path cp = tree.resolve("job/target/benchmark-classpath.txt");
+        if (!Files.exists(cp)) {
+            say("previous build: mvn -o -q -DskipTests package in %s (once)", tree);
+            exec(
+                    tree,
+                    "mvn",
+                    "-B",
+                    "-o",
+                    "-q",
+                    "-DskipTests",
+                    "package",
+                    "dependency:build-classpath",
+                    "-Dmdep.includeScope=test",
+                    "-Dmdep.outputFile=target/benchmark-classpath.txt");
+        }
+        String classpath = tree.resolve("job/target/test-classes")
+                + java.io.File.pathSeparator
+                + tree.resolve("job/target/classes")
+                + java.io.File.pathSeparator
+                + Files.readString(cp).trim();
+        String runner = BuildRunner.class.getName().replace('.', '/') + ".class";
+        if (!Files.exists(tree.resolve("job/target/test-classes").resolve(runner))) {
+            Path dir = work.resolve("runner");
+            Files.createDirectories(dir.resolve(runner).getParent());
+            try (var in = BuildRunner.class.getResourceAsStream("/" + runner)) {
+                Files.copy(in, dir.resolve(runner));
+            }
+            classpath += java.io.File.pathSeparator + dir;
+        }
+        return classpath;
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        return exec(dir, command.toArray(String[]::new)).trim();
+    }
+
+    /** Runs a command to its end; its output, or an exception with the output if it failed. */
+    private static String exec(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** A build's {@link BuildRunner} JVM: this JVM's heap and module flags, that build's classpath. */
+    private final class Child implements AutoCloseable {
+        final String name;
+        final Process process;
+        final java.io.Writer in;
+        final BufferedReader out;
+
+        Child(String name, String classpath) throws Exception {
+            this.name = name;
+            List<String> command = new ArrayList<>(List.of("java"));
+            for (String arg :
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("-Xm") || arg.startsWith("--add-opens") || arg.startsWith("-XX:+Use")) {
+                    command.add(arg);
+                }
+            }
+            command.addAll(List.of(
+                    "-cp",
+                    classpath,
+                    BuildRunner.class.getName(),
+                    Integer.toString(Math.max(4, parallelism)),
+                    work.resolve("checkpoints").toUri().toString()));
+            process = new ProcessBuilder(command)
+                    .redirectError(work.resolve(name.replace(' ', '-') + ".err").toFile())
+                    .start();
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            await("READY");
+            say("%s: JVM pid %d", name, process.pid());
+        }
+
+        /** The rest of the runner's next line that starts with {@code what}; its other lines are echoed. */
+        String await(String what) throws IOException {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(BuildRunner.PREFIX + what)) {
+                    return line.substring(BuildRunner.PREFIX.length() + what.length());
+                }
+                say("  [%s] %s", name, line);
+            }
+            throw new IllegalStateException(name + " exited; see " + work.resolve(name.replace(' ', '-') + ".err"));
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroy();
+            }
         }
     }
 
