@@ -46,6 +46,14 @@ public interface EventSink {
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 
     /**
+     * Self-trade prevention {@link StpMode#DECREMENT} lowered an order (the incoming one or a resting
+     * one, which keeps its place) by what it would have traded with an order of its own user: its
+     * total quantity, or the budget of a market buy by quote amount, was {@code previousQuantity}
+     * ({@code previousQuoteQuantity}) and is now the order's.
+     */
+    void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity);
+
+    /**
      * The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence
      * starts at the listing).
      */

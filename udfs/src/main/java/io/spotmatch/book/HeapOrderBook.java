@@ -181,6 +181,28 @@ public final class HeapOrderBook extends OrderBook {
                     if (stp == StpMode.EXPIRE_TAKER) {
                         return true;
                     }
+                    if (stp == StpMode.DECREMENT) {
+                        long lots = decrementLots(taker, maker, price);
+                        if (lots == 0) {
+                            return false;
+                        }
+                        if (lots < maker.quantity - maker.filled) {
+                            decrementMaker(maker, lots); // the taker had less: it ends here
+                            return true;
+                        }
+                        book.touch(level);
+                        level.quantity -= lots;
+                        unlink(maker);
+                        expireMaker(maker);
+                        if (decrementTaker(taker, price, lots)) {
+                            if (level.orders == 0) {
+                                dropLevel(book, level);
+                            }
+                            return true;
+                        }
+                        maker = next;
+                        continue;
+                    }
                     book.touch(level);
                     level.quantity -= maker.quantity - maker.filled;
                     unlink(maker);

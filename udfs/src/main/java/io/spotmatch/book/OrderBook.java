@@ -331,6 +331,49 @@ public abstract class OrderBook {
         finish(maker, CancelReason.SELF_TRADE_PREVENTED);
     }
 
+    /**
+     * Self-trade prevention DECREMENT of a taker meeting a resting order of its own user at {@code
+     * price}: the lots they would have traded, i.e. the smaller of the maker's remainder and what the
+     * taker can still take there (a market buy by quote amount: the lots its budget buys at that
+     * price). 0 when a taker by quote amount cannot buy one lot there, which ends it as usual.
+     */
+    protected final long decrementLots(Order taker, Order maker, long price) {
+        long takerLots = taker.quoteQuantity != 0 ? affordableLots(taker, price) : taker.quantity - taker.filled;
+        return Math.min(takerLots, maker.quantity - maker.filled);
+    }
+
+    /** DECREMENT lowered a resting order that had more than {@code lots} left: it keeps its place. */
+    protected final void decrementMaker(Order maker, long lots) {
+        long previous = maker.quantity;
+        reduce(maker, previous - lots);
+        sink.decremented(++seq, maker, previous, maker.quoteQuantity);
+    }
+
+    /**
+     * DECREMENT after the maker lost {@code lots} at {@code price}: a taker that could take no more
+     * there is left for the caller to cancel; one with more left is lowered by them and keeps
+     * matching (a taker by quote amount: its budget by their notional).
+     *
+     * @return true if the taker had no more than {@code lots} left there (the caller cancels it)
+     */
+    protected final boolean decrementTaker(Order taker, long price, long lots) {
+        long previousQty = taker.quantity;
+        long previousQuote = taker.quoteQuantity;
+        if (previousQuote != 0) {
+            if (affordableLots(taker, price) == lots) {
+                return true;
+            }
+            taker.quoteQuantity -= spec.notional(price, lots);
+        } else {
+            if (taker.quantity - taker.filled == lots) {
+                return true;
+            }
+            taker.quantity -= lots;
+        }
+        sink.decremented(++seq, taker, previousQty, previousQuote);
+        return false;
+    }
+
     /** Lots the remaining quote budget of a market buy by quote amount buys at {@code price}. */
     protected final long affordableLots(Order taker, long price) {
         return taker.remainingQuote() / spec.notional(price, 1);

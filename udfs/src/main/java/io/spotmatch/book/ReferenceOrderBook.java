@@ -93,6 +93,22 @@ public class ReferenceOrderBook extends OrderBook {
                 if (taker.stp == StpMode.EXPIRE_TAKER) {
                     return true;
                 }
+                if (taker.stp == StpMode.DECREMENT) {
+                    long lots = decrementLots(taker, maker, maker.price);
+                    if (lots == 0) {
+                        return false;
+                    }
+                    if (lots < maker.remaining()) {
+                        decrementMaker(maker, lots);
+                        return true;
+                    }
+                    book.remove(0);
+                    expireMaker(maker);
+                    if (decrementTaker(taker, maker.price, lots)) {
+                        return true;
+                    }
+                    continue;
+                }
                 book.remove(0);
                 expireMaker(maker);
                 if (taker.stp == StpMode.EXPIRE_BOTH) {

@@ -425,6 +425,16 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity) {
+        touch(o, seq, null);
+        EventJson.decremented(json, symbol, seq, time, book.spec(), o, previousQuantity, previousQuoteQuantity);
+        emit(seq);
+        if (holds != null) {
+            holds.decremented(seq, o, previousQuantity, previousQuoteQuantity, movements);
+        }
+    }
+
+    @Override
     public void rejected(long seq, Command command, RejectReason reason) {
         EventJson.rejected(json, symbol, seq, time, command, reason);
         emit(seq);

@@ -63,6 +63,23 @@ public final class Holds {
         move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.HOLD);
     }
 
+    /** Self-trade prevention DECREMENT lowered the order: what the lost quantity (or budget) held goes back. */
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity, Sink out) {
+        long before = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                previousQuantity,
+                previousQuoteQuantity,
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
+        long after = hold(spec, o);
+        move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.RELEASE);
+    }
+
     /** The order closed without filling further: everything it still holds goes back. */
     public void cancelled(long seq, Order o, Sink out) {
         long h = hold(spec, o);

@@ -150,6 +150,31 @@ public final class EventJson {
         sb.append(",\"priorityKept\":").append(priorityKept).append('}');
     }
 
+    /** {@code quantity} (or {@code quoteQuantity}) is the order's new total, {@code decremented*} what it lost. */
+    public static void decremented(
+            StringBuilder sb,
+            String symbol,
+            long seq,
+            long time,
+            SymbolSpec s,
+            Order o,
+            long previousQuantity,
+            long previousQuoteQuantity) {
+        head(sb, symbol, seq, time, "DECREMENTED");
+        number(sb, "orderId", o.orderId());
+        number(sb, "userId", o.userId());
+        text(sb, "reason", "SELF_TRADE_PREVENTED");
+        if (o.quoteQuantity() != 0) {
+            quote(sb, s, "quoteQuantity", o.quoteQuantity());
+            quote(sb, s, "decrementedQuote", previousQuoteQuantity - o.quoteQuantity());
+        } else {
+            qty(sb, s, "quantity", o.quantity());
+            qty(sb, s, "decrementedQuantity", previousQuantity - o.quantity());
+        }
+        qty(sb, s, "filledQuantity", o.filled());
+        sb.append('}');
+    }
+
     public static void rejected(StringBuilder sb, String symbol, long seq, long time, Command c, RejectReason reason) {
         head(sb, symbol, seq, time, "REJECTED");
         text(sb, "command", c.type().name());

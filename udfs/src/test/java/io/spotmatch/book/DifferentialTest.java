@@ -68,7 +68,8 @@ class DifferentialTest {
         for (RejectReason reason : RejectReason.values()) {
             assertThat(all).as("a REJECTED with " + reason).contains("reason=" + reason);
         }
-        assertThat(all).contains("priority=KEPT", "priority=LOST", "status=HALTED", "status=CANCEL_ONLY");
+        assertThat(all)
+                .contains("DECREMENTED", "priority=KEPT", "priority=LOST", "status=HALTED", "status=CANCEL_ONLY");
         assertThat(seen).containsOnlyKeys(CommandType.values());
         System.out.printf(
                 "seed %d: %d events, max %d open orders, %d at the end%n",

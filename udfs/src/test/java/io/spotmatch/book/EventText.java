@@ -91,6 +91,14 @@ final class EventText implements EventSink {
     }
 
     @Override
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity) {
+        String left = o.quoteQuantity() != 0
+                ? "quote=" + quote(o.quoteQuantity()) + " by=" + quote(previousQuoteQuantity - o.quoteQuantity())
+                : "qty=" + qty(o.quantity()) + " by=" + qty(previousQuantity - o.quantity());
+        add(seq, "DECREMENTED id=" + o.orderId() + " " + left);
+    }
+
+    @Override
     public void rejected(long seq, Command c, RejectReason reason) {
         String who = switch (c.type()) {
             case NEW, CANCEL, AMEND -> " id=" + c.orderId();

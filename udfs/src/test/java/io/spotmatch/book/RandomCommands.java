@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * time in force and STP mode, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
  * status changes, fee changes, book wipes, duplicate and out-of-range ids and malformed values.
  */
-final class RandomCommands {
+public final class RandomCommands {
 
     static final String LISTING = "SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 minQty=0.002 minNotional=0.50"
             + " maxPrice=100000 maxQty=1000 maker=0.00075 taker=0.0013";
@@ -20,11 +20,11 @@ final class RandomCommands {
     private long nextId = 1;
     private long midTicks = 10_000;
 
-    RandomCommands(long seed) {
+    public RandomCommands(long seed) {
         rnd = new SplittableRandom(seed);
     }
 
-    List<Command> take(int n) {
+    public List<Command> take(int n) {
         List<Command> commands = new ArrayList<>(n);
         for (int i = 0; i < 5; i++) {
             commands.add(next()); // before the listing: UNKNOWN_SYMBOL

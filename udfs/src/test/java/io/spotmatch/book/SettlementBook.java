@@ -125,6 +125,11 @@ final class SettlementBook implements EventSink {
     }
 
     @Override
+    public void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity) {
+        holds.decremented(seq, order, previousQuantity, previousQuoteQuantity, this::apply);
+    }
+
+    @Override
     public void rejected(long seq, Command command, RejectReason reason) {}
 
     @Override

@@ -10,6 +10,7 @@ import io.spotmatch.book.Order;
 import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.OrderStatus;
 import io.spotmatch.book.OrderType;
+import io.spotmatch.book.RandomCommands;
 import io.spotmatch.book.ReferenceOrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
@@ -193,6 +194,35 @@ class MatchOperatorTest {
                                     4,
                                     1_700_000_000_002L,
                                     1_700_000_000_002L));
+        }
+    }
+
+    @Test
+    void stpDecrementEmitsDecrementedAndTheOrderRowOfTheLoweredOrder() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "65000.10", "1.000", TimeInForce.GTC));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(2, 7, Side.BUY, "65000.10", "0.400", TimeInForce.GTC)
+                            .withStp(StpMode.DECREMENT));
+
+            assertThat(events(h).subList(3, 5))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"DECREMENTED\","
+                                    + "\"orderId\":1,\"userId\":7,\"reason\":\"SELF_TRADE_PREVENTED\","
+                                    + "\"quantity\":\"0.600\",\"decrementedQuantity\":\"0.400\",\"filledQuantity\":\"0.000\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000002,\"type\":\"CANCELLED\","
+                                    + "\"orderId\":2,\"userId\":7,\"reason\":\"SELF_TRADE_PREVENTED\","
+                                    + "\"cancelledQuantity\":\"0.400\",\"filledQuantity\":\"0.000\"}");
+            List<OrderRow> rows = side(h, MatchOperator.ORDERS);
+            assertThat(rows.subList(1, 3))
+                    .extracting(OrderRow::orderId, OrderRow::quantity, OrderRow::status, OrderRow::version)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(2L, new BigDecimal("0.400"), OrderStatus.CANCELLED, 5L),
+                            org.assertj.core.groups.Tuple.tuple(1L, new BigDecimal("0.600"), OrderStatus.NEW, 4L));
         }
     }
 
@@ -586,9 +616,26 @@ class MatchOperatorTest {
 
     @Test
     void snapshotAndRestoreOnRocksDbContinueExactlyAsWithout() throws Exception {
-        List<SymbolCommand> stream = interleavedFlows(3, 30_000);
-        int cut = 17_333;
+        continuesExactlyAcrossARestore(interleavedFlows(3, 30_000), 17_333, 9_000);
+    }
 
+    /**
+     * The adversarial stream of the differential test (every order type, time in force and STP mode,
+     * amends, cancels, halts, wipes, rejects) on one symbol, through the operator and its state.
+     */
+    @Test
+    void aStreamOfEveryKindOfCommandContinuesExactlyAcrossARestore() throws Exception {
+        List<SymbolCommand> stream = new ArrayList<>();
+        for (Command c : new RandomCommands(7).take(12_000)) {
+            stream.add(new SymbolCommand(BTC, c, BASE_TIME + stream.size(), 0));
+        }
+        List<String> after = continuesExactlyAcrossARestore(stream, 7_001, 3_000);
+        assertThat(String.join("\n", after)).contains("\"type\":\"DECREMENTED\"");
+    }
+
+    /** Returns the outputs after the cut, which are the same with and without the restore there. */
+    private static List<String> continuesExactlyAcrossARestore(List<SymbolCommand> stream, int cut, int earlier)
+            throws Exception {
         List<String> uninterrupted;
         try (var h = harness()) {
             h.open();
@@ -603,7 +650,7 @@ class MatchOperatorTest {
             h.open();
             for (int i = 0; i < cut; i++) {
                 h.processElement(stream.get(i), stream.get(i).timestamp());
-                if (i == 9_000) {
+                if (i == earlier) {
                     h.snapshot(1, 1); // an earlier checkpoint, so the second one writes only what changed since
                 }
             }
@@ -617,6 +664,7 @@ class MatchOperatorTest {
             }
             assertThat(outputsAfter(h, 0)).isEqualTo(uninterrupted);
         }
+        return uninterrupted;
     }
 
     /** Events, trade rows and order rows (as text) produced by the commands from index {@code from} on. */

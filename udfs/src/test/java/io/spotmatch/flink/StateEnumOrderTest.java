@@ -27,7 +27,8 @@ class StateEnumOrderTest {
         assertThat(names(Side.values())).containsExactly("BUY", "SELL");
         assertThat(names(OrderType.values())).containsExactly("LIMIT", "MARKET", "LIMIT_MAKER");
         assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK");
-        assertThat(names(StpMode.values())).containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH");
+        assertThat(names(StpMode.values()))
+                .containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT");
         assertThat(names(SymbolStatus.values())).containsExactly("TRADING", "CANCEL_ONLY", "HALTED");
     }
 
