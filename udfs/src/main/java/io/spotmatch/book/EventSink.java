@@ -48,7 +48,7 @@ public interface EventSink {
     /**
      * Self-trade prevention {@link StpMode#DECREMENT} lowered an order (the incoming one or a resting
      * one, which keeps its place) by what it would have traded with an order of its own user: its
-     * total quantity, or the budget of a market buy by quote amount, was {@code previousQuantity}
+     * total quantity, or the amount of a market order by quote amount, was {@code previousQuantity}
      * ({@code previousQuoteQuantity}) and is now the order's.
      */
     void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity);

@@ -15,9 +15,15 @@ public final class Order {
     StpMode stp;
     /** Limit price in ticks; 0 for a market order. */
     long price;
-    /** Total quantity in lots (original, or as amended); 0 for a market buy by quote amount. */
+    /**
+     * Total quantity in lots (original, or as amended); 0 for a market buy by quote amount, the
+     * symbol's maxQty (the most it may sell) for a market sell by quote amount.
+     */
     long quantity;
-    /** Quote budget in notional units of a market buy by quote amount; 0 otherwise. */
+    /**
+     * Quote amount in notional units of a market order by quote amount (a buy spends at most that
+     * much, a sell receives at most that much before fees); 0 otherwise.
+     */
     long quoteQuantity;
 
     long filled;
@@ -158,7 +164,7 @@ public final class Order {
         return status;
     }
 
-    /** Unfilled lots; 0 for a market buy by quote amount, whose budget is {@link #remainingQuote()}. */
+    /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */
     public long remaining() {
         return quantity - filled;
     }

@@ -76,7 +76,7 @@ public abstract class OrderBook {
                 return;
             }
             if (c.quoteQuantity() != null) {
-                if (c.side() != Side.BUY || c.quantity() != null) {
+                if (c.quantity() != null) {
                     reject(c, RejectReason.INVALID_ORDER);
                     return;
                 }
@@ -89,6 +89,8 @@ public abstract class OrderBook {
                     reject(c, RejectReason.MIN_NOTIONAL);
                     return;
                 }
+                // A sell by quote amount sells at most maxQty: the bound of what it holds (see affordableLots).
+                qty = c.side() == Side.SELL ? s.maxQtyLots() : 0;
             } else {
                 qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
                 if (qty < s.minQtyLots()) {
@@ -334,7 +336,7 @@ public abstract class OrderBook {
     /**
      * Self-trade prevention DECREMENT of a taker meeting a resting order of its own user at {@code
      * price}: the lots they would have traded, i.e. the smaller of the maker's remainder and what the
-     * taker can still take there (a market buy by quote amount: the lots its budget buys at that
+     * taker can still take there (a market order by quote amount: the lots its amount allows at that
      * price). 0 when a taker by quote amount cannot buy one lot there, which ends it as usual.
      */
     protected final long decrementLots(Order taker, Order maker, long price) {
@@ -374,9 +376,14 @@ public abstract class OrderBook {
         return false;
     }
 
-    /** Lots the remaining quote budget of a market buy by quote amount buys at {@code price}. */
+    /**
+     * Lots a market order by quote amount can still take at {@code price}: what its remaining budget
+     * buys (a buy) or asks for (a sell: whole lots whose proceeds stay within the amount), a sell also
+     * no more than what is left of its {@code maxQty} (its quantity).
+     */
     protected final long affordableLots(Order taker, long price) {
-        return taker.remainingQuote() / spec.notional(price, 1);
+        long lots = taker.remainingQuote() / spec.notional(price, 1);
+        return taker.side == Side.BUY ? lots : Math.min(lots, taker.quantity - taker.filled);
     }
 
     // ---- The book ----

@@ -17,8 +17,8 @@ import java.math.BigDecimal;
  *     merged (the merge keeps the earliest, so it ends up the time the order was accepted)
  * @param updatedAt this command's time
  * @param price null for a market order
- * @param quantity null for a market buy by quote amount
- * @param quoteQuantity null unless a market buy by quote amount
+ * @param quantity null for a market order by quote amount
+ * @param quoteQuantity null unless a market order by quote amount
  */
 public record OrderRow(
         String symbol,

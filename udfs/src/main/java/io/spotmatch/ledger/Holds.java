@@ -156,7 +156,8 @@ public final class Holds {
     }
 
     /**
-     * What an order in this state holds: a sell its unfilled lots (base asset); a buy (quote asset)
+     * What an order in this state holds: a sell its unfilled lots (base asset; a market sell by quote
+     * amount the most lots it can still sell: its unsold amount at one tick, at most maxQty); a buy (quote asset)
      * the notional its remainder can still spend, at its limit price (a market buy by quantity: at
      * the symbol's maxPrice; by quote amount: its unspent budget), plus the most fee that notional
      * can add to what the order has paid, at the larger of the two rates (market orders: the taker
@@ -190,7 +191,11 @@ public final class Holds {
             long fees,
             long feeRemainder) {
         if (side == Side.SELL) {
-            return quantity - filled;
+            // A market sell by quote amount sells at most what its unsold amount asks at one tick,
+            // and never beyond maxQty (its quantity): the most base it can still give.
+            return quoteQuantity == 0
+                    ? quantity - filled
+                    : Math.min(quantity - filled, (quoteQuantity - filledQuote) / s.notional(1, 1));
         }
         long notional;
         long rate;

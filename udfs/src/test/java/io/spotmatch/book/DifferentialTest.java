@@ -29,14 +29,23 @@ class DifferentialTest {
         EventText referenceEvents = new EventText(reference);
         Map<CommandType, Integer> seen = new EnumMap<>(CommandType.class);
         int maxOpen = 0;
+        int sellsByQuoteTraded = 0;
 
         for (int i = 0; i < commands.size(); i++) {
             Command c = commands.get(i);
+            int linesBefore = referenceEvents.lines.size();
             heap.process(c, heapEvents);
             reference.process(c, referenceEvents);
             validate(heap, i, c);
             validate(reference, i, c);
             seen.merge(c.type(), 1, Integer::sum);
+            if (c.orderType() == OrderType.MARKET && c.side() == Side.SELL && c.quoteQuantity() != null) {
+                String taker = "taker=" + c.orderId() + " ";
+                sellsByQuoteTraded += referenceEvents.lines.subList(linesBefore, referenceEvents.lines.size()).stream()
+                                .anyMatch(l -> l.contains(taker))
+                        ? 1
+                        : 0;
+            }
             maxOpen = Math.max(maxOpen, heap.openOrderCount());
             if (heapEvents.lines.size() != referenceEvents.lines.size()) {
                 assertThat(heapEvents.lines)
@@ -75,6 +84,9 @@ class DifferentialTest {
                 "seed %d: %d events, max %d open orders, %d at the end%n",
                 seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount());
         assertThat(maxOpen).isGreaterThan(80);
+        assertThat(sellsByQuoteTraded)
+                .as("market sells by quote amount that traded")
+                .isGreaterThan(100);
         assertThat(heapEvents.lines.stream().filter(l -> l.startsWith("TRADE")).count())
                 .isGreaterThan(10_000);
     }

@@ -157,8 +157,11 @@ public final class RandomCommands {
         if (type != OrderType.MARKET || rnd.nextInt(100) == 0) {
             price = price(side);
         }
-        if (type == OrderType.MARKET && side == Side.BUY && rnd.nextInt(3) == 0) {
+        if (type == OrderType.MARKET && rnd.nextInt(3) == 0) {
             quote = new Decimal(midTicks * (1 + rnd.nextInt(30)) + rnd.nextInt(100), 5);
+            if (rnd.nextInt(100) == 0) {
+                qty = qty(); // both: invalid
+            }
         } else {
             qty = qty();
         }

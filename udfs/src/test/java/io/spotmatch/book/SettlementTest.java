@@ -154,6 +154,41 @@ class SettlementTest {
     }
 
     @Test
+    void marketSellByQuoteHoldsTheMostItCanSellAndReleasesWhatItDidNot() {
+        SettlementBook b = new SettlementBook();
+        // tick 10: USDT amounts in 0.001, one lot at one tick is 0.01 USDT
+        b.run("SYMBOL base=BTC quote=USDT tick=10 step=0.001 maxPrice=1000 maxQty=100 maker=0.001 taker=0.002");
+        b.run("NEW id=1 user=1 side=BUY type=LIMIT price=100 qty=0.300");
+        assertThat(b.run("NEW id=2 user=2 side=SELL type=MARKET quote=50"))
+                .containsExactly(
+                        // the most it can sell: 50 USDT at the lowest price (one tick) is 5 BTC
+                        "#3 HOLD order=2 user=2 BTC available -5.000 held +5.000",
+                        // sold 0.3 for 30; the 20 left ask at most 2 BTC at one tick
+                        "#4 TRADE order=2 user=2 BTC available +2.700 held -3.000",
+                        "#4 TRADE order=2 user=2 USDT available +29.940 held 0",
+                        "#4 TRADE order=1 user=1 USDT available +0.030 held -30.060",
+                        "#4 TRADE order=1 user=1 BTC available +0.300 held 0",
+                        "#4 FEE fees USDT available +0.090 held 0",
+                        "#5 RELEASE order=2 user=2 BTC available +2.000 held -2.000");
+        assertThat(b.held(2, "BTC")).isEqualByComparingTo("0");
+        assertThat(b.available(2, "BTC")).isEqualByComparingTo("-0.3");
+        assertThat(b.held(1, "USDT")).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void stpDecrementReleasesWhatTheLoweredOrderNoLongerNeeds() {
+        s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
+        assertThat(s.run("NEW id=2 user=1 side=BUY type=LIMIT price=100.00 qty=0.400 stp=DECREMENT"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=1 USDT available -40.08000 held +40.08000",
+                        "#4 RELEASE order=1 user=1 BTC available +0.400 held -0.400",
+                        "#5 RELEASE order=2 user=1 USDT available +40.08000 held -40.08000");
+        assertThat(s.held(1, "BTC")).isEqualByComparingTo("0.6");
+        assertThat(s.held(1, "USDT")).isEqualByComparingTo("0");
+        assertConserved();
+    }
+
+    @Test
     void marketBuyByQuantityHoldsAtMaxPriceForTheCommandOnly() {
         SettlementBook b = new SettlementBook();
         b.run("SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 maxPrice=1000 maxQty=100 taker=0.002");

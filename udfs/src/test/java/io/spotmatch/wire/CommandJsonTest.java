@@ -103,6 +103,7 @@ class CommandJsonTest {
                 Command.limitMaker(3, 2, Side.BUY, "99", "1"),
                 Command.market(4, 2, Side.SELL, "0.001"),
                 Command.marketQuote(5, 2, Side.BUY, "12.5"),
+                Command.marketQuote(5, 2, Side.SELL, "12.5").withStp(StpMode.DECREMENT),
                 Command.cancel(6, 2),
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
