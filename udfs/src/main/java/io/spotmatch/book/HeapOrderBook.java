@@ -165,13 +165,13 @@ public final class HeapOrderBook extends OrderBook {
     protected boolean match(Order taker) {
         SideBook book = taker.side == Side.BUY ? asks : bids;
         boolean buy = taker.side == Side.BUY;
-        boolean market = taker.type == OrderType.MARKET;
+        long limit = walkLimit(taker);
         boolean byQuote = taker.quoteQuantity != 0;
         StpMode stp = taker.stp;
         PriceLevel level;
         while ((level = book.best()) != null) {
             long price = level.price;
-            if (!market && (buy ? price > taker.price : price < taker.price)) {
+            if (buy ? price > limit : price < limit) {
                 return false;
             }
             Order maker = level.head;
@@ -278,6 +278,15 @@ public final class HeapOrderBook extends OrderBook {
             }
         }
         return false;
+    }
+
+    @Override
+    protected boolean hasOpenOrders(long userId, int count) {
+        int n = 0;
+        for (Order o = ownerHeads.get(userId); o != null && n < count; o = o.userNext) {
+            n++;
+        }
+        return n >= count;
     }
 
     @Override

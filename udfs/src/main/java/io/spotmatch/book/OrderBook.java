@@ -35,11 +35,17 @@ public abstract class OrderBook {
     private long seq;
     private long lastTradeId;
     private long lastOrderId;
+    /** Price of the symbol's last trade in ticks, 0 before the first: the price band's reference. */
+    private long lastTradePrice;
+    /** The last trade price before the command being processed: the price band's reference all through it. */
+    private long bandReference;
+
     private EventSink sink;
 
     /** Processes one command; events go to {@code sink} before this returns. */
     public final void process(Command c, EventSink sink) {
         this.sink = sink;
+        bandReference = lastTradePrice;
         startCommand();
         switch (c.type()) {
             case NEW -> onNew(c);
@@ -89,12 +95,20 @@ public abstract class OrderBook {
                     reject(c, RejectReason.MIN_NOTIONAL);
                     return;
                 }
-                // A sell by quote amount sells at most maxQty: the bound of what it holds (see affordableLots).
-                qty = c.side() == Side.SELL ? s.maxQtyLots() : 0;
+                if (quote > s.maxOrderNotionalUnits()) {
+                    reject(c, RejectReason.MAX_NOTIONAL);
+                    return;
+                }
+                // A sell by quote amount sells at most marketMaxQty: the bound of what it holds (see affordableLots).
+                qty = c.side() == Side.SELL ? s.marketMaxQtyLots() : 0;
             } else {
                 qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
                 if (qty < s.minQtyLots()) {
                     reject(c, RejectReason.INVALID_QUANTITY);
+                    return;
+                }
+                if (qty > s.marketMaxQtyLots()) {
+                    reject(c, RejectReason.MARKET_LOT_SIZE);
                     return;
                 }
             }
@@ -115,6 +129,20 @@ public abstract class OrderBook {
             }
             if (s.notional(price, qty) < s.minNotionalUnits()) {
                 reject(c, RejectReason.MIN_NOTIONAL);
+                return;
+            }
+            if (s.notional(price, qty) > s.maxOrderNotionalUnits()) {
+                reject(c, RejectReason.MAX_NOTIONAL);
+                return;
+            }
+            if (!inBand(s, price)) {
+                reject(c, RejectReason.PRICE_OUT_OF_BAND);
+                return;
+            }
+            if (tif == TimeInForce.GTC
+                    && s.maxOpenOrdersCount() > 0
+                    && hasOpenOrders(c.userId(), s.maxOpenOrdersCount())) {
+                reject(c, RejectReason.MAX_OPEN_ORDERS);
                 return;
             }
         }
@@ -161,7 +189,9 @@ public abstract class OrderBook {
         if (o.status == OrderStatus.FILLED) {
             release(o);
         } else if (o.type == OrderType.MARKET) {
-            finish(o, CancelReason.MARKET_NO_LIQUIDITY);
+            long best = bestPrice(o.side.opposite());
+            boolean pastBand = best != 0 && (o.side == Side.BUY ? best > walkLimit(o) : best < walkLimit(o));
+            finish(o, pastBand ? CancelReason.PRICE_BAND : CancelReason.MARKET_NO_LIQUIDITY);
         } else if (o.timeInForce == TimeInForce.IOC) {
             finish(o, CancelReason.IOC_REMAINDER);
         } else if (o.timeInForce == TimeInForce.FOK) {
@@ -236,6 +266,14 @@ public abstract class OrderBook {
             reject(c, RejectReason.MIN_NOTIONAL);
             return;
         }
+        if (s.notional(price, qty) > s.maxOrderNotionalUnits()) {
+            reject(c, RejectReason.MAX_NOTIONAL);
+            return;
+        }
+        if (price != o.price && !inBand(s, price)) {
+            reject(c, RejectReason.PRICE_OUT_OF_BAND);
+            return;
+        }
         long previousPrice = o.price;
         long previousQty = o.quantity;
         if (price == previousPrice && qty <= previousQty) {
@@ -269,6 +307,27 @@ public abstract class OrderBook {
                 finish(o, CancelReason.HALTED);
             }
         }
+    }
+
+    /** Whether a limit price is within the symbol's price band around the last trade price (or there is none). */
+    private boolean inBand(SymbolSpec s, long price) {
+        long band = s.bandTicks(bandReference);
+        return band < 0 || Math.abs(price - bandReference) <= band;
+    }
+
+    /**
+     * The worst price a taker may trade at: a limit order's price; a market order's edge of the price
+     * band around the last trade price before the command (no edge without a band).
+     */
+    protected final long walkLimit(Order taker) {
+        if (taker.type != OrderType.MARKET) {
+            return taker.price;
+        }
+        long band = spec.bandTicks(bandReference);
+        if (taker.side == Side.BUY) {
+            return band < 0 || bandReference > Long.MAX_VALUE - band ? Long.MAX_VALUE : bandReference + band;
+        }
+        return band < 0 ? 0 : bandReference - band;
     }
 
     /** NEW and AMEND need a listed, TRADING symbol. */
@@ -325,6 +384,7 @@ public abstract class OrderBook {
                         ? OrderStatus.FILLED
                         : OrderStatus.PARTIALLY_FILLED;
         maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        lastTradePrice = price;
         sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
     }
 
@@ -418,6 +478,9 @@ public abstract class OrderBook {
      */
     protected abstract boolean match(Order taker);
 
+    /** Whether the user has at least {@code count} resting orders; looks at no more than that many. */
+    protected abstract boolean hasOpenOrders(long userId, int count);
+
     /** Whether a FOK limit order would fill completely, given its self-trade prevention mode; changes nothing. */
     protected abstract boolean canFill(Order taker);
 
@@ -491,16 +554,23 @@ public abstract class OrderBook {
         return lastOrderId;
     }
 
+    /** Price of the last trade in ticks, 0 before the first. */
+    public final long lastTradePrice() {
+        return lastTradePrice;
+    }
+
     /**
      * Replaces this book's state with a persisted one. Resting orders may come in any order; they
      * are placed by their time priority.
      */
-    public final void restore(SymbolSpec spec, long seq, long lastTradeId, long lastOrderId, List<Order> resting) {
+    public final void restore(
+            SymbolSpec spec, long seq, long lastTradeId, long lastOrderId, long lastTradePrice, List<Order> resting) {
         clear();
         this.spec = spec;
         this.seq = seq;
         this.lastTradeId = lastTradeId;
         this.lastOrderId = lastOrderId;
+        this.lastTradePrice = lastTradePrice;
         List<Order> byPriority = new ArrayList<>(resting);
         byPriority.sort(Comparator.comparingLong(Order::priority));
         for (Order o : byPriority) {
@@ -515,7 +585,7 @@ public abstract class OrderBook {
      * canonical order. Equal for two books that behave the same from here on.
      */
     public final long stateHash() {
-        long[] h = {mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId)};
+        long[] h = {mix(mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId), lastTradePrice)};
         if (spec != null) {
             h[0] = mix(h[0], spec.toString().hashCode());
         }

@@ -82,10 +82,10 @@ public class ReferenceOrderBook extends OrderBook {
     @Override
     protected boolean match(Order taker) {
         List<Order> book = side(taker.side.opposite());
+        long limit = walkLimit(taker);
         while (!book.isEmpty()) {
             Order maker = book.get(0);
-            boolean crosses = taker.type == OrderType.MARKET
-                    || (taker.side == Side.BUY ? maker.price <= taker.price : maker.price >= taker.price);
+            boolean crosses = taker.side == Side.BUY ? maker.price <= limit : maker.price >= limit;
             if (!crosses) {
                 return false;
             }
@@ -155,6 +155,11 @@ public class ReferenceOrderBook extends OrderBook {
             }
         }
         return false;
+    }
+
+    @Override
+    protected boolean hasOpenOrders(long userId, int count) {
+        return openOrdersOf(userId).size() >= count;
     }
 
     @Override

@@ -51,7 +51,7 @@ public record BookHeader(
             OrderBook book, int sourcePartition, boolean severalPartitions, int adminPartition, long adminOffset) {
         SymbolSpec spec = book.spec();
         return new BookHeader(
-                spec == null ? null : spec.toUpdate(),
+                headerSpec(spec),
                 book.seq(),
                 book.lastTradeId(),
                 book.lastOrderId(),
@@ -61,7 +61,12 @@ public record BookHeader(
                 adminOffset);
     }
 
-    /** The spec as the book uses it. */
+    /** The part of a spec the header stores: the order limits are in {@link BookLimits}. */
+    static SymbolUpdate headerSpec(SymbolSpec spec) {
+        return spec == null ? null : spec.toUpdate().withLimits(null, null, null, null);
+    }
+
+    /** The spec as the book uses it, without its order limits (see {@link BookLimits}). */
     public SymbolSpec symbolSpec() {
         if (spec == null) {
             return null;

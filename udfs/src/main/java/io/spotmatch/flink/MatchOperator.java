@@ -100,6 +100,10 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
 
     /** The symbol's resting orders by order id. Name and serializers are part of the savepoint format. */
+    public static ValueStateDescriptor<BookLimits> limitsDescriptor() {
+        return new ValueStateDescriptor<>("book-limits", BookLimits.Serializer.INSTANCE);
+    }
+
     public static MapStateDescriptor<Long, RestingOrder> ordersDescriptor() {
         return new MapStateDescriptor<>("resting-orders", LongSerializer.INSTANCE, RestingOrder.Serializer.INSTANCE);
     }
@@ -109,6 +113,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private final boolean settlement;
 
     private transient ValueState<BookHeader> header;
+    private transient ValueState<BookLimits> limits;
     private transient MapState<Long, RestingOrder> resting;
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
@@ -157,6 +162,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     public void open() throws Exception {
         super.open();
         header = getPartitionedState(headerDescriptor());
+        limits = getPartitionedState(limitsDescriptor());
         resting = getPartitionedState(ordersDescriptor());
         marketDataState = getPartitionedState(marketDataDescriptor());
         pendingMarketData = new ArrayList<>();
@@ -205,6 +211,11 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void header(BookHeader h) throws Exception {
                 header.update(h);
+            }
+
+            @Override
+            public void limits(BookLimits l) throws Exception {
+                limits.update(l);
             }
 
             @Override
@@ -386,7 +397,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (RestingOrder o : resting.values()) {
             orders.add(o);
         }
-        SymbolBook book = SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
+        SymbolBook book = SymbolBook.restore(symbol, h, limits.value(), orders, engines.apply(symbol));
         if (settlement) {
             book.settle();
         }

@@ -66,6 +66,9 @@ public final class SymbolBook implements EventSink {
 
     // Changes since the last flush to keyed state.
     private boolean headerDirty;
+    /** The limits in keyed state (null: none): written again only when they differ. */
+    private BookLimits limitsStored;
+
     /** Resting orders to write; a null value means delete. */
     private final Map<Long, RestingOrder> dirtyOrders = new HashMap<>();
     /** Orders accepted since the last flush: if they leave before it, state never hears of them. */
@@ -94,6 +97,7 @@ public final class SymbolBook implements EventSink {
     private long seqBefore;
     private long lastTradeIdBefore;
     private long lastOrderIdBefore;
+    private long lastTradePriceBefore;
 
     public SymbolBook(String symbol) {
         this(symbol, new HeapOrderBook());
@@ -105,19 +109,29 @@ public final class SymbolBook implements EventSink {
         this.book = book;
     }
 
-    /** A book rebuilt from keyed state. */
-    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting) {
-        return restore(symbol, header, resting, new HeapOrderBook());
+    /** A book rebuilt from keyed state; {@code limits} null when none are stored (a savepoint from before them). */
+    public static SymbolBook restore(String symbol, BookHeader header, BookLimits limits, List<RestingOrder> resting) {
+        return restore(symbol, header, limits, resting, new HeapOrderBook());
     }
 
     /** A book rebuilt from keyed state into the given (empty) engine. */
-    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting, OrderBook into) {
+    public static SymbolBook restore(
+            String symbol, BookHeader header, BookLimits limits, List<RestingOrder> resting, OrderBook into) {
         SymbolBook b = new SymbolBook(symbol, into);
         List<Order> orders = new ArrayList<>(resting.size());
         for (RestingOrder r : resting) {
             orders.add(r.toOrder());
         }
-        b.book.restore(header.symbolSpec(), header.seq(), header.lastTradeId(), header.lastOrderId(), orders);
+        SymbolSpec spec = header.symbolSpec();
+        if (spec != null && limits != null) {
+            spec = SymbolSpec.apply(null, limits.applyTo(header.spec()));
+            if (spec == null) {
+                throw new IllegalStateException("stored limits no longer valid: " + limits);
+            }
+        }
+        long lastTradePrice = limits == null ? 0 : limits.lastTradePrice();
+        b.book.restore(spec, header.seq(), header.lastTradeId(), header.lastOrderId(), lastTradePrice, orders);
+        b.limitsStored = BookLimits.of(b.book);
         b.sourcePartition = header.sourcePartition();
         b.severalPartitions = header.severalPartitions();
         b.adminPartition = header.adminPartition();
@@ -214,6 +228,7 @@ public final class SymbolBook implements EventSink {
         seqBefore = book.seq();
         lastTradeIdBefore = book.lastTradeId();
         lastOrderIdBefore = book.lastOrderId();
+        lastTradePriceBefore = book.lastTradePrice();
         if (marketData != null) {
             marketData.begin(timestamp, specBefore, marketDataSink);
         }
@@ -261,7 +276,7 @@ public final class SymbolBook implements EventSink {
         boolean stored = specBefore != null || seqBefore != 0;
         if (stored) {
             writer.header(new BookHeader(
-                    specBefore == null ? null : specBefore.toUpdate(),
+                    BookHeader.headerSpec(specBefore),
                     seqBefore,
                     lastTradeIdBefore,
                     lastOrderIdBefore,
@@ -269,6 +284,11 @@ public final class SymbolBook implements EventSink {
                     severalPartitions,
                     adminPartition,
                     adminOffset));
+            BookLimits limits = BookLimits.of(specBefore, lastTradePriceBefore);
+            if (limits != null) {
+                writer.limits(limits);
+            }
+            limitsStored = limits;
             writeOrders(writer);
             if (marketData != null) {
                 writer.marketData(marketData.stateBeforeCommand());
@@ -475,6 +495,9 @@ public final class SymbolBook implements EventSink {
 
         void remove(long orderId) throws Exception;
 
+        /** The symbol's order limits and last trade price. */
+        void limits(BookLimits limits) throws Exception;
+
         /** The symbol's market-data state (market data on only). */
         default void marketData(MarketDataState state) throws Exception {}
     }
@@ -484,6 +507,11 @@ public final class SymbolBook implements EventSink {
         if (headerDirty) {
             writer.header(BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset));
             headerDirty = false;
+            BookLimits limits = BookLimits.of(book);
+            if (limits != null && !limits.equals(limitsStored)) {
+                writer.limits(limits);
+                limitsStored = limits;
+            }
         }
         writeOrders(writer);
         dirtyOrders.clear();

@@ -78,6 +78,10 @@ public record SymbolCommand(
             out.writeBoolean(u != null);
             if (u != null) {
                 BookHeader.Serializer.writeSpec(out, u);
+                Codec.writeDecimal(out, u.maxNotional());
+                Codec.writeDecimal(out, u.marketMaxQty());
+                Codec.writeDecimal(out, u.maxOpenOrders());
+                Codec.writeDecimal(out, u.priceBandBps());
             }
         }
 
@@ -100,8 +104,14 @@ public record SymbolCommand(
                     Codec.readDecimal(in),
                     Codec.readDecimal(in),
                     Codec.readEnum(in, Codec.STP_MODES),
-                    in.readBoolean() ? BookHeader.Serializer.readSpec(in) : null);
+                    in.readBoolean() ? readUpdate(in) : null);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
+        }
+
+        private static SymbolUpdate readUpdate(DataInputView in) throws IOException {
+            return BookHeader.Serializer.readSpec(in)
+                    .withLimits(
+                            Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in));
         }
 
         @Override

@@ -130,6 +130,10 @@ public final class CommandJson {
         SymbolStatus status;
         StpMode defaultStp;
         boolean cancelOpenOrders;
+        Decimal maxNotional;
+        Decimal marketMaxQty;
+        Decimal maxOpenOrders;
+        Decimal priceBandBps;
         boolean sawType;
 
         Command toCommand() throws PoisonException {
@@ -196,7 +200,11 @@ public final class CommandJson {
                             takerFeeRate,
                             status,
                             defaultStp,
-                            cancelOpenOrders));
+                            cancelOpenOrders,
+                            maxNotional,
+                            marketMaxQty,
+                            maxOpenOrders,
+                            priceBandBps));
                 }
                 default -> throw new IllegalStateException(type.name());
             }
@@ -245,6 +253,10 @@ public final class CommandJson {
                 case "takerFeeRate" -> f.takerFeeRate = JsonFields.decimal(p, t, name);
                 case "status" -> f.status = JsonFields.enumValue(SymbolStatus.class, p, t, name);
                 case "defaultStp" -> f.defaultStp = JsonFields.enumValue(StpMode.class, p, t, name);
+                case "maxNotional" -> f.maxNotional = JsonFields.decimal(p, t, name);
+                case "marketMaxQty" -> f.marketMaxQty = JsonFields.decimal(p, t, name);
+                case "maxOpenOrders" -> f.maxOpenOrders = JsonFields.decimal(p, t, name);
+                case "priceBandBps" -> f.priceBandBps = JsonFields.decimal(p, t, name);
                 case "cancelOpenOrders" -> {
                     if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
                         throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be true or false");
@@ -307,6 +319,10 @@ public final class CommandJson {
                 field(sb, "takerFeeRate", u.takerFeeRate());
                 field(sb, "status", u.status());
                 field(sb, "defaultStp", u.defaultStp());
+                field(sb, "maxNotional", u.maxNotional());
+                field(sb, "marketMaxQty", u.marketMaxQty());
+                field(sb, "maxOpenOrders", u.maxOpenOrders());
+                field(sb, "priceBandBps", u.priceBandBps());
                 if (u.cancelOpenOrders()) {
                     sb.append(",\"cancelOpenOrders\":true");
                 }

@@ -206,6 +206,19 @@ public final class EventJson {
         text(sb, "takerFeeRate", s.takerFeeRate().toString());
         text(sb, "status", s.status().name());
         text(sb, "defaultStp", s.defaultStp().name());
+        // Order limits only when set: a symbol without them reads as before they existed.
+        if (s.maxNotional().signum() != 0) {
+            text(sb, "maxNotional", s.maxNotional().toString());
+        }
+        if (s.marketMaxQty().signum() != 0) {
+            text(sb, "marketMaxQty", s.marketMaxQty().toString());
+        }
+        if (s.maxOpenOrdersCount() != 0) {
+            number(sb, "maxOpenOrders", s.maxOpenOrdersCount());
+        }
+        if (s.priceBand() != 0) {
+            number(sb, "priceBandBps", s.priceBand());
+        }
         sb.append('}');
     }
 

@@ -120,7 +120,7 @@ class DifferentialTest {
         OrderBook copy = new HeapOrderBook();
         SymbolSpec spec =
                 book.spec() == null ? null : SymbolSpec.apply(null, book.spec().toUpdate());
-        copy.restore(spec, book.seq(), book.lastTradeId(), book.lastOrderId(), resting);
+        copy.restore(spec, book.seq(), book.lastTradeId(), book.lastOrderId(), book.lastTradePrice(), resting);
         copy.validate();
         assertThat(copy.stateHash()).as("restored state hash").isEqualTo(book.stateHash());
         return copy;

@@ -188,7 +188,31 @@ public final class RandomCommands {
         Decimal tick = rnd.nextInt(20) == 0 ? new Decimal(1, 1) : null; // an illegal grid change
         StpMode stp = rnd.nextInt(4) == 0 ? StpMode.values()[rnd.nextInt(StpMode.values().length)] : null;
         boolean wipe = rnd.nextInt(25) == 0;
-        return Command.symbol(
-                new SymbolUpdate(null, null, tick, null, null, null, null, null, maker, taker, status, stp, wipe));
+        // Order limits come and go (0 lifts one), so a stream spends only part of its time under each.
+        Decimal maxNotional = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 5 + rnd.nextInt(400), 0) : null;
+        Decimal marketMaxQty = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 2 + rnd.nextInt(60), 3) : null;
+        Decimal maxOpen = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 3 + rnd.nextInt(30), 0) : null;
+        Decimal band = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(60), 0) : null;
+        if (rnd.nextInt(200) == 0) {
+            band = new Decimal(10_001, 0); // out of range: INVALID_SPEC
+        }
+        return Command.symbol(new SymbolUpdate(
+                null,
+                null,
+                tick,
+                null,
+                null,
+                null,
+                null,
+                null,
+                maker,
+                taker,
+                status,
+                stp,
+                wipe,
+                maxNotional,
+                marketMaxQty,
+                maxOpen,
+                band));
     }
 }

@@ -34,7 +34,8 @@ class ScenarioTest {
             "self-trade.txt",
             "status.txt",
             "fees.txt",
-            "rejects.txt");
+            "rejects.txt",
+            "protections.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -189,7 +190,11 @@ class ScenarioTest {
                     dec(kv.get("taker")),
                     kv.containsKey("status") ? SymbolStatus.valueOf(kv.get("status")) : null,
                     kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
-                    kv.containsKey("cancelOpenOrders")));
+                    kv.containsKey("cancelOpenOrders"),
+                    dec(kv.get("maxNotional")),
+                    dec(kv.get("marketMaxQty")),
+                    dec(kv.get("maxOpenOrders")),
+                    dec(kv.get("band"))));
         }
         long id = kv.containsKey("id") ? Long.parseLong(kv.get("id")) : 0;
         long user = kv.containsKey("user") ? Long.parseLong(kv.get("user")) : 0;

@@ -226,6 +226,42 @@ class MatchOperatorTest {
         }
     }
 
+    @Test
+    void orderLimitsAndTheBandsReferencePriceSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.symbol(SymbolUpdate.status(null)
+                            .withLimits(null, null, Decimal.parse("1"), Decimal.parse("100"))));
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.BUY, "100.00", "0.100", TimeInForce.IOC));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            send(h, BTC, Command.limit(3, 8, Side.BUY, "98.99", "0.100", TimeInForce.GTC)); // band: 99.00 to 101.00
+            send(h, BTC, Command.limit(4, 7, Side.SELL, "100.50", "0.100", TimeInForce.GTC)); // user 7 has 1 resting
+            send(h, BTC, Command.limit(5, 8, Side.BUY, "99.00", "0.100", TimeInForce.GTC));
+            assertThat(events(h))
+                    .extracting(e -> e.replaceAll(".*\"type\":\"([A-Z_]+)\".*?(\"reason\":\"[A-Z_]+\")?}$", "$1 $2"))
+                    .containsExactly(
+                            "REJECTED \"reason\":\"PRICE_OUT_OF_BAND\"",
+                            "REJECTED \"reason\":\"MAX_OPEN_ORDERS\"",
+                            "ACCEPTED ");
+            assertThat(((MatchOperator) h.getOperator())
+                            .bookOf(BTC)
+                            .book()
+                            .spec()
+                            .priceBand())
+                    .isEqualTo(100);
+        }
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {

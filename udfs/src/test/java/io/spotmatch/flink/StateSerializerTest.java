@@ -88,6 +88,8 @@ class StateSerializerTest {
                 Command.cancel(5, 2),
                 Command.cancelAll(2),
                 Command.symbol(SPEC),
+                Command.symbol(SPEC.withLimits(
+                        Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.parse("200"), Decimal.parse("150"))),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
@@ -123,6 +125,22 @@ class StateSerializerTest {
         assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(HEADER_V2);
         assertThat(BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(HEADER_V2))))
                 .isEqualTo(v2);
+    }
+
+    /** The exact bytes of BookLimits v1. */
+    static final String LIMITS_V1 =
+            "010000000000000186a00100000000000000190000000000000000000000000000000000960000000000989680";
+
+    @Test
+    void bookLimitsRoundTripAndTheirV1BytesAreFixed() throws IOException {
+        BookLimits limits = new BookLimits(
+                Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.ZERO, Decimal.parse("150"), 10_000_000);
+        assertThat(roundTrip(BookLimits.Serializer.INSTANCE, limits)).isEqualTo(limits);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        BookLimits.Serializer.INSTANCE.serialize(limits, out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(LIMITS_V1);
+        assertThat(BookLimits.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(LIMITS_V1))))
+                .isEqualTo(limits);
     }
 
     private static byte[] hex(String s) {
@@ -175,6 +193,7 @@ class StateSerializerTest {
     void snapshotsRestoreTheSameSerializerAsIs() throws IOException {
         assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);
         assertCompatibleAsIs(BookHeader.Serializer.INSTANCE);
+        assertCompatibleAsIs(BookLimits.Serializer.INSTANCE);
         assertCompatibleAsIs(SymbolCommand.Serializer.INSTANCE);
     }
 

@@ -108,6 +108,12 @@ class CommandJsonTest {
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
                 Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED)),
+                Command.symbol(SymbolUpdate.status(null)
+                        .withLimits(
+                                Decimal.parse("25000.5"),
+                                Decimal.parse("0"),
+                                Decimal.parse("200"),
+                                Decimal.parse("150"))),
                 Command.symbol(new SymbolUpdate(
                         "B_T.C-1",
                         "USDT",

@@ -8,6 +8,7 @@ import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.flink.BookHeader;
+import io.spotmatch.flink.BookLimits;
 import io.spotmatch.flink.MatchOperator;
 import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
@@ -113,6 +114,7 @@ public final class BookInspector {
         private final int depth;
         private final boolean orders;
         private transient ValueState<BookHeader> header;
+        private transient ValueState<BookLimits> limits;
         private transient MapState<Long, RestingOrder> resting;
 
         Reader(boolean csv, int depth, boolean orders) {
@@ -124,6 +126,7 @@ public final class BookInspector {
         @Override
         public void open(OpenContext context) {
             header = getRuntimeContext().getState(MatchOperator.headerDescriptor());
+            limits = getRuntimeContext().getState(MatchOperator.limitsDescriptor());
             resting = getRuntimeContext().getMapState(MatchOperator.ordersDescriptor());
         }
 
@@ -137,7 +140,7 @@ public final class BookInspector {
             for (RestingOrder o : resting.values()) {
                 list.add(o);
             }
-            OrderBook book = SymbolBook.restore(symbol, h, list).book();
+            OrderBook book = SymbolBook.restore(symbol, h, limits.value(), list).book();
             out.collect(csv ? csv(symbol, book) : json(symbol, h, book));
         }
 
