@@ -4,10 +4,11 @@ package io.spotmatch.book;
  * One input command for one symbol's book. Field use by type:
  *
  * <ul>
- *   <li>NEW: orderId, userId, side, orderType, timeInForce, price (LIMIT, LIMIT_MAKER), quantity,
- *       or quoteQuantity instead of quantity for a MARKET buy; stp (null: the symbol default);
- *   <li>CANCEL: orderId, userId;
- *   <li>AMEND: orderId, userId, and a new price and/or a new total quantity;
+ *   <li>NEW: orderId (0: the engine assigns the next one), userId, side, orderType, timeInForce,
+ *       price (LIMIT, LIMIT_MAKER), quantity, or quoteQuantity instead of quantity for a MARKET
+ *       order; stp (null: the symbol default); clientOrderId (optional);
+ *   <li>CANCEL: orderId (or 0 and clientOrderId), userId;
+ *   <li>AMEND: orderId (or 0 and clientOrderId), userId, and a new price and/or a new total quantity;
  *   <li>CANCEL_ALL: userId;
  *   <li>SYMBOL: symbol.
  * </ul>
@@ -26,7 +27,51 @@ public record Command(
         Decimal quantity,
         Decimal quoteQuantity,
         StpMode stp,
-        SymbolUpdate symbol) {
+        SymbolUpdate symbol,
+        String clientOrderId) {
+
+    /** The longest client order id. */
+    public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
+
+    /** A command without a client order id. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol) {
+        this(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, stp, symbol, null);
+    }
+
+    /**
+     * Client order ids are 1 to {@value #MAX_CLIENT_ORDER_ID_LENGTH} ASCII letters, digits and
+     * {@code . _ : / -}: they reach events and a PostgreSQL text column, so nothing else may enter.
+     */
+    public static boolean isValidClientOrderId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_CLIENT_ORDER_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '/'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public static Command limit(long orderId, long userId, Side side, String price, String quantity, TimeInForce tif) {
         return new Command(
@@ -117,11 +162,57 @@ public record Command(
     }
 
     public Command withTimeInForce(TimeInForce tif) {
-        return new Command(type, orderId, userId, side, orderType, tif, price, quantity, quoteQuantity, stp, symbol);
+        return new Command(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                tif,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId);
     }
 
     public Command withStp(StpMode mode) {
         return new Command(
-                type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, mode, symbol);
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                mode,
+                symbol,
+                clientOrderId);
+    }
+
+    /** This command with a client order id (a NEW's, or the one a CANCEL or AMEND with order id 0 addresses). */
+    public Command withClientOrderId(String id) {
+        return new Command(
+                type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, stp, symbol, id);
+    }
+
+    /** This command with another order id (0: a NEW the engine numbers, or a CANCEL/AMEND by client order id). */
+    public Command withOrderId(long id) {
+        return new Command(
+                type,
+                id,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId);
     }
 }

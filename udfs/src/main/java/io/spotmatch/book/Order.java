@@ -36,6 +36,12 @@ public final class Order {
 
     OrderStatus status;
 
+    /** The owner's id for the order, or null. */
+    String clientOrderId;
+
+    /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
+    String clientKey;
+
     // Heap book links: the level FIFO and the owner's open-order list.
     Order prev;
     Order next;
@@ -60,7 +66,41 @@ public final class Order {
             long fees,
             long feeRemainder,
             long priority) {
+        return resting(
+                orderId,
+                userId,
+                side,
+                type,
+                tif,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                null);
+    }
+
+    /** Restores a resting order from its persisted fields, with its client order id (or null). */
+    public static Order resting(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce tif,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId) {
         Order o = new Order();
+        o.clientOrderId = clientOrderId;
         o.orderId = orderId;
         o.userId = userId;
         o.side = side;
@@ -94,6 +134,8 @@ public final class Order {
         feeRemainder = o.feeRemainder;
         priority = o.priority;
         status = o.status;
+        clientOrderId = o.clientOrderId;
+        clientKey = o.clientKey;
     }
 
     void clearLinks() {
@@ -162,6 +204,11 @@ public final class Order {
 
     public OrderStatus status() {
         return status;
+    }
+
+    /** The client order id, or null. */
+    public String clientOrderId() {
+        return clientOrderId;
     }
 
     /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */

@@ -2,6 +2,9 @@ package io.spotmatch.book;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -31,6 +34,12 @@ public abstract class OrderBook {
      */
     public static final long MAX_ORDER_ID_STEP = 1L << 50;
 
+    /**
+     * How many client order ids of closed orders a symbol remembers (the most recently closed): a NEW
+     * repeating one of them, or one of an open order, is a duplicate. A bound on the state they cost.
+     */
+    public static final int RECENT_CLIENT_ORDER_IDS = 1024;
+
     private SymbolSpec spec;
     private long seq;
     private long lastTradeId;
@@ -42,9 +51,23 @@ public abstract class OrderBook {
 
     private EventSink sink;
 
+    /** Open orders with a client order id, by {@link ClientOrderId#key}. */
+    private final HashMap<String, Order> openByClientId = new HashMap<>();
+    /** Keys of the last {@link #RECENT_CLIENT_ORDER_IDS} closed orders with a client order id, oldest first. */
+    private final LinkedHashSet<String> recentClientIds = new LinkedHashSet<>();
+    /** Undo log of the current command's changes to the recent ids, for {@link #recentClientOrderIdsBeforeCommand}. */
+    private int recentAddedInCommand;
+
+    private final List<String> recentEvictedInCommand = new ArrayList<>();
+    private long recentVersion;
+
     /** Processes one command; events go to {@code sink} before this returns. */
     public final void process(Command c, EventSink sink) {
         this.sink = sink;
+        recentAddedInCommand = 0;
+        if (!recentEvictedInCommand.isEmpty()) {
+            recentEvictedInCommand.clear();
+        }
         bandReference = lastTradePrice;
         startCommand();
         switch (c.type()) {
@@ -61,13 +84,27 @@ public abstract class OrderBook {
         if (!tradable(c, s)) {
             return;
         }
-        if (c.orderId() <= lastOrderId) {
+        // Without an order id the engine numbers the order: the next id after the highest accepted.
+        long orderId = c.orderId() == 0 ? lastOrderId + 1 : c.orderId();
+        if (orderId <= lastOrderId) {
             reject(c, RejectReason.DUPLICATE_ORDER_ID);
             return;
         }
-        if (c.orderId() > MAX_ORDER_ID || c.orderId() - lastOrderId > MAX_ORDER_ID_STEP) {
+        if (orderId > MAX_ORDER_ID || orderId - lastOrderId > MAX_ORDER_ID_STEP) {
             reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
             return;
+        }
+        String clientKey = null;
+        if (c.clientOrderId() != null) {
+            if (!Command.isValidClientOrderId(c.clientOrderId())) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            clientKey = ClientOrderId.key(c.userId(), c.clientOrderId());
+            if (openByClientId.containsKey(clientKey) || recentClientIds.contains(clientKey)) {
+                reject(c, RejectReason.DUPLICATE_CLIENT_ORDER_ID);
+                return;
+            }
         }
         OrderType type = c.orderType();
         TimeInForce tif = c.timeInForce() != null
@@ -147,9 +184,14 @@ public abstract class OrderBook {
             }
         }
 
-        lastOrderId = c.orderId();
+        lastOrderId = orderId;
         Order o = newOrder();
-        o.orderId = c.orderId();
+        o.orderId = orderId;
+        o.clientOrderId = c.clientOrderId();
+        o.clientKey = clientKey;
+        if (clientKey != null) {
+            openByClientId.put(clientKey, o);
+        }
         o.userId = c.userId();
         o.side = c.side();
         o.type = type;
@@ -213,7 +255,7 @@ public abstract class OrderBook {
         if (!cancellable(c)) {
             return;
         }
-        Order o = find(c.orderId());
+        Order o = target(c);
         if (o == null) {
             reject(c, RejectReason.UNKNOWN_ORDER);
         } else if (o.userId != c.userId()) {
@@ -243,7 +285,7 @@ public abstract class OrderBook {
         if (!tradable(c, s)) {
             return;
         }
-        Order o = find(c.orderId());
+        Order o = target(c);
         if (o == null) {
             reject(c, RejectReason.UNKNOWN_ORDER);
             return;
@@ -330,6 +372,31 @@ public abstract class OrderBook {
         return band < 0 ? 0 : bandReference - band;
     }
 
+    /** The open order a CANCEL or AMEND addresses: by order id, or (order id 0) by the user's client order id. */
+    private Order target(Command c) {
+        if (c.orderId() != 0) {
+            return find(c.orderId());
+        }
+        return c.clientOrderId() == null ? null : openByClientId.get(ClientOrderId.key(c.userId(), c.clientOrderId()));
+    }
+
+    /** An order closed (filled or cancelled): its client order id becomes a recent one. */
+    private void closed(Order o) {
+        String key = o.clientKey;
+        if (key == null) {
+            return;
+        }
+        openByClientId.remove(key);
+        recentClientIds.add(key);
+        recentAddedInCommand++;
+        recentVersion++;
+        if (recentClientIds.size() > RECENT_CLIENT_ORDER_IDS) {
+            Iterator<String> eldest = recentClientIds.iterator();
+            recentEvictedInCommand.add(eldest.next());
+            eldest.remove();
+        }
+    }
+
     /** NEW and AMEND need a listed, TRADING symbol. */
     private boolean tradable(Command c, SymbolSpec s) {
         if (s == null) {
@@ -364,6 +431,7 @@ public abstract class OrderBook {
     /** Ends an order that is not in the book: cancels its remainder and gives it back. */
     private void finish(Order o, CancelReason reason) {
         o.status = OrderStatus.CANCELLED;
+        closed(o);
         sink.cancelled(++seq, o, reason);
         release(o);
     }
@@ -384,6 +452,12 @@ public abstract class OrderBook {
                         ? OrderStatus.FILLED
                         : OrderStatus.PARTIALLY_FILLED;
         maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        if (taker.status == OrderStatus.FILLED) {
+            closed(taker);
+        }
+        if (maker.status == OrderStatus.FILLED) {
+            closed(maker);
+        }
         lastTradePrice = price;
         sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
     }
@@ -559,13 +633,50 @@ public abstract class OrderBook {
         return lastTradePrice;
     }
 
+    /** The client order ids of recently closed orders, oldest first (at most {@link #RECENT_CLIENT_ORDER_IDS}). */
+    public final List<ClientOrderId> recentClientOrderIds() {
+        List<ClientOrderId> ids = new ArrayList<>(recentClientIds.size());
+        for (String key : recentClientIds) {
+            ids.add(ClientOrderId.ofKey(key));
+        }
+        return ids;
+    }
+
+    /** What {@link #recentClientOrderIds} was before the last command (for a roll-back when it failed). */
+    public final List<ClientOrderId> recentClientOrderIdsBeforeCommand() {
+        // before ++ added == evicted ++ now: drop the added ones from the end.
+        List<String> all = new ArrayList<>(recentEvictedInCommand);
+        all.addAll(recentClientIds);
+        List<ClientOrderId> ids = new ArrayList<>();
+        for (String key : all.subList(0, all.size() - recentAddedInCommand)) {
+            ids.add(ClientOrderId.ofKey(key));
+        }
+        return ids;
+    }
+
+    /** Changes whenever {@link #recentClientOrderIds} does. */
+    public final long recentClientOrderIdsVersion() {
+        return recentVersion;
+    }
+
     /**
      * Replaces this book's state with a persisted one. Resting orders may come in any order; they
      * are placed by their time priority.
      */
     public final void restore(
-            SymbolSpec spec, long seq, long lastTradeId, long lastOrderId, long lastTradePrice, List<Order> resting) {
+            SymbolSpec spec,
+            long seq,
+            long lastTradeId,
+            long lastOrderId,
+            long lastTradePrice,
+            List<Order> resting,
+            List<ClientOrderId> recent) {
         clear();
+        openByClientId.clear();
+        recentClientIds.clear();
+        for (ClientOrderId id : recent) {
+            recentClientIds.add(ClientOrderId.key(id.userId(), id.clientOrderId()));
+        }
         this.spec = spec;
         this.seq = seq;
         this.lastTradeId = lastTradeId;
@@ -576,6 +687,10 @@ public abstract class OrderBook {
         for (Order o : byPriority) {
             Order copy = newOrder();
             copy.copyFrom(o);
+            copy.clientKey = o.clientOrderId == null ? null : ClientOrderId.key(o.userId, o.clientOrderId);
+            if (copy.clientKey != null) {
+                openByClientId.put(copy.clientKey, copy);
+            }
             rest(copy);
         }
     }
@@ -588,6 +703,9 @@ public abstract class OrderBook {
         long[] h = {mix(mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId), lastTradePrice)};
         if (spec != null) {
             h[0] = mix(h[0], spec.toString().hashCode());
+        }
+        for (String key : recentClientIds) {
+            h[0] = mix(h[0], key.hashCode());
         }
         forEachOrder(o -> {
             long x = h[0];
@@ -602,6 +720,7 @@ public abstract class OrderBook {
             x = mix(x, o.fees);
             x = mix(x, o.feeRemainder);
             x = mix(x, o.priority);
+            x = mix(x, o.clientOrderId == null ? 0 : o.clientOrderId.hashCode());
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

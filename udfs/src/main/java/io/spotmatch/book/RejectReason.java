@@ -42,5 +42,7 @@ public enum RejectReason {
     /** A NEW that could rest while its user already has the symbol's maxOpenOrders resting. */
     MAX_OPEN_ORDERS,
     /** A limit price (new or amended) further from the last trade price than the symbol's price band. */
-    PRICE_OUT_OF_BAND
+    PRICE_OUT_OF_BAND,
+    /** A NEW whose client order id its user already has on an open order or a recently closed one. */
+    DUPLICATE_CLIENT_ORDER_ID
 }

@@ -104,6 +104,10 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         return new ValueStateDescriptor<>("book-limits", BookLimits.Serializer.INSTANCE);
     }
 
+    public static ValueStateDescriptor<RecentClientOrderIds> recentClientOrderIdsDescriptor() {
+        return new ValueStateDescriptor<>("recent-client-order-ids", RecentClientOrderIds.Serializer.INSTANCE);
+    }
+
     public static MapStateDescriptor<Long, RestingOrder> ordersDescriptor() {
         return new MapStateDescriptor<>("resting-orders", LongSerializer.INSTANCE, RestingOrder.Serializer.INSTANCE);
     }
@@ -114,6 +118,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
 
     private transient ValueState<BookHeader> header;
     private transient ValueState<BookLimits> limits;
+    private transient ValueState<RecentClientOrderIds> recentClientOrderIds;
     private transient MapState<Long, RestingOrder> resting;
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
@@ -163,6 +168,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         super.open();
         header = getPartitionedState(headerDescriptor());
         limits = getPartitionedState(limitsDescriptor());
+        recentClientOrderIds = getPartitionedState(recentClientOrderIdsDescriptor());
         resting = getPartitionedState(ordersDescriptor());
         marketDataState = getPartitionedState(marketDataDescriptor());
         pendingMarketData = new ArrayList<>();
@@ -216,6 +222,15 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void limits(BookLimits l) throws Exception {
                 limits.update(l);
+            }
+
+            @Override
+            public void recentClientOrderIds(RecentClientOrderIds ids) throws Exception {
+                if (ids.ids().isEmpty()) {
+                    recentClientOrderIds.clear();
+                } else {
+                    recentClientOrderIds.update(ids);
+                }
             }
 
             @Override
@@ -397,7 +412,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (RestingOrder o : resting.values()) {
             orders.add(o);
         }
-        SymbolBook book = SymbolBook.restore(symbol, h, limits.value(), orders, engines.apply(symbol));
+        SymbolBook book = SymbolBook.restore(
+                symbol, h, limits.value(), recentClientOrderIds.value(), orders, engines.apply(symbol));
         if (settlement) {
             book.settle();
         }

@@ -19,6 +19,7 @@ import java.math.BigDecimal;
  * @param price null for a market order
  * @param quantity null for a market order by quote amount
  * @param quoteQuantity null unless a market order by quote amount
+ * @param clientOrderId the owner's id for the order, or null
  */
 public record OrderRow(
         String symbol,
@@ -38,7 +39,50 @@ public record OrderRow(
         CancelReason cancelReason,
         long version,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String clientOrderId) {
+
+    /** A row of an order without a client order id. */
+    public OrderRow(
+            String symbol,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            StpMode stp,
+            BigDecimal price,
+            BigDecimal quantity,
+            BigDecimal quoteQuantity,
+            OrderStatus status,
+            BigDecimal filledQuantity,
+            BigDecimal filledQuote,
+            BigDecimal fees,
+            CancelReason cancelReason,
+            long version,
+            long createdAt,
+            long updatedAt) {
+        this(
+                symbol,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                quoteQuantity,
+                status,
+                filledQuantity,
+                filledQuote,
+                fees,
+                cancelReason,
+                version,
+                createdAt,
+                updatedAt,
+                null);
+    }
 
     /** The newer of two rows of the same order, keeping the earlier creation time. */
     public static OrderRow newer(OrderRow a, OrderRow b) {
@@ -64,6 +108,7 @@ public record OrderRow(
                         newer.cancelReason,
                         newer.version,
                         created,
-                        newer.updatedAt);
+                        newer.updatedAt,
+                        newer.clientOrderId);
     }
 }

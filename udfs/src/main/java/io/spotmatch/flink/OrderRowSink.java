@@ -327,7 +327,9 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
 
     /** Versioned binary form of the unwritten rows, kept in checkpoints and savepoints. */
     static final class UnwrittenSerializer implements SimpleVersionedSerializer<Unwritten> {
-        static final int VERSION = 1;
+        /** v1: the rows without client order ids; v2: each row then its client order id (v1 reads as none). */
+        static final int VERSION = 2;
+
         private static final OrderStatus[] STATUSES = OrderStatus.values();
         private static final CancelReason[] REASONS = CancelReason.values();
 
@@ -359,13 +361,14 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                 out.writeLong(r.version());
                 out.writeLong(r.createdAt());
                 out.writeLong(r.updatedAt());
+                Codec.writeString(out, r.clientOrderId());
             }
             return out.getCopyOfBuffer();
         }
 
         @Override
         public Unwritten deserialize(int version, byte[] bytes) throws IOException {
-            if (version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new IOException("unwritten order rows have format version " + version + "; this build reads "
                         + VERSION + ". They were written by a newer SpotMatch.");
             }
@@ -391,7 +394,8 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                         Codec.readEnum(in, REASONS),
                         in.readLong(),
                         in.readLong(),
-                        in.readLong()));
+                        in.readLong(),
+                        version >= 2 ? Codec.readString(in) : null));
             }
             return new Unwritten(rows);
         }

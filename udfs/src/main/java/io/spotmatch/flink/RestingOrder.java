@@ -15,6 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * One resting order in keyed state (MapState entry, key = order id): everything the book needs to
  * put it back in the same place with the same future. Units are the symbol's ticks, lots and
  * notional units.
+ *
+ * @param clientOrderId the owner's id for the order, or null
  */
 public record RestingOrder(
         long orderId,
@@ -29,7 +31,40 @@ public record RestingOrder(
         long filledQuote,
         long fees,
         long feeRemainder,
-        long priority) {
+        long priority,
+        String clientOrderId) {
+
+    /** An order without a client order id (every v1 value). */
+    public RestingOrder(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce timeInForce,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority) {
+        this(
+                orderId,
+                userId,
+                side,
+                type,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                null);
+    }
 
     public static RestingOrder of(Order o) {
         return new RestingOrder(
@@ -45,7 +80,8 @@ public record RestingOrder(
                 o.filledQuote(),
                 o.fees(),
                 o.feeRemainder(),
-                o.priority());
+                o.priority(),
+                o.clientOrderId());
     }
 
     public Order toOrder() {
@@ -62,17 +98,19 @@ public record RestingOrder(
                 filledQuote,
                 fees,
                 feeRemainder,
-                priority);
+                priority,
+                clientOrderId);
     }
 
     /**
      * Every value starts with a format version byte. To change the layout: add the field, bump
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
+     * v1: orderId ... priority. v2: v1 then the client order id (v1 reads as none).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
-        static final int VERSION = 1;
+        static final int VERSION = 2;
 
         @Override
         public void serialize(RestingOrder o, DataOutputView out) throws IOException {
@@ -90,11 +128,12 @@ public record RestingOrder(
             out.writeLong(o.fees);
             out.writeLong(o.feeRemainder);
             out.writeLong(o.priority);
+            Codec.writeString(out, o.clientOrderId);
         }
 
         @Override
         public RestingOrder deserialize(DataInputView in) throws IOException {
-            Codec.readVersion(in, VERSION, "RestingOrder");
+            int version = Codec.readVersion(in, VERSION, "RestingOrder");
             return new RestingOrder(
                     in.readLong(),
                     in.readLong(),
@@ -108,7 +147,8 @@ public record RestingOrder(
                     in.readLong(),
                     in.readLong(),
                     in.readLong(),
-                    in.readLong());
+                    in.readLong(),
+                    version >= 2 ? Codec.readString(in) : null);
         }
 
         @Override

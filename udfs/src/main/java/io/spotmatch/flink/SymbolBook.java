@@ -68,6 +68,8 @@ public final class SymbolBook implements EventSink {
     private boolean headerDirty;
     /** The limits in keyed state (null: none): written again only when they differ. */
     private BookLimits limitsStored;
+    /** The engine's version of its recent client order ids when they were last written (or restored). */
+    private long recentStoredVersion;
 
     /** Resting orders to write; a null value means delete. */
     private final Map<Long, RestingOrder> dirtyOrders = new HashMap<>();
@@ -109,14 +111,27 @@ public final class SymbolBook implements EventSink {
         this.book = book;
     }
 
-    /** A book rebuilt from keyed state; {@code limits} null when none are stored (a savepoint from before them). */
-    public static SymbolBook restore(String symbol, BookHeader header, BookLimits limits, List<RestingOrder> resting) {
-        return restore(symbol, header, limits, resting, new HeapOrderBook());
+    /**
+     * A book rebuilt from keyed state; {@code limits} and {@code recent} null when none are stored (a
+     * savepoint from before them, or nothing to store).
+     */
+    public static SymbolBook restore(
+            String symbol,
+            BookHeader header,
+            BookLimits limits,
+            RecentClientOrderIds recent,
+            List<RestingOrder> resting) {
+        return restore(symbol, header, limits, recent, resting, new HeapOrderBook());
     }
 
     /** A book rebuilt from keyed state into the given (empty) engine. */
     public static SymbolBook restore(
-            String symbol, BookHeader header, BookLimits limits, List<RestingOrder> resting, OrderBook into) {
+            String symbol,
+            BookHeader header,
+            BookLimits limits,
+            RecentClientOrderIds recent,
+            List<RestingOrder> resting,
+            OrderBook into) {
         SymbolBook b = new SymbolBook(symbol, into);
         List<Order> orders = new ArrayList<>(resting.size());
         for (RestingOrder r : resting) {
@@ -130,8 +145,16 @@ public final class SymbolBook implements EventSink {
             }
         }
         long lastTradePrice = limits == null ? 0 : limits.lastTradePrice();
-        b.book.restore(spec, header.seq(), header.lastTradeId(), header.lastOrderId(), lastTradePrice, orders);
+        b.book.restore(
+                spec,
+                header.seq(),
+                header.lastTradeId(),
+                header.lastOrderId(),
+                lastTradePrice,
+                orders,
+                recent == null ? List.of() : recent.ids());
         b.limitsStored = BookLimits.of(b.book);
+        b.recentStoredVersion = b.book.recentClientOrderIdsVersion();
         b.sourcePartition = header.sourcePartition();
         b.severalPartitions = header.severalPartitions();
         b.adminPartition = header.adminPartition();
@@ -289,6 +312,7 @@ public final class SymbolBook implements EventSink {
                 writer.limits(limits);
             }
             limitsStored = limits;
+            writer.recentClientOrderIds(new RecentClientOrderIds(book.recentClientOrderIdsBeforeCommand()));
             writeOrders(writer);
             if (marketData != null) {
                 writer.marketData(marketData.stateBeforeCommand());
@@ -321,7 +345,8 @@ public final class SymbolBook implements EventSink {
                 cancel,
                 seq,
                 time,
-                time));
+                time,
+                o.clientOrderId()));
     }
 
     /** After a command: the changed order's place in state. */
@@ -498,6 +523,9 @@ public final class SymbolBook implements EventSink {
         /** The symbol's order limits and last trade price. */
         void limits(BookLimits limits) throws Exception;
 
+        /** The client order ids of the symbol's recently closed orders. */
+        void recentClientOrderIds(RecentClientOrderIds ids) throws Exception;
+
         /** The symbol's market-data state (market data on only). */
         default void marketData(MarketDataState state) throws Exception {}
     }
@@ -512,6 +540,10 @@ public final class SymbolBook implements EventSink {
                 writer.limits(limits);
                 limitsStored = limits;
             }
+        }
+        if (book.recentClientOrderIdsVersion() != recentStoredVersion) {
+            writer.recentClientOrderIds(new RecentClientOrderIds(book.recentClientOrderIds()));
+            recentStoredVersion = book.recentClientOrderIdsVersion();
         }
         writeOrders(writer);
         dirtyOrders.clear();

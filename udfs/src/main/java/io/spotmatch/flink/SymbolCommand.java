@@ -2,7 +2,12 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.CommandType;
+import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -74,6 +79,7 @@ public record SymbolCommand(
             Codec.writeDecimal(out, c.quantity());
             Codec.writeDecimal(out, c.quoteQuantity());
             Codec.writeEnum(out, c.stp());
+            Codec.writeString(out, c.clientOrderId());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -93,18 +99,30 @@ public record SymbolCommand(
             long offset = in.readLong();
             int adminPartition = in.readInt();
             long adminOffset = in.readLong();
+            CommandType type = Codec.readEnum(in, TYPES);
+            long orderId = in.readLong();
+            long userId = in.readLong();
+            Side side = Codec.readEnum(in, Codec.SIDES);
+            OrderType orderType = Codec.readEnum(in, Codec.ORDER_TYPES);
+            TimeInForce tif = Codec.readEnum(in, Codec.TIME_IN_FORCES);
+            Decimal price = Codec.readDecimal(in);
+            Decimal quantity = Codec.readDecimal(in);
+            Decimal quote = Codec.readDecimal(in);
+            StpMode stp = Codec.readEnum(in, Codec.STP_MODES);
+            String clientOrderId = Codec.readString(in);
             Command c = new Command(
-                    Codec.readEnum(in, TYPES),
-                    in.readLong(),
-                    in.readLong(),
-                    Codec.readEnum(in, Codec.SIDES),
-                    Codec.readEnum(in, Codec.ORDER_TYPES),
-                    Codec.readEnum(in, Codec.TIME_IN_FORCES),
-                    Codec.readDecimal(in),
-                    Codec.readDecimal(in),
-                    Codec.readDecimal(in),
-                    Codec.readEnum(in, Codec.STP_MODES),
-                    in.readBoolean() ? readUpdate(in) : null);
+                    type,
+                    orderId,
+                    userId,
+                    side,
+                    orderType,
+                    tif,
+                    price,
+                    quantity,
+                    quote,
+                    stp,
+                    in.readBoolean() ? readUpdate(in) : null,
+                    clientOrderId);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 

@@ -134,7 +134,15 @@ public final class CommandJson {
         Decimal marketMaxQty;
         Decimal maxOpenOrders;
         Decimal priceBandBps;
+        String clientOrderId;
         boolean sawType;
+
+        /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
+        private void requireOrder() throws PoisonException {
+            if (orderId == null && clientOrderId == null) {
+                throw new PoisonException(PoisonCode.MISSING_FIELD, "no 'orderId' nor 'clientOrderId' field");
+            }
+        }
 
         Command toCommand() throws PoisonException {
             if (type == null) {
@@ -143,7 +151,7 @@ public final class CommandJson {
             JsonFields.require(symbol, "symbol");
             switch (type) {
                 case NEW -> {
-                    JsonFields.require(orderId, "orderId");
+                    // No orderId: the engine numbers the order.
                     JsonFields.require(userId, "userId");
                     JsonFields.require(side, "side");
                     JsonFields.require(orderType, "orderType");
@@ -158,7 +166,7 @@ public final class CommandJson {
                     }
                     return new Command(
                             type,
-                            orderId,
+                            orderId == null ? 0 : orderId,
                             userId,
                             side,
                             orderType,
@@ -167,20 +175,34 @@ public final class CommandJson {
                             quantity,
                             quoteQuantity,
                             stp,
-                            null);
+                            null,
+                            clientOrderId);
                 }
                 case CANCEL -> {
-                    JsonFields.require(orderId, "orderId");
+                    requireOrder();
                     JsonFields.require(userId, "userId");
-                    return Command.cancel(orderId, userId);
+                    return Command.cancel(orderId == null ? 0 : orderId, userId)
+                            .withClientOrderId(orderId == null ? clientOrderId : null);
                 }
                 case AMEND -> {
-                    JsonFields.require(orderId, "orderId");
+                    requireOrder();
                     JsonFields.require(userId, "userId");
                     if (price == null && quantity == null) {
                         throw new PoisonException(PoisonCode.MISSING_FIELD, "an AMEND needs 'price' or 'quantity'");
                     }
-                    return new Command(type, orderId, userId, null, null, null, price, quantity, null, null, null);
+                    return new Command(
+                            type,
+                            orderId == null ? 0 : orderId,
+                            userId,
+                            null,
+                            null,
+                            null,
+                            price,
+                            quantity,
+                            null,
+                            null,
+                            null,
+                            orderId == null ? clientOrderId : null);
                 }
                 case CANCEL_ALL -> {
                     JsonFields.require(userId, "userId");
@@ -241,6 +263,15 @@ public final class CommandJson {
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
+                case "clientOrderId" -> {
+                    f.clientOrderId = JsonFields.text(p, t, name);
+                    if (!Command.isValidClientOrderId(f.clientOrderId)) {
+                        throw new PoisonException(
+                                PoisonCode.INVALID_FIELD,
+                                "clientOrderId must be 1 to " + Command.MAX_CLIENT_ORDER_ID_LENGTH
+                                        + " letters, digits and . _ : / -");
+                    }
+                }
                 case "baseAsset" -> f.baseAsset = JsonFields.asset(p, t, name);
                 case "quoteAsset" -> f.quoteAsset = JsonFields.asset(p, t, name);
                 case "tickSize" -> f.tickSize = JsonFields.decimal(p, t, name);
@@ -278,8 +309,11 @@ public final class CommandJson {
         Json.string(sb, symbol);
         switch (c.type()) {
             case NEW -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
                 field(sb, "side", c.side());
                 field(sb, "orderType", c.orderType());
                 field(sb, "timeInForce", c.timeInForce());
@@ -289,12 +323,18 @@ public final class CommandJson {
                 field(sb, "stp", c.stp());
             }
             case CANCEL -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
             }
             case AMEND -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
                 field(sb, "price", c.price());
                 field(sb, "quantity", c.quantity());
             }
@@ -329,6 +369,13 @@ public final class CommandJson {
             }
         }
         return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void clientOrderId(StringBuilder sb, Command c) {
+        if (c.clientOrderId() != null) {
+            sb.append(",\"clientOrderId\":");
+            Json.string(sb, c.clientOrderId());
+        }
     }
 
     private static void field(StringBuilder sb, String name, long value) {

@@ -56,10 +56,18 @@ public final class EventJson {
         sb.append(",\"").append(name).append("\":").append(value);
     }
 
+    /** Only for orders that have one: the ids are letters, digits and . _ : / - (no escaping). */
+    private static void clientOrderId(StringBuilder sb, String id) {
+        if (id != null) {
+            text(sb, "clientOrderId", id);
+        }
+    }
+
     public static void accepted(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o) {
         head(sb, symbol, seq, time, "ACCEPTED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         text(sb, "side", o.side().name());
         text(sb, "orderType", o.type().name());
         text(sb, "timeInForce", o.timeInForce().name());
@@ -113,6 +121,7 @@ public final class EventJson {
         head(sb, symbol, seq, time, "CANCELLED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         text(sb, "reason", reason.name());
         if (o.quoteQuantity() != 0) {
             quote(sb, s, "cancelledQuote", o.remainingQuote());
@@ -143,6 +152,7 @@ public final class EventJson {
         head(sb, symbol, seq, time, "AMENDED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         price(sb, s, "price", o.price());
         qty(sb, s, "quantity", o.quantity());
         price(sb, s, "previousPrice", previousPrice);
@@ -163,6 +173,7 @@ public final class EventJson {
         head(sb, symbol, seq, time, "DECREMENTED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         text(sb, "reason", "SELF_TRADE_PREVENTED");
         if (o.quoteQuantity() != 0) {
             quote(sb, s, "quoteQuantity", o.quoteQuantity());
@@ -182,6 +193,7 @@ public final class EventJson {
             case NEW, CANCEL, AMEND -> {
                 number(sb, "orderId", c.orderId());
                 number(sb, "userId", c.userId());
+                clientOrderId(sb, c.clientOrderId());
             }
             case CANCEL_ALL -> number(sb, "userId", c.userId());
             case SYMBOL -> {}

@@ -115,12 +115,20 @@ class DifferentialTest {
                 o.filledQuote(),
                 o.fees(),
                 o.feeRemainder(),
-                o.priority())));
+                o.priority(),
+                o.clientOrderId())));
         java.util.Collections.reverse(resting); // arrival order must not matter
         OrderBook copy = new HeapOrderBook();
         SymbolSpec spec =
                 book.spec() == null ? null : SymbolSpec.apply(null, book.spec().toUpdate());
-        copy.restore(spec, book.seq(), book.lastTradeId(), book.lastOrderId(), book.lastTradePrice(), resting);
+        copy.restore(
+                spec,
+                book.seq(),
+                book.lastTradeId(),
+                book.lastOrderId(),
+                book.lastTradePrice(),
+                resting,
+                book.recentClientOrderIds());
         copy.validate();
         assertThat(copy.stateHash()).as("restored state hash").isEqualTo(book.stateHash());
         return copy;

@@ -45,9 +45,13 @@ final class EventText implements EventSink {
         return book.spec().notionalToDecimal(units).toString();
     }
 
+    private static String client(String clientOrderId) {
+        return clientOrderId == null ? "" : " client=" + clientOrderId;
+    }
+
     @Override
     public void accepted(long seq, Order o) {
-        add(seq, "ACCEPTED id=" + o.orderId());
+        add(seq, "ACCEPTED id=" + o.orderId() + client(o.clientOrderId()));
     }
 
     @Override
@@ -105,7 +109,7 @@ final class EventText implements EventSink {
             case CANCEL_ALL -> " user=" + c.userId();
             case SYMBOL -> "";
         };
-        add(seq, "REJECTED " + c.type() + who + " reason=" + reason);
+        add(seq, "REJECTED " + c.type() + who + client(c.clientOrderId()) + " reason=" + reason);
     }
 
     @Override

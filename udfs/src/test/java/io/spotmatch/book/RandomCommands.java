@@ -45,15 +45,22 @@ public final class RandomCommands {
             return newOrder();
         }
         if (roll < 800) {
-            return Command.cancel(pickId(), user());
+            Command cancel = Command.cancel(pickId(), user());
+            return rnd.nextInt(6) == 0 ? cancel.withOrderId(0).withClientOrderId(clientOrderId()) : cancel;
         }
         if (roll < 940) {
-            return amend();
+            Command amend = amend();
+            return rnd.nextInt(6) == 0 ? amend.withOrderId(0).withClientOrderId(clientOrderId()) : amend;
         }
         if (roll < 955) {
             return Command.cancelAll(user());
         }
         return symbol();
+    }
+
+    /** From a small pool, so they repeat: open and recently closed ones are duplicates. */
+    private String clientOrderId() {
+        return rnd.nextInt(500) == 0 ? "no spaces allowed" : "c" + rnd.nextInt(300);
     }
 
     private long user() {
@@ -168,7 +175,12 @@ public final class RandomCommands {
         if (rnd.nextInt(200) == 0) {
             tif = null; // take the type's default
         }
-        return new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+        Command c = new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+        if (rnd.nextInt(4) == 0) {
+            c = c.withClientOrderId(clientOrderId());
+        }
+        // Some orders are numbered by the engine (the generator's next ids may then be duplicates).
+        return rnd.nextInt(10) == 0 ? c.withOrderId(0) : c;
     }
 
     private Command amend() {

@@ -35,7 +35,8 @@ class ScenarioTest {
             "status.txt",
             "fees.txt",
             "rejects.txt",
-            "protections.txt");
+            "protections.txt",
+            "client-order-ids.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -209,7 +210,8 @@ class ScenarioTest {
                 dec(kv.get("qty")),
                 dec(kv.get("quote")),
                 kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
-                null);
+                null,
+                kv.get("client"));
     }
 
     private static Decimal dec(String s) {

@@ -262,6 +262,67 @@ class MatchOperatorTest {
         }
     }
 
+    @Test
+    void clientOrderIdsAndEngineNumberedOrdersReachEventsRowsAndStateAcrossARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("s-1"));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 8, Side.BUY, "99.00", "1.000", TimeInForce.IOC)
+                            .withClientOrderId("b-1"));
+            assertThat(events(h).subList(1, 4))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1700000000001,\"type\":\"ACCEPTED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"clientOrderId\":\"s-1\",\"side\":\"SELL\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000002,\"type\":\"ACCEPTED\",\"orderId\":2,"
+                                    + "\"userId\":8,\"clientOrderId\":\"b-1\",\"side\":\"BUY\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"IOC\",\"price\":\"99.00\",\"quantity\":\"1.000\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"CANCELLED\",\"orderId\":2,"
+                                    + "\"userId\":8,\"clientOrderId\":\"b-1\",\"reason\":\"IOC_REMAINDER\","
+                                    + "\"cancelledQuantity\":\"1.000\",\"filledQuantity\":\"0.000\"}");
+            assertThat(side(h, MatchOperator.ORDERS))
+                    .extracting(OrderRow::orderId, OrderRow::clientOrderId)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1L, "s-1"),
+                            org.assertj.core.groups.Tuple.tuple(2L, "b-1"));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            // b-1 closed before the checkpoint and s-1 is open: both still duplicates after the restore
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("b-1"));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 7, Side.SELL, "101.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("s-1"));
+            send(h, BTC, Command.cancel(0, 7).withClientOrderId("s-1"));
+            assertThat(events(h))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000003,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                    + "\"orderId\":0,\"userId\":8,\"clientOrderId\":\"b-1\",\"reason\":\"DUPLICATE_CLIENT_ORDER_ID\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":6,\"time\":1700000000004,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                    + "\"orderId\":0,\"userId\":7,\"clientOrderId\":\"s-1\",\"reason\":\"DUPLICATE_CLIENT_ORDER_ID\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":7,\"time\":1700000000005,\"type\":\"CANCELLED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"clientOrderId\":\"s-1\",\"reason\":\"USER\","
+                                    + "\"cancelledQuantity\":\"1.000\",\"filledQuantity\":\"0.000\"}");
+        }
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {

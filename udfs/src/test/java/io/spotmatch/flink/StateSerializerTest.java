@@ -66,6 +66,47 @@ class StateSerializerTest {
                 99_999_999,
                 42);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, o)).isEqualTo(o);
+        RestingOrder withClientId = new RestingOrder(
+                1, 7, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, StpMode.DECREMENT, 1, 2, 0, 0, 0, 0, 3, "Gw-1:a/b");
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, withClientId)).isEqualTo(withClientId);
+    }
+
+    @Test
+    void aRestingOrderOfFormatV1ReadsAsOneWithoutAClientOrderId() throws IOException {
+        DataOutputSerializer v1 = new DataOutputSerializer(128);
+        v1.writeByte(1);
+        v1.writeLong(42); // orderId
+        v1.writeLong(7); // userId
+        v1.writeByte(Side.SELL.ordinal());
+        v1.writeByte(OrderType.LIMIT.ordinal());
+        v1.writeByte(TimeInForce.GTC.ordinal());
+        v1.writeByte(StpMode.NONE.ordinal());
+        for (long v : new long[] {6_500_010, 1_000, 250, 1_625_002_500L, 3_250_005, 99, 17}) {
+            v1.writeLong(v);
+        }
+        assertThat(RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(v1.getCopyOfBuffer())))
+                .isEqualTo(new RestingOrder(
+                        42,
+                        7,
+                        Side.SELL,
+                        OrderType.LIMIT,
+                        TimeInForce.GTC,
+                        StpMode.NONE,
+                        6_500_010,
+                        1_000,
+                        250,
+                        1_625_002_500L,
+                        3_250_005,
+                        99,
+                        17,
+                        null));
+    }
+
+    @Test
+    void recentClientOrderIdsRoundTrip() throws IOException {
+        RecentClientOrderIds ids = new RecentClientOrderIds(
+                List.of(new io.spotmatch.book.ClientOrderId(7, "a-1"), new io.spotmatch.book.ClientOrderId(8, "a-1")));
+        assertThat(roundTrip(RecentClientOrderIds.Serializer.INSTANCE, ids)).isEqualTo(ids);
     }
 
     @Test
@@ -172,7 +213,28 @@ class StateSerializerTest {
     @Test
     void unwrittenOrderRowsRoundTrip() throws IOException {
         OrderRowSink.UnwrittenSerializer serializer = new OrderRowSink.UnwrittenSerializer();
-        OrderRowSink.Unwritten rows = new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30)));
+        OrderRow withClientId = new OrderRow(
+                "BTC-USDT",
+                43,
+                7,
+                Side.BUY,
+                OrderType.LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                new java.math.BigDecimal("100.00"),
+                new java.math.BigDecimal("1.000"),
+                null,
+                io.spotmatch.book.OrderStatus.NEW,
+                new java.math.BigDecimal("0.000"),
+                new java.math.BigDecimal("0.00000"),
+                new java.math.BigDecimal("0.00000"),
+                null,
+                4,
+                10,
+                10,
+                "Gw-1:a/b");
+        OrderRowSink.Unwritten rows =
+                new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30), withClientId));
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows)))
                 .isEqualTo(rows);
         assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, serializer.serialize(rows)))
@@ -194,6 +256,7 @@ class StateSerializerTest {
         assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);
         assertCompatibleAsIs(BookHeader.Serializer.INSTANCE);
         assertCompatibleAsIs(BookLimits.Serializer.INSTANCE);
+        assertCompatibleAsIs(RecentClientOrderIds.Serializer.INSTANCE);
         assertCompatibleAsIs(SymbolCommand.Serializer.INSTANCE);
     }
 
@@ -218,7 +281,7 @@ class StateSerializerTest {
         assertThatThrownBy(() ->
                         RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format version 2")
+                .hasMessageContaining("format version 3")
                 .hasMessageContaining("newer SpotMatch");
         assertThatThrownBy(() -> BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {0})))
                 .isInstanceOf(IOException.class)

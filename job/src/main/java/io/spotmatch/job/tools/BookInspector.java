@@ -10,6 +10,7 @@ import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.flink.BookHeader;
 import io.spotmatch.flink.BookLimits;
 import io.spotmatch.flink.MatchOperator;
+import io.spotmatch.flink.RecentClientOrderIds;
 import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
 import io.spotmatch.job.CommandLine;
@@ -115,6 +116,7 @@ public final class BookInspector {
         private final boolean orders;
         private transient ValueState<BookHeader> header;
         private transient ValueState<BookLimits> limits;
+        private transient ValueState<RecentClientOrderIds> recent;
         private transient MapState<Long, RestingOrder> resting;
 
         Reader(boolean csv, int depth, boolean orders) {
@@ -127,6 +129,7 @@ public final class BookInspector {
         public void open(OpenContext context) {
             header = getRuntimeContext().getState(MatchOperator.headerDescriptor());
             limits = getRuntimeContext().getState(MatchOperator.limitsDescriptor());
+            recent = getRuntimeContext().getState(MatchOperator.recentClientOrderIdsDescriptor());
             resting = getRuntimeContext().getMapState(MatchOperator.ordersDescriptor());
         }
 
@@ -140,7 +143,8 @@ public final class BookInspector {
             for (RestingOrder o : resting.values()) {
                 list.add(o);
             }
-            OrderBook book = SymbolBook.restore(symbol, h, limits.value(), list).book();
+            OrderBook book = SymbolBook.restore(symbol, h, limits.value(), recent.value(), list)
+                    .book();
             out.collect(csv ? csv(symbol, book) : json(symbol, h, book));
         }
 
