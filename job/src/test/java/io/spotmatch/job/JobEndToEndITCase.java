@@ -60,7 +60,8 @@ class JobEndToEndITCase {
                 p.command(
                         "ETH-USDT",
                         Command.limit(0, 9, Side.SELL, "3600.00", "0.5000", TimeInForce.GTC)
-                                .withClientOrderId("eth-1"),
+                                .withClientOrderId("eth-1")
+                                .withExpireTime(T0 + 86_400_000),
                         T0 + 8500),
                 p.command("DOGE-USDT", Command.limit(1, 9, Side.BUY, "0.10", "100", TimeInForce.GTC), T0 + 9000)));
 
@@ -124,12 +125,14 @@ class JobEndToEndITCase {
                                 + "65000.116666666667|78.00014|null|6|1767225603000|1767225603000",
                         "ETH-USDT|10|9|BUY|LIMIT|GTC|NONE|3500.00|1.0000|null|NEW|0.0000|1.0000|0.000000|null|0.000000|null|2|"
                                 + "1767225607000|1767225607000",
-                        "ETH-USDT|11|9|SELL|LIMIT|GTC|NONE|3600.00|0.5000|null|NEW|0.0000|0.5000|0.000000|null|0.000000|null|4|"
+                        "ETH-USDT|11|9|SELL|LIMIT|GTD|NONE|3600.00|0.5000|null|NEW|0.0000|0.5000|0.000000|null|0.000000|null|4|"
                                 + "1767225608500|1767225608500");
         assertThat(p.events().get("ETH-USDT").get(3))
-                .contains("\"type\":\"ACCEPTED\",\"orderId\":11,\"userId\":9,\"clientOrderId\":\"eth-1\",");
-        assertThat(p.query("SELECT symbol, order_id, client_order_id FROM orders WHERE client_order_id IS NOT NULL"))
-                .containsExactly("ETH-USDT|11|eth-1");
+                .contains("\"type\":\"ACCEPTED\",\"orderId\":11,\"userId\":9,\"clientOrderId\":\"eth-1\",")
+                .contains("\"timeInForce\":\"GTD\",\"expireTime\":1767312000000,");
+        assertThat(p.query("SELECT symbol, order_id, client_order_id, (EXTRACT(EPOCH FROM expire_time) * 1000)::bigint"
+                        + " FROM orders WHERE client_order_id IS NOT NULL OR expire_time IS NOT NULL"))
+                .containsExactly("ETH-USDT|11|eth-1|1767312000000");
         assertThat(p.readAll(p.deadLetterTopic, false)).isEmpty();
     }
 }

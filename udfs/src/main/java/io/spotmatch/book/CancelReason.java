@@ -18,5 +18,7 @@ public enum CancelReason {
     /** The operator wiped the book with a SYMBOL command carrying cancelOpenOrders. */
     HALTED,
     /** A market order stopped at the edge of the symbol's price band: the best price left is past it. */
-    PRICE_BAND
+    PRICE_BAND,
+    /** A GTD order whose expireTime a command's time reached (cancelled before that command). */
+    EXPIRED
 }

@@ -6,7 +6,8 @@ package io.spotmatch.book;
  * <ul>
  *   <li>NEW: orderId (0: the engine assigns the next one), userId, side, orderType, timeInForce,
  *       price (LIMIT, LIMIT_MAKER), quantity, or quoteQuantity instead of quantity for a MARKET
- *       order; stp (null: the symbol default); clientOrderId (optional);
+ *       order; stp (null: the symbol default); clientOrderId (optional); expireTime (GTD only:
+ *       epoch ms, see {@link OrderBook#process(Command, long, EventSink)});
  *   <li>CANCEL: orderId (or 0 and clientOrderId), userId;
  *   <li>AMEND: orderId (or 0 and clientOrderId), userId, and a new price and/or a new total quantity;
  *   <li>CANCEL_ALL: userId;
@@ -28,7 +29,8 @@ public record Command(
         Decimal quoteQuantity,
         StpMode stp,
         SymbolUpdate symbol,
-        String clientOrderId) {
+        String clientOrderId,
+        long expireTime) {
 
     /** The longest client order id. */
     public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
@@ -47,6 +49,36 @@ public record Command(
             StpMode stp,
             SymbolUpdate symbol) {
         this(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, stp, symbol, null);
+    }
+
+    /** A command without an expiry time. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                0);
     }
 
     /**
@@ -162,57 +194,30 @@ public record Command(
     }
 
     public Command withTimeInForce(TimeInForce tif) {
-        return new Command(
-                type,
-                orderId,
-                userId,
-                side,
-                orderType,
-                tif,
-                price,
-                quantity,
-                quoteQuantity,
-                stp,
-                symbol,
-                clientOrderId);
+        return with(orderId, tif, stp, clientOrderId, expireTime);
     }
 
     public Command withStp(StpMode mode) {
-        return new Command(
-                type,
-                orderId,
-                userId,
-                side,
-                orderType,
-                timeInForce,
-                price,
-                quantity,
-                quoteQuantity,
-                mode,
-                symbol,
-                clientOrderId);
+        return with(orderId, timeInForce, mode, clientOrderId, expireTime);
     }
 
     /** This command with a client order id (a NEW's, or the one a CANCEL or AMEND with order id 0 addresses). */
     public Command withClientOrderId(String id) {
-        return new Command(
-                type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, stp, symbol, id);
+        return with(orderId, timeInForce, stp, id, expireTime);
     }
 
     /** This command with another order id (0: a NEW the engine numbers, or a CANCEL/AMEND by client order id). */
     public Command withOrderId(long id) {
+        return with(id, timeInForce, stp, clientOrderId, expireTime);
+    }
+
+    /** A GTD order: good till the first command whose time (epoch ms) reaches {@code time}. */
+    public Command withExpireTime(long time) {
+        return with(orderId, TimeInForce.GTD, stp, clientOrderId, time);
+    }
+
+    private Command with(long id, TimeInForce tif, StpMode mode, String clientId, long expiry) {
         return new Command(
-                type,
-                id,
-                userId,
-                side,
-                orderType,
-                timeInForce,
-                price,
-                quantity,
-                quoteQuantity,
-                stp,
-                symbol,
-                clientOrderId);
+                type, id, userId, side, orderType, tif, price, quantity, quoteQuantity, mode, symbol, clientId, expiry);
     }
 }

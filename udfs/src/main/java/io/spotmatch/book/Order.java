@@ -39,6 +39,9 @@ public final class Order {
     /** The owner's id for the order, or null. */
     String clientOrderId;
 
+    /** A GTD order's expiry time (epoch ms); 0 for every other order. */
+    long expireTime;
+
     /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
     String clientKey;
 
@@ -99,8 +102,44 @@ public final class Order {
             long feeRemainder,
             long priority,
             String clientOrderId) {
+        return resting(
+                orderId,
+                userId,
+                side,
+                type,
+                tif,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                clientOrderId,
+                0);
+    }
+
+    /** Restores a resting order from its persisted fields, with its client order id and expiry time. */
+    public static Order resting(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce tif,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId,
+            long expireTime) {
         Order o = new Order();
         o.clientOrderId = clientOrderId;
+        o.expireTime = expireTime;
         o.orderId = orderId;
         o.userId = userId;
         o.side = side;
@@ -136,6 +175,7 @@ public final class Order {
         status = o.status;
         clientOrderId = o.clientOrderId;
         clientKey = o.clientKey;
+        expireTime = o.expireTime;
     }
 
     void clearLinks() {
@@ -209,6 +249,11 @@ public final class Order {
     /** The client order id, or null. */
     public String clientOrderId() {
         return clientOrderId;
+    }
+
+    /** A GTD order's expiry time (epoch ms), 0 for every other order. */
+    public long expireTime() {
+        return expireTime;
     }
 
     /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */

@@ -61,15 +61,35 @@ public abstract class OrderBook {
     private final List<String> recentEvictedInCommand = new ArrayList<>();
     private long recentVersion;
 
-    /** Processes one command; events go to {@code sink} before this returns. */
+    /** The time of the command being processed (epoch ms); Long.MIN_VALUE when it has none. */
+    private long commandTime;
+
+    /** Processes one command without a time: it expires nothing. */
     public final void process(Command c, EventSink sink) {
+        process(c, Long.MIN_VALUE, sink);
+    }
+
+    /**
+     * Processes one command at {@code time} (its Kafka timestamp, epoch ms); events go to {@code
+     * sink} before this returns. Before the command itself, unless the symbol is HALTED, every GTD
+     * order whose expireTime is not after {@code time} is cancelled EXPIRED, earliest expireTime
+     * first (then lowest order id): so the same commands expire the same orders at the same point.
+     */
+    public final void process(Command c, long time, EventSink sink) {
         this.sink = sink;
+        commandTime = time;
         recentAddedInCommand = 0;
         if (!recentEvictedInCommand.isEmpty()) {
             recentEvictedInCommand.clear();
         }
         bandReference = lastTradePrice;
         startCommand();
+        if (spec != null && spec.status() != SymbolStatus.HALTED) {
+            for (Order o = firstExpired(time); o != null; o = firstExpired(time)) {
+                remove(o);
+                finish(o, CancelReason.EXPIRED);
+            }
+        }
         switch (c.type()) {
             case NEW -> onNew(c);
             case CANCEL -> onCancel(c);
@@ -150,7 +170,8 @@ public abstract class OrderBook {
                 }
             }
         } else {
-            if (type == OrderType.LIMIT_MAKER && tif != TimeInForce.GTC || c.quoteQuantity() != null) {
+            if (type == OrderType.LIMIT_MAKER && tif != TimeInForce.GTC && tif != TimeInForce.GTD
+                    || c.quoteQuantity() != null) {
                 reject(c, RejectReason.INVALID_ORDER);
                 return;
             }
@@ -176,7 +197,7 @@ public abstract class OrderBook {
                 reject(c, RejectReason.PRICE_OUT_OF_BAND);
                 return;
             }
-            if (tif == TimeInForce.GTC
+            if ((tif == TimeInForce.GTC || tif == TimeInForce.GTD)
                     && s.maxOpenOrdersCount() > 0
                     && hasOpenOrders(c.userId(), s.maxOpenOrdersCount())) {
                 reject(c, RejectReason.MAX_OPEN_ORDERS);
@@ -184,8 +205,14 @@ public abstract class OrderBook {
             }
         }
 
+        if (tif == TimeInForce.GTD ? c.expireTime() <= 0 || c.expireTime() <= commandTime : c.expireTime() != 0) {
+            reject(c, RejectReason.INVALID_EXPIRE_TIME);
+            return;
+        }
+
         lastOrderId = orderId;
         Order o = newOrder();
+        o.expireTime = c.expireTime();
         o.orderId = orderId;
         o.clientOrderId = c.clientOrderId();
         o.clientKey = clientKey;
@@ -552,6 +579,12 @@ public abstract class OrderBook {
      */
     protected abstract boolean match(Order taker);
 
+    /**
+     * The resting GTD order with the earliest expireTime (then the lowest order id) if that is not
+     * after {@code time}, else null. Called before every command: must not scan the book.
+     */
+    protected abstract Order firstExpired(long time);
+
     /** Whether the user has at least {@code count} resting orders; looks at no more than that many. */
     protected abstract boolean hasOpenOrders(long userId, int count);
 
@@ -721,6 +754,7 @@ public abstract class OrderBook {
             x = mix(x, o.feeRemainder);
             x = mix(x, o.priority);
             x = mix(x, o.clientOrderId == null ? 0 : o.clientOrderId.hashCode());
+            x = mix(x, o.expireTime);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

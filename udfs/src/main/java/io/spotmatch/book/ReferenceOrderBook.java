@@ -157,6 +157,20 @@ public class ReferenceOrderBook extends OrderBook {
         return false;
     }
 
+    /** The naive way: every resting order, every time. */
+    @Override
+    protected Order firstExpired(long time) {
+        Order first = null;
+        for (Order o : openOrders()) {
+            if (o.timeInForce == TimeInForce.GTD
+                    && o.expireTime <= time
+                    && (first == null || o.expireTime < first.expireTime)) {
+                first = o; // openOrders is by ascending id: the first of equal times has the lowest id
+            }
+        }
+        return first;
+    }
+
     @Override
     protected boolean hasOpenOrders(long userId, int count) {
         return openOrdersOf(userId).size() >= count;

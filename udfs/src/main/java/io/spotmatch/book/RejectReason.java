@@ -44,5 +44,7 @@ public enum RejectReason {
     /** A limit price (new or amended) further from the last trade price than the symbol's price band. */
     PRICE_OUT_OF_BAND,
     /** A NEW whose client order id its user already has on an open order or a recently closed one. */
-    DUPLICATE_CLIENT_ORDER_ID
+    DUPLICATE_CLIENT_ORDER_ID,
+    /** A GTD order without an expireTime after its command's time, or another order with one. */
+    INVALID_EXPIRE_TIME
 }

@@ -20,6 +20,7 @@ import java.math.BigDecimal;
  * @param quantity null for a market order by quote amount
  * @param quoteQuantity null unless a market order by quote amount
  * @param clientOrderId the owner's id for the order, or null
+ * @param expireTime a GTD order's expiry time (epoch ms), else null
  */
 public record OrderRow(
         String symbol,
@@ -40,7 +41,8 @@ public record OrderRow(
         long version,
         long createdAt,
         long updatedAt,
-        String clientOrderId) {
+        String clientOrderId,
+        Long expireTime) {
 
     /** A row of an order without a client order id. */
     public OrderRow(
@@ -81,6 +83,7 @@ public record OrderRow(
                 version,
                 createdAt,
                 updatedAt,
+                null,
                 null);
     }
 
@@ -109,6 +112,7 @@ public record OrderRow(
                         newer.version,
                         created,
                         newer.updatedAt,
-                        newer.clientOrderId);
+                        newer.clientOrderId,
+                        newer.expireTime);
     }
 }

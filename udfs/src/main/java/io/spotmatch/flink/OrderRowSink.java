@@ -327,7 +327,10 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
 
     /** Versioned binary form of the unwritten rows, kept in checkpoints and savepoints. */
     static final class UnwrittenSerializer implements SimpleVersionedSerializer<Unwritten> {
-        /** v1: the rows without client order ids; v2: each row then its client order id (v1 reads as none). */
+        /**
+         * v1: the rows without client order ids; v2: each row then its client order id and its expiry
+         * time (v1 reads as none).
+         */
         static final int VERSION = 2;
 
         private static final OrderStatus[] STATUSES = OrderStatus.values();
@@ -362,6 +365,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                 out.writeLong(r.createdAt());
                 out.writeLong(r.updatedAt());
                 Codec.writeString(out, r.clientOrderId());
+                out.writeLong(r.expireTime() == null ? 0 : r.expireTime());
             }
             return out.getCopyOfBuffer();
         }
@@ -395,9 +399,14 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                         in.readLong(),
                         in.readLong(),
                         in.readLong(),
-                        version >= 2 ? Codec.readString(in) : null));
+                        version >= 2 ? Codec.readString(in) : null,
+                        version >= 2 ? expireTime(in.readLong()) : null));
             }
             return new Unwritten(rows);
+        }
+
+        private static Long expireTime(long stored) {
+            return stored == 0 ? null : stored;
         }
 
         private static void writeDecimal(DataOutputView out, BigDecimal d) throws IOException {

@@ -17,6 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * notional units.
  *
  * @param clientOrderId the owner's id for the order, or null
+ * @param expireTime a GTD order's expiry time (epoch ms), 0 for every other order
  */
 public record RestingOrder(
         long orderId,
@@ -32,7 +33,8 @@ public record RestingOrder(
         long fees,
         long feeRemainder,
         long priority,
-        String clientOrderId) {
+        String clientOrderId,
+        long expireTime) {
 
     /** An order without a client order id (every v1 value). */
     public RestingOrder(
@@ -63,7 +65,8 @@ public record RestingOrder(
                 fees,
                 feeRemainder,
                 priority,
-                null);
+                null,
+                0);
     }
 
     public static RestingOrder of(Order o) {
@@ -81,7 +84,8 @@ public record RestingOrder(
                 o.fees(),
                 o.feeRemainder(),
                 o.priority(),
-                o.clientOrderId());
+                o.clientOrderId(),
+                o.expireTime());
     }
 
     public Order toOrder() {
@@ -99,14 +103,16 @@ public record RestingOrder(
                 fees,
                 feeRemainder,
                 priority,
-                clientOrderId);
+                clientOrderId,
+                expireTime);
     }
 
     /**
      * Every value starts with a format version byte. To change the layout: add the field, bump
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
-     * v1: orderId ... priority. v2: v1 then the client order id (v1 reads as none).
+     * v1: orderId ... priority. v2: v1 then the client order id and the expiry time (v1 reads as
+     * none and 0).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
@@ -129,6 +135,7 @@ public record RestingOrder(
             out.writeLong(o.feeRemainder);
             out.writeLong(o.priority);
             Codec.writeString(out, o.clientOrderId);
+            out.writeLong(o.expireTime);
         }
 
         @Override
@@ -148,7 +155,8 @@ public record RestingOrder(
                     in.readLong(),
                     in.readLong(),
                     in.readLong(),
-                    version >= 2 ? Codec.readString(in) : null);
+                    version >= 2 ? Codec.readString(in) : null,
+                    version >= 2 ? in.readLong() : 0);
         }
 
         @Override

@@ -255,7 +255,7 @@ public final class SymbolBook implements EventSink {
         if (marketData != null) {
             marketData.begin(timestamp, specBefore, marketDataSink);
         }
-        book.process(command, this);
+        book.process(command, timestamp, this);
         if (marketData != null) {
             marketData.end(
                     book,
@@ -346,7 +346,8 @@ public final class SymbolBook implements EventSink {
                 seq,
                 time,
                 time,
-                o.clientOrderId()));
+                o.clientOrderId(),
+                o.expireTime() == 0 ? null : o.expireTime()));
     }
 
     /** After a command: the changed order's place in state. */

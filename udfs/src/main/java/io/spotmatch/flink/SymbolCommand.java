@@ -80,6 +80,7 @@ public record SymbolCommand(
             Codec.writeDecimal(out, c.quoteQuantity());
             Codec.writeEnum(out, c.stp());
             Codec.writeString(out, c.clientOrderId());
+            out.writeLong(c.expireTime());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -110,6 +111,7 @@ public record SymbolCommand(
             Decimal quote = Codec.readDecimal(in);
             StpMode stp = Codec.readEnum(in, Codec.STP_MODES);
             String clientOrderId = Codec.readString(in);
+            long expireTime = in.readLong();
             Command c = new Command(
                     type,
                     orderId,
@@ -122,7 +124,8 @@ public record SymbolCommand(
                     quote,
                     stp,
                     in.readBoolean() ? readUpdate(in) : null,
-                    clientOrderId);
+                    clientOrderId,
+                    expireTime);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 

@@ -135,6 +135,7 @@ public final class CommandJson {
         Decimal maxOpenOrders;
         Decimal priceBandBps;
         String clientOrderId;
+        Long expireTime;
         boolean sawType;
 
         /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
@@ -176,7 +177,8 @@ public final class CommandJson {
                             quoteQuantity,
                             stp,
                             null,
-                            clientOrderId);
+                            clientOrderId,
+                            expireTime == null ? 0 : expireTime);
                 }
                 case CANCEL -> {
                     requireOrder();
@@ -263,6 +265,7 @@ public final class CommandJson {
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
+                case "expireTime" -> f.expireTime = JsonFields.positiveLong(p, t, name);
                 case "clientOrderId" -> {
                     f.clientOrderId = JsonFields.text(p, t, name);
                     if (!Command.isValidClientOrderId(f.clientOrderId)) {
@@ -321,6 +324,9 @@ public final class CommandJson {
                 field(sb, "quantity", c.quantity());
                 field(sb, "quoteQuantity", c.quoteQuantity());
                 field(sb, "stp", c.stp());
+                if (c.expireTime() != 0) {
+                    field(sb, "expireTime", c.expireTime());
+                }
             }
             case CANCEL -> {
                 if (c.orderId() != 0) {

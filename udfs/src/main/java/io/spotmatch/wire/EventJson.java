@@ -71,6 +71,9 @@ public final class EventJson {
         text(sb, "side", o.side().name());
         text(sb, "orderType", o.type().name());
         text(sb, "timeInForce", o.timeInForce().name());
+        if (o.expireTime() != 0) {
+            number(sb, "expireTime", o.expireTime());
+        }
         if (o.type() != OrderType.MARKET) {
             price(sb, s, "price", o.price());
         }

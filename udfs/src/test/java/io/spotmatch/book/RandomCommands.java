@@ -20,17 +20,27 @@ public final class RandomCommands {
     private long nextId = 1;
     private long midTicks = 10_000;
 
+    /** Index of the command being generated: its time is {@link #time} of it. */
+    private int index;
+
     public RandomCommands(long seed) {
         rnd = new SplittableRandom(seed);
+    }
+
+    /** The time (epoch ms) to process command {@code i} of a stream at: one millisecond apart. */
+    public static long time(int i) {
+        return 1_800_000_000_000L + i;
     }
 
     public List<Command> take(int n) {
         List<Command> commands = new ArrayList<>(n);
         for (int i = 0; i < 5; i++) {
+            index = commands.size();
             commands.add(next()); // before the listing: UNKNOWN_SYMBOL
         }
         commands.add(ScenarioTest.command(LISTING));
         while (commands.size() < n) {
+            index = commands.size();
             commands.add(next());
         }
         return commands;
@@ -176,6 +186,15 @@ public final class RandomCommands {
             tif = null; // take the type's default
         }
         Command c = new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+        int e = rnd.nextInt(100);
+        if (e < 12 && type != OrderType.MARKET && (tif == TimeInForce.GTC || tif == null)) {
+            // GTD: most expire within a few hundred commands, some never in the stream, a few are invalid
+            long expiry = e == 0 ? time(index) : e == 1 ? 0 : time(index) + 1 + rnd.nextInt(e < 4 ? 100_000 : 400);
+            c = c.withExpireTime(expiry);
+        } else if (e == 12) {
+            c = new Command(
+                    CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null, null, time(index) + 5);
+        }
         if (rnd.nextInt(4) == 0) {
             c = c.withClientOrderId(clientOrderId());
         }

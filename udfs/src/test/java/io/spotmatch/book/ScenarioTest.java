@@ -36,7 +36,8 @@ class ScenarioTest {
             "fees.txt",
             "rejects.txt",
             "protections.txt",
-            "client-order-ids.txt");
+            "client-order-ids.txt",
+            "expiry.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -103,7 +104,13 @@ class ScenarioTest {
                     assertThat(events.lines.subList(consumed, events.lines.size()))
                             .as(where + ": events not listed before this command")
                             .isEmpty();
-                    book.process(command(line.substring(1).strip()), events);
+                    String text = line.substring(1).strip();
+                    Map<String, String> kv = keyValues(text.split("\\s+"), 1);
+                    if (kv.containsKey("time")) {
+                        book.process(command(text), Long.parseLong(kv.get("time")), events);
+                    } else {
+                        book.process(command(text), events);
+                    }
                     book.validate();
                 } else if (line.startsWith("<")) {
                     assertThat(consumed)
@@ -211,7 +218,8 @@ class ScenarioTest {
                 dec(kv.get("quote")),
                 kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
                 null,
-                kv.get("client"));
+                kv.get("client"),
+                kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0);
     }
 
     private static Decimal dec(String s) {

@@ -48,8 +48,13 @@ final class SettlementBook implements EventSink {
     }
 
     List<String> run(Command command) {
+        return run(command, Long.MIN_VALUE);
+    }
+
+    /** Runs one command at a time (epoch ms; Long.MIN_VALUE: none, nothing expires). */
+    List<String> run(Command command, long time) {
         lines.clear();
-        book.process(command, this);
+        book.process(command, time, this);
         return List.copyOf(lines);
     }
 

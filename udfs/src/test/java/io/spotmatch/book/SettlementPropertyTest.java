@@ -31,8 +31,9 @@ class SettlementPropertyTest {
         List<Command> commands = new RandomCommands(seed).take(20_000);
         int trades = 0;
         int checkedClosed = 0;
-        for (Command c : commands) {
-            s.run(c);
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
+            s.run(c, RandomCommands.time(i));
             for (String asset : new String[] {"BTC", "USDT"}) {
                 BigDecimal total = BigDecimal.ZERO;
                 for (var e : s.balances.entrySet()) {

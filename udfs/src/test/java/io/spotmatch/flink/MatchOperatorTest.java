@@ -323,6 +323,44 @@ class MatchOperatorTest {
         }
     }
 
+    @Test
+    void aGtdOrderRestoredFromStateExpiresAtTheFirstCommandReachingItsTime() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                            .withExpireTime(1_700_000_000_010L));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            time = 1_700_000_000_009L;
+            send(h, BTC, Command.cancelAll(8)); // at 9: not yet
+            send(h, BTC, Command.cancelAll(8)); // at 10: expires first
+            assertThat(events(h))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000009,\"type\":\"CANCELLED_ALL\","
+                                    + "\"userId\":8,\"cancelledOrders\":0}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000010,\"type\":\"CANCELLED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"reason\":\"EXPIRED\",\"cancelledQuantity\":\"1.000\","
+                                    + "\"filledQuantity\":\"0.000\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000010,\"type\":\"CANCELLED_ALL\","
+                                    + "\"userId\":8,\"cancelledOrders\":0}");
+            assertThat(side(h, MatchOperator.ORDERS)).singleElement().satisfies(row -> {
+                assertThat(row.status()).isEqualTo(OrderStatus.CANCELLED);
+                assertThat(row.cancelReason()).isEqualTo(CancelReason.EXPIRED);
+                assertThat(row.timeInForce()).isEqualTo(TimeInForce.GTD);
+                assertThat(row.expireTime()).isEqualTo(1_700_000_000_010L);
+                assertThat(row.version()).isEqualTo(4);
+            });
+        }
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {
@@ -724,7 +762,7 @@ class MatchOperatorTest {
     void aStreamOfEveryKindOfCommandContinuesExactlyAcrossARestore() throws Exception {
         List<SymbolCommand> stream = new ArrayList<>();
         for (Command c : new RandomCommands(7).take(12_000)) {
-            stream.add(new SymbolCommand(BTC, c, BASE_TIME + stream.size(), 0));
+            stream.add(new SymbolCommand(BTC, c, RandomCommands.time(stream.size()), 0));
         }
         List<String> after = continuesExactlyAcrossARestore(stream, 7_001, 3_000);
         assertThat(String.join("\n", after)).contains("\"type\":\"DECREMENTED\"");

@@ -67,7 +67,21 @@ class StateSerializerTest {
                 42);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, o)).isEqualTo(o);
         RestingOrder withClientId = new RestingOrder(
-                1, 7, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, StpMode.DECREMENT, 1, 2, 0, 0, 0, 0, 3, "Gw-1:a/b");
+                1,
+                7,
+                Side.BUY,
+                OrderType.LIMIT,
+                TimeInForce.GTD,
+                StpMode.DECREMENT,
+                1,
+                2,
+                0,
+                0,
+                0,
+                0,
+                3,
+                "Gw-1:a/b",
+                1_800_000_000_000L);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, withClientId)).isEqualTo(withClientId);
     }
 
@@ -99,7 +113,8 @@ class StateSerializerTest {
                         3_250_005,
                         99,
                         17,
-                        null));
+                        null,
+                        0));
     }
 
     @Test
@@ -232,7 +247,8 @@ class StateSerializerTest {
                 4,
                 10,
                 10,
-                "Gw-1:a/b");
+                "Gw-1:a/b",
+                1_800_000_000_000L);
         OrderRowSink.Unwritten rows =
                 new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30), withClientId));
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows)))
