@@ -104,6 +104,12 @@ public final class CommandJson {
         }
     }
 
+    /**
+     * The latest expireTime: 9999-12-31T23:59:59.999Z, the bound of record timestamps too, so every
+     * expiry is a time PostgreSQL stores (an order row's expire_time).
+     */
+    public static final long MAX_EXPIRE_TIME = 253_402_300_799_999L;
+
     /** Everything a command may carry, as read. */
     private static final class Fields {
         CommandType type;
@@ -265,7 +271,13 @@ public final class CommandJson {
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
-                case "expireTime" -> f.expireTime = JsonFields.positiveLong(p, t, name);
+                case "expireTime" -> {
+                    f.expireTime = JsonFields.positiveLong(p, t, name);
+                    if (f.expireTime > MAX_EXPIRE_TIME) {
+                        throw new PoisonException(
+                                PoisonCode.INVALID_FIELD, "expireTime is after 9999-12-31T23:59:59.999Z");
+                    }
+                }
                 case "clientOrderId" -> {
                     f.clientOrderId = JsonFields.text(p, t, name);
                     if (!Command.isValidClientOrderId(f.clientOrderId)) {

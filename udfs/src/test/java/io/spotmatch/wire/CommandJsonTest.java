@@ -166,6 +166,7 @@ class CommandJsonTest {
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"clientOrderId\":\"0123456789012345678901234567890123456\",\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"clientOrderId\":7,\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\",\"timeInForce\":\"GTD\",\"expireTime\":-5}",
+                "INVALID_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\",\"timeInForce\":\"GTD\",\"expireTime\":253402300800000}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":\"1\",\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":1.5,\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":0,\"userId\":1}",
