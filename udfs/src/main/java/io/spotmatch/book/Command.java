@@ -30,7 +30,8 @@ public record Command(
         StpMode stp,
         SymbolUpdate symbol,
         String clientOrderId,
-        long expireTime) {
+        long expireTime,
+        Decimal stopPrice) {
 
     /** The longest client order id. */
     public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
@@ -78,7 +79,60 @@ public record Command(
                 stp,
                 symbol,
                 clientOrderId,
-                0);
+                0,
+                null);
+    }
+
+    /** A command without a stop price. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId,
+            long expireTime) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                expireTime,
+                null);
+    }
+
+    /** A stop order of {@code type}: a NEW with {@code stopPrice} (and {@code price} for the _LIMIT types). */
+    public static Command stop(
+            long orderId, long userId, Side side, OrderType type, String stopPrice, String price, String quantity) {
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                type,
+                null,
+                price == null ? null : Decimal.parse(price),
+                Decimal.parse(quantity),
+                null,
+                null,
+                null,
+                null,
+                0,
+                Decimal.parse(stopPrice));
     }
 
     /**
@@ -218,6 +272,19 @@ public record Command(
 
     private Command with(long id, TimeInForce tif, StpMode mode, String clientId, long expiry) {
         return new Command(
-                type, id, userId, side, orderType, tif, price, quantity, quoteQuantity, mode, symbol, clientId, expiry);
+                type,
+                id,
+                userId,
+                side,
+                orderType,
+                tif,
+                price,
+                quantity,
+                quoteQuantity,
+                mode,
+                symbol,
+                clientId,
+                expiry,
+                stopPrice);
     }
 }

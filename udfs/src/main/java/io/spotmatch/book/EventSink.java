@@ -54,6 +54,12 @@ public interface EventSink {
     void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity);
 
     /**
+     * A stop order's trigger was reached: it is now the MARKET or LIMIT order of its type (its type
+     * already says which) and trades next as an incoming order.
+     */
+    void triggered(long seq, Order order);
+
+    /**
      * The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence
      * starts at the listing).
      */

@@ -42,6 +42,9 @@ public final class Order {
     /** A GTD order's expiry time (epoch ms); 0 for every other order. */
     long expireTime;
 
+    /** A stop order's stop price in ticks (kept once triggered); 0 for every other order. */
+    long stopPrice;
+
     /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
     String clientKey;
 
@@ -176,6 +179,7 @@ public final class Order {
         clientOrderId = o.clientOrderId;
         clientKey = o.clientKey;
         expireTime = o.expireTime;
+        stopPrice = o.stopPrice;
     }
 
     void clearLinks() {
@@ -254,6 +258,17 @@ public final class Order {
     /** A GTD order's expiry time (epoch ms), 0 for every other order. */
     public long expireTime() {
         return expireTime;
+    }
+
+    /** A stop order's stop price in ticks (also once triggered), 0 for every other order. */
+    public long stopPrice() {
+        return stopPrice;
+    }
+
+    /** Sets the stop price of an order being restored from state. */
+    public Order withStopPrice(long ticks) {
+        stopPrice = ticks;
+        return this;
     }
 
     /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -97,6 +98,7 @@ public abstract class OrderBook {
             case CANCEL_ALL -> onCancelAll(c);
             case SYMBOL -> onSymbol(c);
         }
+        triggerStops();
     }
 
     private void onNew(Command c) {
@@ -127,13 +129,31 @@ public abstract class OrderBook {
             }
         }
         OrderType type = c.orderType();
+        // A stop order is checked as the order it becomes, and for its stop price.
+        OrderType becomes = type.triggered();
+        boolean stop = becomes != type;
         TimeInForce tif = c.timeInForce() != null
                 ? c.timeInForce()
-                : type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
+                : becomes == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
         long price = 0;
         long qty = 0;
         long quote = 0;
-        if (type == OrderType.MARKET) {
+        long stopPrice = 0;
+        if (stop) {
+            if (tif == TimeInForce.GTD || c.quoteQuantity() != null) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            stopPrice = c.stopPrice() == null ? -1 : s.ticksOf(c.stopPrice());
+            if (stopPrice < 0) {
+                reject(c, RejectReason.INVALID_PRICE);
+                return;
+            }
+        } else if (c.stopPrice() != null) {
+            reject(c, RejectReason.INVALID_ORDER);
+            return;
+        }
+        if (becomes == OrderType.MARKET) {
             if (tif != TimeInForce.IOC || c.price() != null) {
                 reject(c, RejectReason.INVALID_ORDER);
                 return;
@@ -197,12 +217,13 @@ public abstract class OrderBook {
                 reject(c, RejectReason.PRICE_OUT_OF_BAND);
                 return;
             }
-            if ((tif == TimeInForce.GTC || tif == TimeInForce.GTD)
-                    && s.maxOpenOrdersCount() > 0
-                    && hasOpenOrders(c.userId(), s.maxOpenOrdersCount())) {
-                reject(c, RejectReason.MAX_OPEN_ORDERS);
-                return;
-            }
+        }
+        // Orders that can rest, and stop orders (which wait), count towards maxOpenOrders.
+        if ((stop || tif == TimeInForce.GTC || tif == TimeInForce.GTD)
+                && s.maxOpenOrdersCount() > 0
+                && atOpenOrderLimit(c.userId(), s.maxOpenOrdersCount())) {
+            reject(c, RejectReason.MAX_OPEN_ORDERS);
+            return;
         }
 
         if (tif == TimeInForce.GTD ? c.expireTime() <= 0 || c.expireTime() <= commandTime : c.expireTime() != 0) {
@@ -210,9 +231,15 @@ public abstract class OrderBook {
             return;
         }
 
+        if (stop && reached(c.side(), type, stopPrice)) {
+            reject(c, RejectReason.STOP_WOULD_TRIGGER);
+            return;
+        }
+
         lastOrderId = orderId;
         Order o = newOrder();
         o.expireTime = c.expireTime();
+        o.stopPrice = stopPrice;
         o.orderId = orderId;
         o.clientOrderId = c.clientOrderId();
         o.clientKey = clientKey;
@@ -234,7 +261,122 @@ public abstract class OrderBook {
         o.status = OrderStatus.NEW;
         o.priority = ++seq;
         sink.accepted(o.priority, o);
-        execute(o);
+        if (stop) {
+            addStop(o);
+        } else {
+            execute(o);
+        }
+    }
+
+    // ---- Stop orders: waiting outside the book, ordered by stop price ----
+
+    /**
+     * The most stop orders one command triggers: a trade of a triggered order may trigger more, and
+     * the cascade stops here; the rest trigger after the next command (in the same order).
+     */
+    public static final int MAX_TRIGGERS_PER_COMMAND = 64;
+
+    /** Buy stop-losses and sell take-profits: trigger when the last price rises to their stop; lowest first. */
+    private final TreeSet<Order> risingStops =
+            new TreeSet<>(Comparator.comparingLong((Order o) -> o.stopPrice).thenComparingLong(o -> o.priority));
+    /** Sell stop-losses and buy take-profits: trigger when the last price falls to their stop; highest first. */
+    private final TreeSet<Order> fallingStops =
+            new TreeSet<>(Comparator.comparingLong((Order o) -> -o.stopPrice).thenComparingLong(o -> o.priority));
+
+    private final HashMap<Long, Order> stopsById = new HashMap<>();
+    private final HashMap<Long, Integer> stopsPerUser = new HashMap<>();
+
+    private static boolean rises(Side side, OrderType type) {
+        boolean stopLoss = type == OrderType.STOP_LOSS || type == OrderType.STOP_LOSS_LIMIT;
+        return side == Side.BUY == stopLoss;
+    }
+
+    /** Whether the last trade price has reached a stop order's stop price (never before the first trade). */
+    private boolean reached(Side side, OrderType type, long stopPrice) {
+        if (lastTradePrice == 0) {
+            return false;
+        }
+        return rises(side, type) ? lastTradePrice >= stopPrice : lastTradePrice <= stopPrice;
+    }
+
+    private TreeSet<Order> stopsOf(Order o) {
+        return rises(o.side, o.type) ? risingStops : fallingStops;
+    }
+
+    private void addStop(Order o) {
+        stopsOf(o).add(o);
+        stopsById.put(o.orderId, o);
+        stopsPerUser.merge(o.userId, 1, Integer::sum);
+    }
+
+    private void removeStop(Order o) {
+        stopsOf(o).remove(o);
+        stopsById.remove(o.orderId);
+        stopsPerUser.computeIfPresent(o.userId, (u, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Takes an open order out: a waiting stop out of the stops, any other out of the book. */
+    private void takeOut(Order o) {
+        if (o.type.isStop()) {
+            removeStop(o);
+        } else {
+            remove(o);
+        }
+    }
+
+    private boolean atOpenOrderLimit(long userId, int limit) {
+        int stops = stopsPerUser.getOrDefault(userId, 0);
+        return stops >= limit || hasOpenOrders(userId, limit - stops);
+    }
+
+    /**
+     * After every command of a TRADING symbol: triggers the waiting stops the last trade price has
+     * reached, one at a time, rising ones first (lowest stop price, then earliest), then falling ones
+     * (highest stop price, then earliest), re-reading the last price after each; each trades as an
+     * incoming order, and its trades may trigger more, up to {@link #MAX_TRIGGERS_PER_COMMAND}.
+     */
+    private void triggerStops() {
+        if (spec == null || spec.status() != SymbolStatus.TRADING || stopsById.isEmpty()) {
+            return;
+        }
+        for (int n = 0; n < MAX_TRIGGERS_PER_COMMAND; n++) {
+            Order o = null;
+            if (!risingStops.isEmpty() && lastTradePrice != 0 && risingStops.first().stopPrice <= lastTradePrice) {
+                o = risingStops.first();
+            } else if (!fallingStops.isEmpty() && fallingStops.first().stopPrice >= lastTradePrice) {
+                o = fallingStops.first();
+            }
+            if (o == null || lastTradePrice == 0) {
+                return;
+            }
+            removeStop(o);
+            o.type = o.type.triggered();
+            o.priority = ++seq;
+            sink.triggered(o.priority, o);
+            execute(o);
+        }
+    }
+
+    /** Every waiting stop order, ascending by order id. */
+    public final List<Order> waitingStops() {
+        List<Order> stops = new ArrayList<>(stopsById.values());
+        stops.sort(Comparator.comparingLong(Order::orderId));
+        return stops;
+    }
+
+    /** The open orders a CANCEL_ALL or a wipe takes out: book and waiting stops, ascending by id. */
+    private List<Order> withStops(List<Order> inBook, long userId, boolean allUsers) {
+        if (stopsById.isEmpty()) {
+            return inBook;
+        }
+        List<Order> all = new ArrayList<>(inBook);
+        for (Order o : stopsById.values()) {
+            if (allUsers || o.userId == userId) {
+                all.add(o);
+            }
+        }
+        all.sort(Comparator.comparingLong(Order::orderId));
+        return all;
     }
 
     /** Runs an order that is not in the book (new, or repriced by an AMEND) to its end or into the book. */
@@ -288,7 +430,7 @@ public abstract class OrderBook {
         } else if (o.userId != c.userId()) {
             reject(c, RejectReason.NOT_OWNER);
         } else {
-            remove(o);
+            takeOut(o);
             finish(o, CancelReason.USER);
         }
     }
@@ -298,8 +440,8 @@ public abstract class OrderBook {
             return;
         }
         int cancelled = 0;
-        for (Order o : openOrdersOf(c.userId())) {
-            remove(o);
+        for (Order o : withStops(openOrdersOf(c.userId()), c.userId(), false)) {
+            takeOut(o);
             finish(o, CancelReason.CANCEL_ALL);
             cancelled++;
         }
@@ -321,6 +463,10 @@ public abstract class OrderBook {
             reject(c, RejectReason.NOT_OWNER);
             return;
         }
+        if (o.type.isMarket() && c.price() != null) {
+            reject(c, RejectReason.INVALID_ORDER); // a waiting stop market order has no price to change
+            return;
+        }
         long price = c.price() == null ? o.price : s.ticksOf(c.price());
         if (price < 0) {
             reject(c, RejectReason.INVALID_PRICE);
@@ -329,6 +475,14 @@ public abstract class OrderBook {
         long qty = c.quantity() == null ? o.quantity : s.lotsOf(c.quantity());
         if (qty <= o.filled || qty < s.minQtyLots()) {
             reject(c, RejectReason.INVALID_QUANTITY);
+            return;
+        }
+        if (o.type.isMarket()) {
+            if (qty > s.marketMaxQtyLots()) {
+                reject(c, RejectReason.MARKET_LOT_SIZE);
+                return;
+            }
+            amendStop(o, price, qty);
             return;
         }
         if (s.notional(price, qty) < s.minNotionalUnits()) {
@@ -341,6 +495,10 @@ public abstract class OrderBook {
         }
         if (price != o.price && !inBand(s, price)) {
             reject(c, RejectReason.PRICE_OUT_OF_BAND);
+            return;
+        }
+        if (o.type.isStop()) {
+            amendStop(o, price, qty);
             return;
         }
         long previousPrice = o.price;
@@ -359,6 +517,21 @@ public abstract class OrderBook {
         execute(o);
     }
 
+    /** A waiting stop order amended: it keeps its place among equal stop prices unless it grew or was repriced. */
+    private void amendStop(Order o, long price, long qty) {
+        long previousPrice = o.price;
+        long previousQty = o.quantity;
+        boolean kept = price == previousPrice && qty <= previousQty;
+        removeStop(o);
+        o.price = price;
+        o.quantity = qty;
+        if (!kept) {
+            o.priority = seq + 1;
+        }
+        addStop(o);
+        sink.amended(++seq, o, previousPrice, previousQty, kept);
+    }
+
     private void onSymbol(Command c) {
         SymbolSpec next = SymbolSpec.apply(spec, c.symbol());
         if (next == null
@@ -371,8 +544,8 @@ public abstract class OrderBook {
         spec = next;
         sink.symbolUpdated(++seq, next);
         if (c.symbol().cancelOpenOrders()) {
-            for (Order o : openOrders()) {
-                remove(o);
+            for (Order o : withStops(openOrders(), 0, true)) {
+                takeOut(o);
                 finish(o, CancelReason.HALTED);
             }
         }
@@ -402,7 +575,8 @@ public abstract class OrderBook {
     /** The open order a CANCEL or AMEND addresses: by order id, or (order id 0) by the user's client order id. */
     private Order target(Command c) {
         if (c.orderId() != 0) {
-            return find(c.orderId());
+            Order o = find(c.orderId());
+            return o != null ? o : stopsById.get(c.orderId());
         }
         return c.clientOrderId() == null ? null : openByClientId.get(ClientOrderId.key(c.userId(), c.clientOrderId()));
     }
@@ -707,6 +881,10 @@ public abstract class OrderBook {
         clear();
         openByClientId.clear();
         recentClientIds.clear();
+        risingStops.clear();
+        fallingStops.clear();
+        stopsById.clear();
+        stopsPerUser.clear();
         for (ClientOrderId id : recent) {
             recentClientIds.add(ClientOrderId.key(id.userId(), id.clientOrderId()));
         }
@@ -724,7 +902,11 @@ public abstract class OrderBook {
             if (copy.clientKey != null) {
                 openByClientId.put(copy.clientKey, copy);
             }
-            rest(copy);
+            if (copy.type.isStop()) {
+                addStop(copy);
+            } else {
+                rest(copy);
+            }
         }
     }
 
@@ -739,6 +921,9 @@ public abstract class OrderBook {
         }
         for (String key : recentClientIds) {
             h[0] = mix(h[0], key.hashCode());
+        }
+        for (Order o : waitingStops()) {
+            h[0] = mix(mix(mix(mix(mix(h[0], o.orderId), o.stopPrice), o.priority), o.price), o.quantity);
         }
         forEachOrder(o -> {
             long x = h[0];
@@ -755,6 +940,7 @@ public abstract class OrderBook {
             x = mix(x, o.priority);
             x = mix(x, o.clientOrderId == null ? 0 : o.clientOrderId.hashCode());
             x = mix(x, o.expireTime);
+            x = mix(x, o.stopPrice);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

@@ -46,5 +46,7 @@ public enum RejectReason {
     /** A NEW whose client order id its user already has on an open order or a recently closed one. */
     DUPLICATE_CLIENT_ORDER_ID,
     /** A GTD order without an expireTime after its command's time, or another order with one. */
-    INVALID_EXPIRE_TIME
+    INVALID_EXPIRE_TIME,
+    /** A stop order whose stop price the last trade price already reached: it would trigger at once. */
+    STOP_WOULD_TRIGGER
 }

@@ -21,6 +21,7 @@ import java.math.BigDecimal;
  * @param quoteQuantity null unless a market order by quote amount
  * @param clientOrderId the owner's id for the order, or null
  * @param expireTime a GTD order's expiry time (epoch ms), else null
+ * @param stopPrice a stop order's stop price (also once triggered), else null
  */
 public record OrderRow(
         String symbol,
@@ -42,7 +43,8 @@ public record OrderRow(
         long createdAt,
         long updatedAt,
         String clientOrderId,
-        Long expireTime) {
+        Long expireTime,
+        BigDecimal stopPrice) {
 
     /** A row of an order without a client order id. */
     public OrderRow(
@@ -84,6 +86,7 @@ public record OrderRow(
                 createdAt,
                 updatedAt,
                 null,
+                null,
                 null);
     }
 
@@ -113,6 +116,7 @@ public record OrderRow(
                         created,
                         newer.updatedAt,
                         newer.clientOrderId,
-                        newer.expireTime);
+                        newer.expireTime,
+                        newer.stopPrice);
     }
 }

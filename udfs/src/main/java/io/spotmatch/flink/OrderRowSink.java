@@ -328,8 +328,8 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
     /** Versioned binary form of the unwritten rows, kept in checkpoints and savepoints. */
     static final class UnwrittenSerializer implements SimpleVersionedSerializer<Unwritten> {
         /**
-         * v1: the rows without client order ids; v2: each row then its client order id and its expiry
-         * time (v1 reads as none).
+         * v1: the rows without client order ids; v2: each row then its client order id, its expiry
+         * time and its stop price (v1 reads as none).
          */
         static final int VERSION = 2;
 
@@ -366,6 +366,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                 out.writeLong(r.updatedAt());
                 Codec.writeString(out, r.clientOrderId());
                 out.writeLong(r.expireTime() == null ? 0 : r.expireTime());
+                writeDecimal(out, r.stopPrice());
             }
             return out.getCopyOfBuffer();
         }
@@ -400,7 +401,8 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                         in.readLong(),
                         in.readLong(),
                         version >= 2 ? Codec.readString(in) : null,
-                        version >= 2 ? expireTime(in.readLong()) : null));
+                        version >= 2 ? expireTime(in.readLong()) : null,
+                        version >= 2 ? readDecimal(in) : null));
             }
             return new Unwritten(rows);
         }

@@ -18,6 +18,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * @param clientOrderId the owner's id for the order, or null
  * @param expireTime a GTD order's expiry time (epoch ms), 0 for every other order
+ * @param stopPrice a stop order's stop price in ticks (its type says whether it still waits), else 0
  */
 public record RestingOrder(
         long orderId,
@@ -34,7 +35,8 @@ public record RestingOrder(
         long feeRemainder,
         long priority,
         String clientOrderId,
-        long expireTime) {
+        long expireTime,
+        long stopPrice) {
 
     /** An order without a client order id (every v1 value). */
     public RestingOrder(
@@ -66,6 +68,7 @@ public record RestingOrder(
                 feeRemainder,
                 priority,
                 null,
+                0,
                 0);
     }
 
@@ -85,34 +88,36 @@ public record RestingOrder(
                 o.feeRemainder(),
                 o.priority(),
                 o.clientOrderId(),
-                o.expireTime());
+                o.expireTime(),
+                o.stopPrice());
     }
 
     public Order toOrder() {
         return Order.resting(
-                orderId,
-                userId,
-                side,
-                type,
-                timeInForce,
-                stp,
-                price,
-                quantity,
-                filled,
-                filledQuote,
-                fees,
-                feeRemainder,
-                priority,
-                clientOrderId,
-                expireTime);
+                        orderId,
+                        userId,
+                        side,
+                        type,
+                        timeInForce,
+                        stp,
+                        price,
+                        quantity,
+                        filled,
+                        filledQuote,
+                        fees,
+                        feeRemainder,
+                        priority,
+                        clientOrderId,
+                        expireTime)
+                .withStopPrice(stopPrice);
     }
 
     /**
      * Every value starts with a format version byte. To change the layout: add the field, bump
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
-     * v1: orderId ... priority. v2: v1 then the client order id and the expiry time (v1 reads as
-     * none and 0).
+     * v1: orderId ... priority. v2: v1 then the client order id, the expiry time and the stop price
+     * (v1 reads as none, 0 and 0).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
@@ -136,6 +141,7 @@ public record RestingOrder(
             out.writeLong(o.priority);
             Codec.writeString(out, o.clientOrderId);
             out.writeLong(o.expireTime);
+            out.writeLong(o.stopPrice);
         }
 
         @Override
@@ -156,6 +162,7 @@ public record RestingOrder(
                     in.readLong(),
                     in.readLong(),
                     version >= 2 ? Codec.readString(in) : null,
+                    version >= 2 ? in.readLong() : 0,
                     version >= 2 ? in.readLong() : 0);
         }
 

@@ -347,7 +347,8 @@ public final class SymbolBook implements EventSink {
                 time,
                 time,
                 o.clientOrderId(),
-                o.expireTime() == 0 ? null : o.expireTime()));
+                o.expireTime() == 0 ? null : o.expireTime(),
+                o.stopPrice() == 0 ? null : price(s, o.stopPrice())));
     }
 
     /** After a command: the changed order's place in state. */
@@ -478,6 +479,14 @@ public final class SymbolBook implements EventSink {
         if (holds != null) {
             holds.decremented(seq, o, previousQuantity, previousQuoteQuantity, movements);
         }
+    }
+
+    @Override
+    public void triggered(long seq, Order o) {
+        touch(o, seq, null);
+        EventJson.triggered(json, symbol, seq, time, book.spec(), o, book.lastTradePrice());
+        emit(seq);
+        // A stop order already holds what the order it became holds: nothing moves.
     }
 
     @Override

@@ -81,6 +81,7 @@ public record SymbolCommand(
             Codec.writeEnum(out, c.stp());
             Codec.writeString(out, c.clientOrderId());
             out.writeLong(c.expireTime());
+            Codec.writeDecimal(out, c.stopPrice());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -112,6 +113,7 @@ public record SymbolCommand(
             StpMode stp = Codec.readEnum(in, Codec.STP_MODES);
             String clientOrderId = Codec.readString(in);
             long expireTime = in.readLong();
+            Decimal stopPrice = Codec.readDecimal(in);
             Command c = new Command(
                     type,
                     orderId,
@@ -125,7 +127,8 @@ public record SymbolCommand(
                     stp,
                     in.readBoolean() ? readUpdate(in) : null,
                     clientOrderId,
-                    expireTime);
+                    expireTime,
+                    stopPrice);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 

@@ -105,13 +105,15 @@ public final class Holds {
                 || feeBoundRate(previous) == feeBoundRate(next) && previous.takerRate() == next.takerRate()) {
             return;
         }
-        book.forEachOrder(o -> {
+        java.util.function.Consumer<Order> rehold = o -> {
             if (o.side() == Side.BUY) {
                 long before = hold(previous, o);
                 long after = hold(next, o);
                 move(out, o, false, before - after, after - before, seq, Leg.HOLD);
             }
-        });
+        };
+        book.forEachOrder(rehold);
+        book.waitingStops().forEach(rehold); // they hold what they will need once triggered
     }
 
     private void settle(long seq, Order o, long quantity, long quote, long fee, long rate, Sink out) {
@@ -199,7 +201,7 @@ public final class Holds {
         }
         long notional;
         long rate;
-        if (type == OrderType.MARKET) {
+        if (type.isMarket()) { // a market order, or a stop order that becomes one
             notional =
                     quoteQuantity != 0 ? quoteQuantity - filledQuote : s.notional(s.maxPriceTicks(), quantity - filled);
             rate = s.takerRate();

@@ -142,6 +142,7 @@ public final class CommandJson {
         Decimal priceBandBps;
         String clientOrderId;
         Long expireTime;
+        Decimal stopPrice;
         boolean sawType;
 
         /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
@@ -162,7 +163,10 @@ public final class CommandJson {
                     JsonFields.require(userId, "userId");
                     JsonFields.require(side, "side");
                     JsonFields.require(orderType, "orderType");
-                    if (orderType == OrderType.MARKET) {
+                    if (orderType.isStop()) {
+                        JsonFields.require(stopPrice, "stopPrice");
+                    }
+                    if (orderType.isMarket()) {
                         if (quantity == null && quoteQuantity == null) {
                             throw new PoisonException(
                                     PoisonCode.MISSING_FIELD, "a MARKET order needs 'quantity' or 'quoteQuantity'");
@@ -184,7 +188,8 @@ public final class CommandJson {
                             stp,
                             null,
                             clientOrderId,
-                            expireTime == null ? 0 : expireTime);
+                            expireTime == null ? 0 : expireTime,
+                            stopPrice);
                 }
                 case CANCEL -> {
                     requireOrder();
@@ -269,6 +274,7 @@ public final class CommandJson {
                 case "timeInForce" -> f.timeInForce = JsonFields.enumValue(TimeInForce.class, p, t, name);
                 case "stp" -> f.stp = JsonFields.enumValue(StpMode.class, p, t, name);
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
+                case "stopPrice" -> f.stopPrice = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
                 case "expireTime" -> {
@@ -333,6 +339,7 @@ public final class CommandJson {
                 field(sb, "orderType", c.orderType());
                 field(sb, "timeInForce", c.timeInForce());
                 field(sb, "price", c.price());
+                field(sb, "stopPrice", c.stopPrice());
                 field(sb, "quantity", c.quantity());
                 field(sb, "quoteQuantity", c.quoteQuantity());
                 field(sb, "stp", c.stp());

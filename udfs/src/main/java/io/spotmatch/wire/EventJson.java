@@ -3,7 +3,6 @@ package io.spotmatch.wire;
 import io.spotmatch.book.CancelReason;
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Order;
-import io.spotmatch.book.OrderType;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +73,11 @@ public final class EventJson {
         if (o.expireTime() != 0) {
             number(sb, "expireTime", o.expireTime());
         }
-        if (o.type() != OrderType.MARKET) {
+        if (!o.type().isMarket()) {
             price(sb, s, "price", o.price());
+        }
+        if (o.stopPrice() != 0) {
+            price(sb, s, "stopPrice", o.stopPrice());
         }
         if (o.quoteQuantity() != 0) {
             quote(sb, s, "quoteQuantity", o.quoteQuantity());
@@ -186,6 +188,19 @@ public final class EventJson {
             qty(sb, s, "decrementedQuantity", previousQuantity - o.quantity());
         }
         qty(sb, s, "filledQuantity", o.filled());
+        sb.append('}');
+    }
+
+    /** {@code orderType} is what the stop order became (MARKET or LIMIT). */
+    public static void triggered(
+            StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o, long lastPrice) {
+        head(sb, symbol, seq, time, "TRIGGERED");
+        number(sb, "orderId", o.orderId());
+        number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
+        text(sb, "orderType", o.type().name());
+        price(sb, s, "stopPrice", o.stopPrice());
+        price(sb, s, "lastPrice", lastPrice);
         sb.append('}');
     }
 

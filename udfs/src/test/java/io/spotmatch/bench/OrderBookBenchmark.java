@@ -194,6 +194,12 @@ public class OrderBookBenchmark {
         }
 
         @Override
+        public void triggered(long seq, Order o) {
+            put(seq);
+            put(o.orderId());
+        }
+
+        @Override
         public void rejected(long seq, Command command, RejectReason reason) {
             put(seq);
             put(command.orderId());

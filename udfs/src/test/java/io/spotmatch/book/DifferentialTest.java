@@ -78,7 +78,13 @@ class DifferentialTest {
             assertThat(all).as("a REJECTED with " + reason).contains("reason=" + reason);
         }
         assertThat(all)
-                .contains("DECREMENTED", "priority=KEPT", "priority=LOST", "status=HALTED", "status=CANCEL_ONLY");
+                .contains(
+                        "DECREMENTED",
+                        "TRIGGERED",
+                        "priority=KEPT",
+                        "priority=LOST",
+                        "status=HALTED",
+                        "status=CANCEL_ONLY");
         assertThat(seen).containsOnlyKeys(CommandType.values());
         System.out.printf(
                 "seed %d: %d events, max %d open orders, %d at the end%n",
@@ -103,22 +109,25 @@ class DifferentialTest {
     /** Persists a book the way the job does (spec, counters, resting orders) and restores it into a new one. */
     static OrderBook restoredCopy(OrderBook book) {
         List<Order> resting = new ArrayList<>();
-        book.forEachOrder(o -> resting.add(Order.resting(
-                o.orderId(),
-                o.userId(),
-                o.side(),
-                o.type(),
-                o.timeInForce(),
-                o.stp(),
-                o.price(),
-                o.quantity(),
-                o.filled(),
-                o.filledQuote(),
-                o.fees(),
-                o.feeRemainder(),
-                o.priority(),
-                o.clientOrderId(),
-                o.expireTime())));
+        java.util.function.Consumer<Order> persist = o -> resting.add(Order.resting(
+                        o.orderId(),
+                        o.userId(),
+                        o.side(),
+                        o.type(),
+                        o.timeInForce(),
+                        o.stp(),
+                        o.price(),
+                        o.quantity(),
+                        o.filled(),
+                        o.filledQuote(),
+                        o.fees(),
+                        o.feeRemainder(),
+                        o.priority(),
+                        o.clientOrderId(),
+                        o.expireTime())
+                .withStopPrice(o.stopPrice()));
+        book.forEachOrder(persist);
+        book.waitingStops().forEach(persist);
         java.util.Collections.reverse(resting); // arrival order must not matter
         OrderBook copy = new HeapOrderBook();
         SymbolSpec spec =

@@ -103,6 +103,14 @@ final class EventText implements EventSink {
     }
 
     @Override
+    public void triggered(long seq, Order o) {
+        add(
+                seq,
+                "TRIGGERED id=" + o.orderId() + " as=" + o.type() + " stop=" + price(o.stopPrice()) + " last="
+                        + price(book.lastTradePrice()));
+    }
+
+    @Override
     public void rejected(long seq, Command c, RejectReason reason) {
         String who = switch (c.type()) {
             case NEW, CANCEL, AMEND -> " id=" + c.orderId();

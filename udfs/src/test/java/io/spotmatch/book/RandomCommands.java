@@ -149,6 +149,9 @@ public final class RandomCommands {
         long id = newId();
         long user = user();
         Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+        if (rnd.nextInt(100) < 7) {
+            return stopOrder(id, user, side);
+        }
         int r = rnd.nextInt(100);
         OrderType type;
         TimeInForce tif;
@@ -200,6 +203,21 @@ public final class RandomCommands {
         }
         // Some orders are numbered by the engine (the generator's next ids may then be duplicates).
         return rnd.nextInt(10) == 0 ? c.withOrderId(0) : c;
+    }
+
+    private static final OrderType[] STOPS = {
+        OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT
+    };
+
+    /** Stop prices around the mid: some already reached (rejected), the rest trigger as the mid wanders. */
+    private Command stopOrder(long id, long user, Side side) {
+        OrderType type = STOPS[rnd.nextInt(STOPS.length)];
+        Decimal stop = rnd.nextInt(100) == 0 ? null : new Decimal(Math.max(1, midTicks + rnd.nextInt(-25, 26)), 2);
+        Decimal price = type.isMarket() ? null : price(side);
+        TimeInForce tif = rnd.nextInt(20) == 0 ? TimeInForce.IOC : null;
+        Command c =
+                new Command(CommandType.NEW, id, user, side, type, tif, price, qty(), null, stp(), null, null, 0, stop);
+        return rnd.nextInt(4) == 0 ? c.withClientOrderId(clientOrderId()) : c;
     }
 
     private Command amend() {

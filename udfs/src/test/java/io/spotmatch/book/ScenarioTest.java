@@ -37,7 +37,8 @@ class ScenarioTest {
             "rejects.txt",
             "protections.txt",
             "client-order-ids.txt",
-            "expiry.txt");
+            "expiry.txt",
+            "stops.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -219,7 +220,8 @@ class ScenarioTest {
                 kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
                 null,
                 kv.get("client"),
-                kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0);
+                kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0,
+                dec(kv.get("stop")));
     }
 
     private static Decimal dec(String s) {

@@ -135,6 +135,9 @@ final class SettlementBook implements EventSink {
     }
 
     @Override
+    public void triggered(long seq, Order order) {}
+
+    @Override
     public void rejected(long seq, Command command, RejectReason reason) {}
 
     @Override

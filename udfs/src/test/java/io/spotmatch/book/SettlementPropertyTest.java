@@ -49,6 +49,10 @@ class SettlementPropertyTest {
                 open.add(o.orderId());
                 openOrders.put(o.orderId(), o);
             });
+            for (Order o : s.book.waitingStops()) {
+                open.add(o.orderId());
+                openOrders.put(o.orderId(), o);
+            }
             // A closed order never moves again: each is checked once, right after the command that closed it.
             for (; checkedClosed < s.closed.size(); checkedClosed++) {
                 long id = s.closed.get(checkedClosed);

@@ -361,6 +361,50 @@ class MatchOperatorTest {
         }
     }
 
+    @Test
+    void aWaitingStopSurvivesARestoreAndTriggersWithItsEventAndRow() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.BUY, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.SELL, "100.00", "0.100", TimeInForce.GTC));
+            send(h, BTC, Command.stop(3, 9, Side.SELL, io.spotmatch.book.OrderType.STOP_LOSS, "99.50", null, "0.200"));
+            assertThat(events(h).get(4))
+                    .isEqualTo(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000003,\"type\":\"ACCEPTED\","
+                                    + "\"orderId\":3,\"userId\":9,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS\","
+                                    + "\"timeInForce\":\"IOC\",\"stopPrice\":\"99.50\",\"quantity\":\"0.200\",\"stp\":\"NONE\"}");
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            time = 1_700_000_000_010L;
+            send(h, BTC, Command.limit(4, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.market(5, 8, Side.SELL, "0.950"));
+            List<String> events = events(h);
+            assertThat(events.subList(events.size() - 2, events.size()))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":10,\"time\":1700000000011,\"type\":\"TRIGGERED\","
+                                    + "\"orderId\":3,\"userId\":9,\"orderType\":\"MARKET\",\"stopPrice\":\"99.50\","
+                                    + "\"lastPrice\":\"99.00\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":11,\"time\":1700000000011,\"type\":\"TRADE\",\"tradeId\":4,"
+                                    + "\"price\":\"99.00\",\"quantity\":\"0.200\",\"quoteQuantity\":\"19.80000\","
+                                    + "\"takerSide\":\"SELL\",\"takerOrderId\":3,\"takerUserId\":9,\"makerOrderId\":4,"
+                                    + "\"makerUserId\":8,\"takerFee\":\"0.03960\",\"makerFee\":\"0.01980\",\"feeAsset\":\"USDT\","
+                                    + "\"takerStatus\":\"FILLED\",\"makerStatus\":\"PARTIALLY_FILLED\"}");
+            OrderRow stopRow = side(h, MatchOperator.ORDERS).stream()
+                    .filter(r -> r.orderId() == 3)
+                    .reduce(OrderRow::newer)
+                    .orElseThrow();
+            assertThat(stopRow.orderType()).isEqualTo(OrderType.MARKET);
+            assertThat(stopRow.stopPrice()).isEqualByComparingTo("99.50");
+            assertThat(stopRow.status()).isEqualTo(OrderStatus.FILLED);
+            assertThat(stopRow.version()).isEqualTo(11);
+        }
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {

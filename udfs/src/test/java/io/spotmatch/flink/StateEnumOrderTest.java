@@ -25,7 +25,15 @@ class StateEnumOrderTest {
     @Test
     void storedEnumsKeepTheirOrdinals() {
         assertThat(names(Side.values())).containsExactly("BUY", "SELL");
-        assertThat(names(OrderType.values())).containsExactly("LIMIT", "MARKET", "LIMIT_MAKER");
+        assertThat(names(OrderType.values()))
+                .containsExactly(
+                        "LIMIT",
+                        "MARKET",
+                        "LIMIT_MAKER",
+                        "STOP_LOSS",
+                        "STOP_LOSS_LIMIT",
+                        "TAKE_PROFIT",
+                        "TAKE_PROFIT_LIMIT");
         assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK", "GTD");
         assertThat(names(StpMode.values()))
                 .containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT");

@@ -81,8 +81,28 @@ class StateSerializerTest {
                 0,
                 3,
                 "Gw-1:a/b",
-                1_800_000_000_000L);
+                1_800_000_000_000L,
+                0);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, withClientId)).isEqualTo(withClientId);
+        RestingOrder stop = new RestingOrder(
+                2,
+                7,
+                Side.SELL,
+                OrderType.STOP_LOSS_LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                9_900,
+                5,
+                0,
+                0,
+                0,
+                0,
+                4,
+                null,
+                0,
+                9_950);
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, stop)).isEqualTo(stop);
+        assertThat(stop.toOrder().stopPrice()).isEqualTo(9_950);
     }
 
     @Test
@@ -114,6 +134,7 @@ class StateSerializerTest {
                         99,
                         17,
                         null,
+                        0,
                         0));
     }
 
@@ -248,7 +269,8 @@ class StateSerializerTest {
                 10,
                 10,
                 "Gw-1:a/b",
-                1_800_000_000_000L);
+                1_800_000_000_000L,
+                new java.math.BigDecimal("99.50"));
         OrderRowSink.Unwritten rows =
                 new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30), withClientId));
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows)))

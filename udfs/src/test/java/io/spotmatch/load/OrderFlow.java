@@ -323,6 +323,9 @@ public final class OrderFlow {
         }
 
         @Override
+        public void triggered(long seq, Order order) {}
+
+        @Override
         public void rejected(long seq, Command command, RejectReason reason) {}
 
         @Override

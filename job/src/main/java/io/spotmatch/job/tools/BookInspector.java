@@ -221,6 +221,29 @@ public final class BookInspector {
                     });
                     sb.append(']');
                 }
+                // Stop orders wait outside the book: not in its depth, listed here (only when there are some).
+                List<Order> stops = book.waitingStops();
+                if (!stops.isEmpty()) {
+                    sb.append(",\"stopOrders\":[");
+                    for (int i = 0; i < stops.size(); i++) {
+                        Order o = stops.get(i);
+                        sb.append(i == 0 ? "" : ",")
+                                .append("{\"orderId\":")
+                                .append(o.orderId())
+                                .append(",\"userId\":")
+                                .append(o.userId())
+                                .append(",\"side\":\"")
+                                .append(o.side())
+                                .append("\",\"type\":\"")
+                                .append(o.type())
+                                .append("\",\"stopPrice\":\"")
+                                .append(s.ticksToDecimal(o.stopPrice()))
+                                .append("\",\"quantity\":\"")
+                                .append(s.lotsToDecimal(o.quantity()))
+                                .append("\"}");
+                    }
+                    sb.append(']');
+                }
             }
             return sb.append("}\n").toString();
         }
