@@ -19,7 +19,8 @@ import java.util.List;
 public final class Schema {
 
     /** Every script of sql/, in order. A test checks this list against the folder. */
-    public static final List<String> SCRIPTS = List.of("V001__trades_and_orders.sql", "V002__ledger.sql");
+    public static final List<String> SCRIPTS =
+            List.of("V001__trades_and_orders.sql", "V002__ledger.sql", "V003__client_order_ids_and_expiry.sql");
 
     private Schema() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
@@ -56,6 +57,18 @@ class JobEndToEndITCase {
                 p.command("ETH-USDT", listing("ETH", "0.01", "0.0001", "0", "0"), T0 + 6000),
                 p.command("ETH-USDT", Command.limit(10, 9, Side.BUY, "3500.00", "1.0000", TimeInForce.GTC), T0 + 7000),
                 p.command("ETH-USDT", Command.limit(11, 9, Side.BUY, "3500.001", "1.0000", TimeInForce.GTC), T0 + 8000),
+                // no order id: the engine numbers it (11: the rejected 11 was not used up)
+                p.command(
+                        "ETH-USDT",
+                        Command.limit(0, 9, Side.SELL, "3600.00", "0.5000", TimeInForce.GTC)
+                                .withClientOrderId("eth-1")
+                                .withExpireTime(T0 + 86_400_000),
+                        T0 + 8500),
+                // a stop-loss waits outside the book (ETH has not traded)
+                p.command(
+                        "ETH-USDT",
+                        Command.stop(12, 9, Side.SELL, OrderType.STOP_LOSS_LIMIT, "3400.00", "3390.00", "0.1000"),
+                        T0 + 8700),
                 p.command("DOGE-USDT", Command.limit(1, 9, Side.BUY, "0.10", "100", TimeInForce.GTC), T0 + 9000)));
 
         p.runToEnd(Map.of());
@@ -94,7 +107,7 @@ class JobEndToEndITCase {
                                 + "8,\"time\":1767225605000,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":7,\"reason\":\"USER\","
                                 + "\"cancelledQuantity\":\"0.150\",\"filledQuantity\":\"0.100\"}");
         assertThat(p.events().get("ETH-USDT"))
-                .hasSize(3)
+                .hasSize(5)
                 .element(2)
                 .isEqualTo(
                         "{\"symbol\":\"ETH-USDT\",\"seq\":3,\"time\":1767225608000,\"type\":\"REJECTED\",\"command\":\"NEW\","
@@ -117,7 +130,19 @@ class JobEndToEndITCase {
                         "BTC-USDT|3|8|BUY|MARKET|IOC|NONE|null|0.600|null|FILLED|0.600|0.000|39000.07000|"
                                 + "65000.116666666667|78.00014|null|6|1767225603000|1767225603000",
                         "ETH-USDT|10|9|BUY|LIMIT|GTC|NONE|3500.00|1.0000|null|NEW|0.0000|1.0000|0.000000|null|0.000000|null|2|"
-                                + "1767225607000|1767225607000");
+                                + "1767225607000|1767225607000",
+                        "ETH-USDT|11|9|SELL|LIMIT|GTD|NONE|3600.00|0.5000|null|NEW|0.0000|0.5000|0.000000|null|0.000000|null|4|"
+                                + "1767225608500|1767225608500",
+                        "ETH-USDT|12|9|SELL|STOP_LOSS_LIMIT|GTC|NONE|3390.00|0.1000|null|NEW|0.0000|0.1000|0.000000|"
+                                + "null|0.000000|null|5|1767225608700|1767225608700");
+        assertThat(p.query("SELECT order_id, stop_price FROM orders WHERE stop_price IS NOT NULL"))
+                .containsExactly("12|3400.00");
+        assertThat(p.events().get("ETH-USDT").get(3))
+                .contains("\"type\":\"ACCEPTED\",\"orderId\":11,\"userId\":9,\"clientOrderId\":\"eth-1\",")
+                .contains("\"timeInForce\":\"GTD\",\"expireTime\":1767312000000,");
+        assertThat(p.query("SELECT symbol, order_id, client_order_id, (EXTRACT(EPOCH FROM expire_time) * 1000)::bigint"
+                        + " FROM orders WHERE client_order_id IS NOT NULL OR expire_time IS NOT NULL"))
+                .containsExactly("ETH-USDT|11|eth-1|1767312000000");
         assertThat(p.readAll(p.deadLetterTopic, false)).isEmpty();
     }
 }

@@ -16,5 +16,9 @@ public enum CancelReason {
     /** CANCEL_ALL by the order's owner. */
     CANCEL_ALL,
     /** The operator wiped the book with a SYMBOL command carrying cancelOpenOrders. */
-    HALTED
+    HALTED,
+    /** A market order stopped at the edge of the symbol's price band: the best price left is past it. */
+    PRICE_BAND,
+    /** A GTD order whose expireTime a command's time reached (cancelled before that command). */
+    EXPIRED
 }

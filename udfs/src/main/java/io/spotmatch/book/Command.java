@@ -4,10 +4,12 @@ package io.spotmatch.book;
  * One input command for one symbol's book. Field use by type:
  *
  * <ul>
- *   <li>NEW: orderId, userId, side, orderType, timeInForce, price (LIMIT, LIMIT_MAKER), quantity,
- *       or quoteQuantity instead of quantity for a MARKET buy; stp (null: the symbol default);
- *   <li>CANCEL: orderId, userId;
- *   <li>AMEND: orderId, userId, and a new price and/or a new total quantity;
+ *   <li>NEW: orderId (0: the engine assigns the next one), userId, side, orderType, timeInForce,
+ *       price (LIMIT, LIMIT_MAKER), quantity, or quoteQuantity instead of quantity for a MARKET
+ *       order; stp (null: the symbol default); clientOrderId (optional); expireTime (GTD only:
+ *       epoch ms, see {@link OrderBook#process(Command, long, EventSink)});
+ *   <li>CANCEL: orderId (or 0 and clientOrderId), userId;
+ *   <li>AMEND: orderId (or 0 and clientOrderId), userId, and a new price and/or a new total quantity;
  *   <li>CANCEL_ALL: userId;
  *   <li>SYMBOL: symbol.
  * </ul>
@@ -26,7 +28,136 @@ public record Command(
         Decimal quantity,
         Decimal quoteQuantity,
         StpMode stp,
-        SymbolUpdate symbol) {
+        SymbolUpdate symbol,
+        String clientOrderId,
+        long expireTime,
+        Decimal stopPrice) {
+
+    /** The longest client order id. */
+    public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
+
+    /** A command without a client order id. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol) {
+        this(type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, stp, symbol, null);
+    }
+
+    /** A command without an expiry time. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                0,
+                null);
+    }
+
+    /** A command without a stop price. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId,
+            long expireTime) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                expireTime,
+                null);
+    }
+
+    /** A stop order of {@code type}: a NEW with {@code stopPrice} (and {@code price} for the _LIMIT types). */
+    public static Command stop(
+            long orderId, long userId, Side side, OrderType type, String stopPrice, String price, String quantity) {
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                type,
+                null,
+                price == null ? null : Decimal.parse(price),
+                Decimal.parse(quantity),
+                null,
+                null,
+                null,
+                null,
+                0,
+                Decimal.parse(stopPrice));
+    }
+
+    /**
+     * Client order ids are 1 to {@value #MAX_CLIENT_ORDER_ID_LENGTH} ASCII letters, digits and
+     * {@code . _ : / -}: they reach events and a PostgreSQL text column, so nothing else may enter.
+     */
+    public static boolean isValidClientOrderId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_CLIENT_ORDER_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '/'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public static Command limit(long orderId, long userId, Side side, String price, String quantity, TimeInForce tif) {
         return new Command(
@@ -117,11 +248,43 @@ public record Command(
     }
 
     public Command withTimeInForce(TimeInForce tif) {
-        return new Command(type, orderId, userId, side, orderType, tif, price, quantity, quoteQuantity, stp, symbol);
+        return with(orderId, tif, stp, clientOrderId, expireTime);
     }
 
     public Command withStp(StpMode mode) {
+        return with(orderId, timeInForce, mode, clientOrderId, expireTime);
+    }
+
+    /** This command with a client order id (a NEW's, or the one a CANCEL or AMEND with order id 0 addresses). */
+    public Command withClientOrderId(String id) {
+        return with(orderId, timeInForce, stp, id, expireTime);
+    }
+
+    /** This command with another order id (0: a NEW the engine numbers, or a CANCEL/AMEND by client order id). */
+    public Command withOrderId(long id) {
+        return with(id, timeInForce, stp, clientOrderId, expireTime);
+    }
+
+    /** A GTD order: good till the first command whose time (epoch ms) reaches {@code time}. */
+    public Command withExpireTime(long time) {
+        return with(orderId, TimeInForce.GTD, stp, clientOrderId, time);
+    }
+
+    private Command with(long id, TimeInForce tif, StpMode mode, String clientId, long expiry) {
         return new Command(
-                type, orderId, userId, side, orderType, timeInForce, price, quantity, quoteQuantity, mode, symbol);
+                type,
+                id,
+                userId,
+                side,
+                orderType,
+                tif,
+                price,
+                quantity,
+                quoteQuantity,
+                mode,
+                symbol,
+                clientId,
+                expiry,
+                stopPrice);
     }
 }

@@ -46,6 +46,20 @@ public interface EventSink {
     void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept);
 
     /**
+     * Self-trade prevention {@link StpMode#DECREMENT} lowered an order (the incoming one or a resting
+     * one, which keeps its place) by what it would have traded with an order of its own user: its
+     * total quantity, or the amount of a market order by quote amount, was {@code previousQuantity}
+     * ({@code previousQuoteQuantity}) and is now the order's.
+     */
+    void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity);
+
+    /**
+     * A stop order's trigger was reached: it is now the MARKET or LIMIT order of its type (its type
+     * already says which) and trades next as an incoming order.
+     */
+    void triggered(long seq, Order order);
+
+    /**
      * The command changed nothing; {@code seq} is 0 for a symbol that is not listed (its sequence
      * starts at the listing).
      */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -24,9 +25,20 @@ public final class HeapOrderBook extends OrderBook {
     private final LongObjectMap<Order> orders = new LongObjectMap<>(4096);
     /** Head of each owner's list of open orders. */
     private final LongObjectMap<Order> ownerHeads = new LongObjectMap<>(1024);
+    /** Resting GTD orders, earliest expiry (then lowest id) first: the next to expire is the first. */
+    private final TreeSet<Order> expiries =
+            new TreeSet<>(Comparator.comparingLong(Order::expireTime).thenComparingLong(Order::orderId));
 
     private Order[] orderPool = new Order[256];
     private int orderPoolSize;
+    /**
+     * Orders released by the current command: they join the pool when the next one starts, so no
+     * order object is reused within the command that released it (the sink may still hold it, e.g.
+     * an order expired before the NEW that would otherwise take its object).
+     */
+    private Order[] released = new Order[256];
+
+    private int releasedCount;
     private PriceLevel[] levelPool = new PriceLevel[256];
     private int levelPoolSize;
 
@@ -46,12 +58,24 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected void release(Order o) {
-        if (orderPoolSize < POOL_LIMIT) {
-            if (orderPoolSize == orderPool.length) {
-                orderPool = Arrays.copyOf(orderPool, orderPoolSize * 2);
-            }
-            orderPool[orderPoolSize++] = o;
+        if (releasedCount == released.length) {
+            released = Arrays.copyOf(released, releasedCount * 2);
         }
+        released[releasedCount++] = o;
+    }
+
+    /** The orders the previous command released become reusable. */
+    private void recycleReleased() {
+        for (int i = 0; i < releasedCount; i++) {
+            if (orderPoolSize < POOL_LIMIT) {
+                if (orderPoolSize == orderPool.length) {
+                    orderPool = Arrays.copyOf(orderPool, orderPoolSize * 2);
+                }
+                orderPool[orderPoolSize++] = released[i];
+            }
+            released[i] = null;
+        }
+        releasedCount = 0;
     }
 
     @Override
@@ -94,6 +118,9 @@ public final class HeapOrderBook extends OrderBook {
             ownerHead.userPrev = o;
         }
         ownerHeads.put(o.userId, o);
+        if (o.timeInForce == TimeInForce.GTD) {
+            expiries.add(o);
+        }
     }
 
     @Override
@@ -137,6 +164,9 @@ public final class HeapOrderBook extends OrderBook {
         if (o.userNext != null) {
             o.userNext.userPrev = o.userPrev;
         }
+        if (o.timeInForce == TimeInForce.GTD) {
+            expiries.remove(o);
+        }
         o.clearLinks();
     }
 
@@ -165,13 +195,13 @@ public final class HeapOrderBook extends OrderBook {
     protected boolean match(Order taker) {
         SideBook book = taker.side == Side.BUY ? asks : bids;
         boolean buy = taker.side == Side.BUY;
-        boolean market = taker.type == OrderType.MARKET;
+        long limit = walkLimit(taker);
         boolean byQuote = taker.quoteQuantity != 0;
         StpMode stp = taker.stp;
         PriceLevel level;
         while ((level = book.best()) != null) {
             long price = level.price;
-            if (!market && (buy ? price > taker.price : price < taker.price)) {
+            if (buy ? price > limit : price < limit) {
                 return false;
             }
             Order maker = level.head;
@@ -180,6 +210,28 @@ public final class HeapOrderBook extends OrderBook {
                 if (maker.userId == taker.userId && stp != StpMode.NONE) {
                     if (stp == StpMode.EXPIRE_TAKER) {
                         return true;
+                    }
+                    if (stp == StpMode.DECREMENT) {
+                        long lots = decrementLots(taker, maker, price);
+                        if (lots == 0) {
+                            return false;
+                        }
+                        if (lots < maker.quantity - maker.filled) {
+                            decrementMaker(maker, lots); // the taker had less: it ends here
+                            return true;
+                        }
+                        book.touch(level);
+                        level.quantity -= lots;
+                        unlink(maker);
+                        expireMaker(maker);
+                        if (decrementTaker(taker, price, lots)) {
+                            if (level.orders == 0) {
+                                dropLevel(book, level);
+                            }
+                            return true;
+                        }
+                        maker = next;
+                        continue;
                     }
                     book.touch(level);
                     level.quantity -= maker.quantity - maker.filled;
@@ -259,6 +311,24 @@ public final class HeapOrderBook extends OrderBook {
     }
 
     @Override
+    protected Order firstExpired(long time) {
+        if (expiries.isEmpty()) {
+            return null;
+        }
+        Order first = expiries.first();
+        return first.expireTime <= time ? first : null;
+    }
+
+    @Override
+    protected boolean hasOpenOrders(long userId, int count) {
+        int n = 0;
+        for (Order o = ownerHeads.get(userId); o != null && n < count; o = o.userNext) {
+            n++;
+        }
+        return n >= count;
+    }
+
+    @Override
     protected List<Order> openOrdersOf(long userId) {
         List<Order> result = new ArrayList<>();
         for (Order o = ownerHeads.get(userId); o != null; o = o.userNext) {
@@ -282,6 +352,7 @@ public final class HeapOrderBook extends OrderBook {
         asks.clear();
         orders.clear();
         ownerHeads.clear();
+        expiries.clear();
     }
 
     @Override
@@ -292,6 +363,7 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected void startCommand() {
+        recycleReleased();
         bids.untouchAll();
         asks.untouchAll();
     }
@@ -385,6 +457,16 @@ public final class HeapOrderBook extends OrderBook {
         });
         if (owned[0] != counted) {
             fail("owner lists hold " + owned[0] + " orders, levels hold " + counted);
+        }
+        int[] gtd = {0};
+        orders.forEachValue(o -> gtd[0] += o.timeInForce == TimeInForce.GTD ? 1 : 0);
+        if (expiries.size() != gtd[0]) {
+            fail("expiry index holds " + expiries.size() + " orders, the book " + gtd[0] + " GTD orders");
+        }
+        for (Order o : expiries) {
+            if (orders.get(o.orderId) != o) {
+                fail("order " + o.orderId + ": in the expiry index but not resting");
+            }
         }
     }
 

@@ -15,9 +15,15 @@ public final class Order {
     StpMode stp;
     /** Limit price in ticks; 0 for a market order. */
     long price;
-    /** Total quantity in lots (original, or as amended); 0 for a market buy by quote amount. */
+    /**
+     * Total quantity in lots (original, or as amended); 0 for a market buy by quote amount, the
+     * symbol's maxQty (the most it may sell) for a market sell by quote amount.
+     */
     long quantity;
-    /** Quote budget in notional units of a market buy by quote amount; 0 otherwise. */
+    /**
+     * Quote amount in notional units of a market order by quote amount (a buy spends at most that
+     * much, a sell receives at most that much before fees); 0 otherwise.
+     */
     long quoteQuantity;
 
     long filled;
@@ -29,6 +35,18 @@ public final class Order {
     long priority;
 
     OrderStatus status;
+
+    /** The owner's id for the order, or null. */
+    String clientOrderId;
+
+    /** A GTD order's expiry time (epoch ms); 0 for every other order. */
+    long expireTime;
+
+    /** A stop order's stop price in ticks (kept once triggered); 0 for every other order. */
+    long stopPrice;
+
+    /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
+    String clientKey;
 
     // Heap book links: the level FIFO and the owner's open-order list.
     Order prev;
@@ -54,7 +72,77 @@ public final class Order {
             long fees,
             long feeRemainder,
             long priority) {
+        return resting(
+                orderId,
+                userId,
+                side,
+                type,
+                tif,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                null);
+    }
+
+    /** Restores a resting order from its persisted fields, with its client order id (or null). */
+    public static Order resting(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce tif,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId) {
+        return resting(
+                orderId,
+                userId,
+                side,
+                type,
+                tif,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                clientOrderId,
+                0);
+    }
+
+    /** Restores a resting order from its persisted fields, with its client order id and expiry time. */
+    public static Order resting(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce tif,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId,
+            long expireTime) {
         Order o = new Order();
+        o.clientOrderId = clientOrderId;
+        o.expireTime = expireTime;
         o.orderId = orderId;
         o.userId = userId;
         o.side = side;
@@ -88,6 +176,10 @@ public final class Order {
         feeRemainder = o.feeRemainder;
         priority = o.priority;
         status = o.status;
+        clientOrderId = o.clientOrderId;
+        clientKey = o.clientKey;
+        expireTime = o.expireTime;
+        stopPrice = o.stopPrice;
     }
 
     void clearLinks() {
@@ -158,7 +250,28 @@ public final class Order {
         return status;
     }
 
-    /** Unfilled lots; 0 for a market buy by quote amount, whose budget is {@link #remainingQuote()}. */
+    /** The client order id, or null. */
+    public String clientOrderId() {
+        return clientOrderId;
+    }
+
+    /** A GTD order's expiry time (epoch ms), 0 for every other order. */
+    public long expireTime() {
+        return expireTime;
+    }
+
+    /** A stop order's stop price in ticks (also once triggered), 0 for every other order. */
+    public long stopPrice() {
+        return stopPrice;
+    }
+
+    /** Sets the stop price of an order being restored from state. */
+    public Order withStopPrice(long ticks) {
+        stopPrice = ticks;
+        return this;
+    }
+
+    /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */
     public long remaining() {
         return quantity - filled;
     }

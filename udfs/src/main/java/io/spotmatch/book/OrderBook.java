@@ -2,7 +2,11 @@ package io.spotmatch.book;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -31,16 +35,62 @@ public abstract class OrderBook {
      */
     public static final long MAX_ORDER_ID_STEP = 1L << 50;
 
+    /**
+     * How many client order ids of closed orders a symbol remembers (the most recently closed): a NEW
+     * repeating one of them, or one of an open order, is a duplicate. A bound on the state they cost.
+     */
+    public static final int RECENT_CLIENT_ORDER_IDS = 1024;
+
     private SymbolSpec spec;
     private long seq;
     private long lastTradeId;
     private long lastOrderId;
+    /** Price of the symbol's last trade in ticks, 0 before the first: the price band's reference. */
+    private long lastTradePrice;
+    /** The last trade price before the command being processed: the price band's reference all through it. */
+    private long bandReference;
+
     private EventSink sink;
 
-    /** Processes one command; events go to {@code sink} before this returns. */
+    /** Open orders with a client order id, by {@link ClientOrderId#key}. */
+    private final HashMap<String, Order> openByClientId = new HashMap<>();
+    /** Keys of the last {@link #RECENT_CLIENT_ORDER_IDS} closed orders with a client order id, oldest first. */
+    private final LinkedHashSet<String> recentClientIds = new LinkedHashSet<>();
+    /** Undo log of the current command's changes to the recent ids, for {@link #recentClientOrderIdsBeforeCommand}. */
+    private int recentAddedInCommand;
+
+    private final List<String> recentEvictedInCommand = new ArrayList<>();
+    private long recentVersion;
+
+    /** The time of the command being processed (epoch ms); Long.MIN_VALUE when it has none. */
+    private long commandTime;
+
+    /** Processes one command without a time: it expires nothing. */
     public final void process(Command c, EventSink sink) {
+        process(c, Long.MIN_VALUE, sink);
+    }
+
+    /**
+     * Processes one command at {@code time} (its Kafka timestamp, epoch ms); events go to {@code
+     * sink} before this returns. Before the command itself, unless the symbol is HALTED, every GTD
+     * order whose expireTime is not after {@code time} is cancelled EXPIRED, earliest expireTime
+     * first (then lowest order id): so the same commands expire the same orders at the same point.
+     */
+    public final void process(Command c, long time, EventSink sink) {
         this.sink = sink;
+        commandTime = time;
+        recentAddedInCommand = 0;
+        if (!recentEvictedInCommand.isEmpty()) {
+            recentEvictedInCommand.clear();
+        }
+        bandReference = lastTradePrice;
         startCommand();
+        if (spec != null && spec.status() != SymbolStatus.HALTED) {
+            for (Order o = firstExpired(time); o != null; o = firstExpired(time)) {
+                remove(o);
+                finish(o, CancelReason.EXPIRED);
+            }
+        }
         switch (c.type()) {
             case NEW -> onNew(c);
             case CANCEL -> onCancel(c);
@@ -48,6 +98,7 @@ public abstract class OrderBook {
             case CANCEL_ALL -> onCancelAll(c);
             case SYMBOL -> onSymbol(c);
         }
+        triggerStops();
     }
 
     private void onNew(Command c) {
@@ -55,28 +106,60 @@ public abstract class OrderBook {
         if (!tradable(c, s)) {
             return;
         }
-        if (c.orderId() <= lastOrderId) {
+        // Without an order id the engine numbers the order: the next id after the highest accepted.
+        long orderId = c.orderId() == 0 ? lastOrderId + 1 : c.orderId();
+        if (orderId <= lastOrderId) {
             reject(c, RejectReason.DUPLICATE_ORDER_ID);
             return;
         }
-        if (c.orderId() > MAX_ORDER_ID || c.orderId() - lastOrderId > MAX_ORDER_ID_STEP) {
+        if (orderId > MAX_ORDER_ID || orderId - lastOrderId > MAX_ORDER_ID_STEP) {
             reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
             return;
         }
+        String clientKey = null;
+        if (c.clientOrderId() != null) {
+            if (!Command.isValidClientOrderId(c.clientOrderId())) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            clientKey = ClientOrderId.key(c.userId(), c.clientOrderId());
+            if (openByClientId.containsKey(clientKey) || recentClientIds.contains(clientKey)) {
+                reject(c, RejectReason.DUPLICATE_CLIENT_ORDER_ID);
+                return;
+            }
+        }
         OrderType type = c.orderType();
+        // A stop order is checked as the order it becomes, and for its stop price.
+        OrderType becomes = type.triggered();
+        boolean stop = becomes != type;
         TimeInForce tif = c.timeInForce() != null
                 ? c.timeInForce()
-                : type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
+                : becomes == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
         long price = 0;
         long qty = 0;
         long quote = 0;
-        if (type == OrderType.MARKET) {
+        long stopPrice = 0;
+        if (stop) {
+            if (tif == TimeInForce.GTD || c.quoteQuantity() != null) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            stopPrice = c.stopPrice() == null ? -1 : s.ticksOf(c.stopPrice());
+            if (stopPrice < 0) {
+                reject(c, RejectReason.INVALID_PRICE);
+                return;
+            }
+        } else if (c.stopPrice() != null) {
+            reject(c, RejectReason.INVALID_ORDER);
+            return;
+        }
+        if (becomes == OrderType.MARKET) {
             if (tif != TimeInForce.IOC || c.price() != null) {
                 reject(c, RejectReason.INVALID_ORDER);
                 return;
             }
             if (c.quoteQuantity() != null) {
-                if (c.side() != Side.BUY || c.quantity() != null) {
+                if (c.quantity() != null) {
                     reject(c, RejectReason.INVALID_ORDER);
                     return;
                 }
@@ -89,15 +172,26 @@ public abstract class OrderBook {
                     reject(c, RejectReason.MIN_NOTIONAL);
                     return;
                 }
+                if (quote > s.maxOrderNotionalUnits()) {
+                    reject(c, RejectReason.MAX_NOTIONAL);
+                    return;
+                }
+                // A sell by quote amount sells at most marketMaxQty: the bound of what it holds (see affordableLots).
+                qty = c.side() == Side.SELL ? s.marketMaxQtyLots() : 0;
             } else {
                 qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
                 if (qty < s.minQtyLots()) {
                     reject(c, RejectReason.INVALID_QUANTITY);
                     return;
                 }
+                if (qty > s.marketMaxQtyLots()) {
+                    reject(c, RejectReason.MARKET_LOT_SIZE);
+                    return;
+                }
             }
         } else {
-            if (type == OrderType.LIMIT_MAKER && tif != TimeInForce.GTC || c.quoteQuantity() != null) {
+            if (type == OrderType.LIMIT_MAKER && tif != TimeInForce.GTC && tif != TimeInForce.GTD
+                    || c.quoteQuantity() != null) {
                 reject(c, RejectReason.INVALID_ORDER);
                 return;
             }
@@ -115,11 +209,43 @@ public abstract class OrderBook {
                 reject(c, RejectReason.MIN_NOTIONAL);
                 return;
             }
+            if (s.notional(price, qty) > s.maxOrderNotionalUnits()) {
+                reject(c, RejectReason.MAX_NOTIONAL);
+                return;
+            }
+            if (!inBand(s, price)) {
+                reject(c, RejectReason.PRICE_OUT_OF_BAND);
+                return;
+            }
+        }
+        // Orders that can rest, and stop orders (which wait), count towards maxOpenOrders.
+        if ((stop || tif == TimeInForce.GTC || tif == TimeInForce.GTD)
+                && s.maxOpenOrdersCount() > 0
+                && atOpenOrderLimit(c.userId(), s.maxOpenOrdersCount())) {
+            reject(c, RejectReason.MAX_OPEN_ORDERS);
+            return;
         }
 
-        lastOrderId = c.orderId();
+        if (tif == TimeInForce.GTD ? c.expireTime() <= 0 || c.expireTime() <= commandTime : c.expireTime() != 0) {
+            reject(c, RejectReason.INVALID_EXPIRE_TIME);
+            return;
+        }
+
+        if (stop && reached(c.side(), type, stopPrice)) {
+            reject(c, RejectReason.STOP_WOULD_TRIGGER);
+            return;
+        }
+
+        lastOrderId = orderId;
         Order o = newOrder();
-        o.orderId = c.orderId();
+        o.expireTime = c.expireTime();
+        o.stopPrice = stopPrice;
+        o.orderId = orderId;
+        o.clientOrderId = c.clientOrderId();
+        o.clientKey = clientKey;
+        if (clientKey != null) {
+            openByClientId.put(clientKey, o);
+        }
         o.userId = c.userId();
         o.side = c.side();
         o.type = type;
@@ -135,7 +261,122 @@ public abstract class OrderBook {
         o.status = OrderStatus.NEW;
         o.priority = ++seq;
         sink.accepted(o.priority, o);
-        execute(o);
+        if (stop) {
+            addStop(o);
+        } else {
+            execute(o);
+        }
+    }
+
+    // ---- Stop orders: waiting outside the book, ordered by stop price ----
+
+    /**
+     * The most stop orders one command triggers: a trade of a triggered order may trigger more, and
+     * the cascade stops here; the rest trigger after the next command (in the same order).
+     */
+    public static final int MAX_TRIGGERS_PER_COMMAND = 64;
+
+    /** Buy stop-losses and sell take-profits: trigger when the last price rises to their stop; lowest first. */
+    private final TreeSet<Order> risingStops =
+            new TreeSet<>(Comparator.comparingLong((Order o) -> o.stopPrice).thenComparingLong(o -> o.priority));
+    /** Sell stop-losses and buy take-profits: trigger when the last price falls to their stop; highest first. */
+    private final TreeSet<Order> fallingStops =
+            new TreeSet<>(Comparator.comparingLong((Order o) -> -o.stopPrice).thenComparingLong(o -> o.priority));
+
+    private final HashMap<Long, Order> stopsById = new HashMap<>();
+    private final HashMap<Long, Integer> stopsPerUser = new HashMap<>();
+
+    private static boolean rises(Side side, OrderType type) {
+        boolean stopLoss = type == OrderType.STOP_LOSS || type == OrderType.STOP_LOSS_LIMIT;
+        return side == Side.BUY == stopLoss;
+    }
+
+    /** Whether the last trade price has reached a stop order's stop price (never before the first trade). */
+    private boolean reached(Side side, OrderType type, long stopPrice) {
+        if (lastTradePrice == 0) {
+            return false;
+        }
+        return rises(side, type) ? lastTradePrice >= stopPrice : lastTradePrice <= stopPrice;
+    }
+
+    private TreeSet<Order> stopsOf(Order o) {
+        return rises(o.side, o.type) ? risingStops : fallingStops;
+    }
+
+    private void addStop(Order o) {
+        stopsOf(o).add(o);
+        stopsById.put(o.orderId, o);
+        stopsPerUser.merge(o.userId, 1, Integer::sum);
+    }
+
+    private void removeStop(Order o) {
+        stopsOf(o).remove(o);
+        stopsById.remove(o.orderId);
+        stopsPerUser.computeIfPresent(o.userId, (u, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Takes an open order out: a waiting stop out of the stops, any other out of the book. */
+    private void takeOut(Order o) {
+        if (o.type.isStop()) {
+            removeStop(o);
+        } else {
+            remove(o);
+        }
+    }
+
+    private boolean atOpenOrderLimit(long userId, int limit) {
+        int stops = stopsPerUser.getOrDefault(userId, 0);
+        return stops >= limit || hasOpenOrders(userId, limit - stops);
+    }
+
+    /**
+     * After every command of a TRADING symbol: triggers the waiting stops the last trade price has
+     * reached, one at a time, rising ones first (lowest stop price, then earliest), then falling ones
+     * (highest stop price, then earliest), re-reading the last price after each; each trades as an
+     * incoming order, and its trades may trigger more, up to {@link #MAX_TRIGGERS_PER_COMMAND}.
+     */
+    private void triggerStops() {
+        if (spec == null || spec.status() != SymbolStatus.TRADING || stopsById.isEmpty()) {
+            return;
+        }
+        for (int n = 0; n < MAX_TRIGGERS_PER_COMMAND; n++) {
+            Order o = null;
+            if (!risingStops.isEmpty() && lastTradePrice != 0 && risingStops.first().stopPrice <= lastTradePrice) {
+                o = risingStops.first();
+            } else if (!fallingStops.isEmpty() && fallingStops.first().stopPrice >= lastTradePrice) {
+                o = fallingStops.first();
+            }
+            if (o == null || lastTradePrice == 0) {
+                return;
+            }
+            removeStop(o);
+            o.type = o.type.triggered();
+            o.priority = ++seq;
+            sink.triggered(o.priority, o);
+            execute(o);
+        }
+    }
+
+    /** Every waiting stop order, ascending by order id. */
+    public final List<Order> waitingStops() {
+        List<Order> stops = new ArrayList<>(stopsById.values());
+        stops.sort(Comparator.comparingLong(Order::orderId));
+        return stops;
+    }
+
+    /** The open orders a CANCEL_ALL or a wipe takes out: book and waiting stops, ascending by id. */
+    private List<Order> withStops(List<Order> inBook, long userId, boolean allUsers) {
+        if (stopsById.isEmpty()) {
+            return inBook;
+        }
+        List<Order> all = new ArrayList<>(inBook);
+        for (Order o : stopsById.values()) {
+            if (allUsers || o.userId == userId) {
+                all.add(o);
+            }
+        }
+        all.sort(Comparator.comparingLong(Order::orderId));
+        return all;
     }
 
     /** Runs an order that is not in the book (new, or repriced by an AMEND) to its end or into the book. */
@@ -159,7 +400,9 @@ public abstract class OrderBook {
         if (o.status == OrderStatus.FILLED) {
             release(o);
         } else if (o.type == OrderType.MARKET) {
-            finish(o, CancelReason.MARKET_NO_LIQUIDITY);
+            long best = bestPrice(o.side.opposite());
+            boolean pastBand = best != 0 && (o.side == Side.BUY ? best > walkLimit(o) : best < walkLimit(o));
+            finish(o, pastBand ? CancelReason.PRICE_BAND : CancelReason.MARKET_NO_LIQUIDITY);
         } else if (o.timeInForce == TimeInForce.IOC) {
             finish(o, CancelReason.IOC_REMAINDER);
         } else if (o.timeInForce == TimeInForce.FOK) {
@@ -181,13 +424,13 @@ public abstract class OrderBook {
         if (!cancellable(c)) {
             return;
         }
-        Order o = find(c.orderId());
+        Order o = target(c);
         if (o == null) {
             reject(c, RejectReason.UNKNOWN_ORDER);
         } else if (o.userId != c.userId()) {
             reject(c, RejectReason.NOT_OWNER);
         } else {
-            remove(o);
+            takeOut(o);
             finish(o, CancelReason.USER);
         }
     }
@@ -197,8 +440,8 @@ public abstract class OrderBook {
             return;
         }
         int cancelled = 0;
-        for (Order o : openOrdersOf(c.userId())) {
-            remove(o);
+        for (Order o : withStops(openOrdersOf(c.userId()), c.userId(), false)) {
+            takeOut(o);
             finish(o, CancelReason.CANCEL_ALL);
             cancelled++;
         }
@@ -211,13 +454,17 @@ public abstract class OrderBook {
         if (!tradable(c, s)) {
             return;
         }
-        Order o = find(c.orderId());
+        Order o = target(c);
         if (o == null) {
             reject(c, RejectReason.UNKNOWN_ORDER);
             return;
         }
         if (o.userId != c.userId()) {
             reject(c, RejectReason.NOT_OWNER);
+            return;
+        }
+        if (o.type.isMarket() && c.price() != null) {
+            reject(c, RejectReason.INVALID_ORDER); // a waiting stop market order has no price to change
             return;
         }
         long price = c.price() == null ? o.price : s.ticksOf(c.price());
@@ -230,8 +477,28 @@ public abstract class OrderBook {
             reject(c, RejectReason.INVALID_QUANTITY);
             return;
         }
+        if (o.type.isMarket()) {
+            if (qty > s.marketMaxQtyLots()) {
+                reject(c, RejectReason.MARKET_LOT_SIZE);
+                return;
+            }
+            amendStop(o, price, qty);
+            return;
+        }
         if (s.notional(price, qty) < s.minNotionalUnits()) {
             reject(c, RejectReason.MIN_NOTIONAL);
+            return;
+        }
+        if (s.notional(price, qty) > s.maxOrderNotionalUnits()) {
+            reject(c, RejectReason.MAX_NOTIONAL);
+            return;
+        }
+        if (price != o.price && !inBand(s, price)) {
+            reject(c, RejectReason.PRICE_OUT_OF_BAND);
+            return;
+        }
+        if (o.type.isStop()) {
+            amendStop(o, price, qty);
             return;
         }
         long previousPrice = o.price;
@@ -250,6 +517,21 @@ public abstract class OrderBook {
         execute(o);
     }
 
+    /** A waiting stop order amended: it keeps its place among equal stop prices unless it grew or was repriced. */
+    private void amendStop(Order o, long price, long qty) {
+        long previousPrice = o.price;
+        long previousQty = o.quantity;
+        boolean kept = price == previousPrice && qty <= previousQty;
+        removeStop(o);
+        o.price = price;
+        o.quantity = qty;
+        if (!kept) {
+            o.priority = seq + 1;
+        }
+        addStop(o);
+        sink.amended(++seq, o, previousPrice, previousQty, kept);
+    }
+
     private void onSymbol(Command c) {
         SymbolSpec next = SymbolSpec.apply(spec, c.symbol());
         if (next == null
@@ -262,10 +544,57 @@ public abstract class OrderBook {
         spec = next;
         sink.symbolUpdated(++seq, next);
         if (c.symbol().cancelOpenOrders()) {
-            for (Order o : openOrders()) {
-                remove(o);
+            for (Order o : withStops(openOrders(), 0, true)) {
+                takeOut(o);
                 finish(o, CancelReason.HALTED);
             }
+        }
+    }
+
+    /** Whether a limit price is within the symbol's price band around the last trade price (or there is none). */
+    private boolean inBand(SymbolSpec s, long price) {
+        long band = s.bandTicks(bandReference);
+        return band < 0 || Math.abs(price - bandReference) <= band;
+    }
+
+    /**
+     * The worst price a taker may trade at: a limit order's price; a market order's edge of the price
+     * band around the last trade price before the command (no edge without a band).
+     */
+    protected final long walkLimit(Order taker) {
+        if (taker.type != OrderType.MARKET) {
+            return taker.price;
+        }
+        long band = spec.bandTicks(bandReference);
+        if (taker.side == Side.BUY) {
+            return band < 0 || bandReference > Long.MAX_VALUE - band ? Long.MAX_VALUE : bandReference + band;
+        }
+        return band < 0 ? 0 : bandReference - band;
+    }
+
+    /** The open order a CANCEL or AMEND addresses: by order id, or (order id 0) by the user's client order id. */
+    private Order target(Command c) {
+        if (c.orderId() != 0) {
+            Order o = find(c.orderId());
+            return o != null ? o : stopsById.get(c.orderId());
+        }
+        return c.clientOrderId() == null ? null : openByClientId.get(ClientOrderId.key(c.userId(), c.clientOrderId()));
+    }
+
+    /** An order closed (filled or cancelled): its client order id becomes a recent one. */
+    private void closed(Order o) {
+        String key = o.clientKey;
+        if (key == null) {
+            return;
+        }
+        openByClientId.remove(key);
+        recentClientIds.add(key);
+        recentAddedInCommand++;
+        recentVersion++;
+        if (recentClientIds.size() > RECENT_CLIENT_ORDER_IDS) {
+            Iterator<String> eldest = recentClientIds.iterator();
+            recentEvictedInCommand.add(eldest.next());
+            eldest.remove();
         }
     }
 
@@ -303,6 +632,7 @@ public abstract class OrderBook {
     /** Ends an order that is not in the book: cancels its remainder and gives it back. */
     private void finish(Order o, CancelReason reason) {
         o.status = OrderStatus.CANCELLED;
+        closed(o);
         sink.cancelled(++seq, o, reason);
         release(o);
     }
@@ -323,6 +653,13 @@ public abstract class OrderBook {
                         ? OrderStatus.FILLED
                         : OrderStatus.PARTIALLY_FILLED;
         maker.status = maker.filled == maker.quantity ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+        if (taker.status == OrderStatus.FILLED) {
+            closed(taker);
+        }
+        if (maker.status == OrderStatus.FILLED) {
+            closed(maker);
+        }
+        lastTradePrice = price;
         sink.trade(++seq, ++lastTradeId, taker, maker, price, qty, quote, takerFee, makerFee);
     }
 
@@ -331,9 +668,57 @@ public abstract class OrderBook {
         finish(maker, CancelReason.SELF_TRADE_PREVENTED);
     }
 
-    /** Lots the remaining quote budget of a market buy by quote amount buys at {@code price}. */
+    /**
+     * Self-trade prevention DECREMENT of a taker meeting a resting order of its own user at {@code
+     * price}: the lots they would have traded, i.e. the smaller of the maker's remainder and what the
+     * taker can still take there (a market order by quote amount: the lots its amount allows at that
+     * price). 0 when a taker by quote amount cannot buy one lot there, which ends it as usual.
+     */
+    protected final long decrementLots(Order taker, Order maker, long price) {
+        long takerLots = taker.quoteQuantity != 0 ? affordableLots(taker, price) : taker.quantity - taker.filled;
+        return Math.min(takerLots, maker.quantity - maker.filled);
+    }
+
+    /** DECREMENT lowered a resting order that had more than {@code lots} left: it keeps its place. */
+    protected final void decrementMaker(Order maker, long lots) {
+        long previous = maker.quantity;
+        reduce(maker, previous - lots);
+        sink.decremented(++seq, maker, previous, maker.quoteQuantity);
+    }
+
+    /**
+     * DECREMENT after the maker lost {@code lots} at {@code price}: a taker that could take no more
+     * there is left for the caller to cancel; one with more left is lowered by them and keeps
+     * matching (a taker by quote amount: its budget by their notional).
+     *
+     * @return true if the taker had no more than {@code lots} left there (the caller cancels it)
+     */
+    protected final boolean decrementTaker(Order taker, long price, long lots) {
+        long previousQty = taker.quantity;
+        long previousQuote = taker.quoteQuantity;
+        if (previousQuote != 0) {
+            if (affordableLots(taker, price) == lots) {
+                return true;
+            }
+            taker.quoteQuantity -= spec.notional(price, lots);
+        } else {
+            if (taker.quantity - taker.filled == lots) {
+                return true;
+            }
+            taker.quantity -= lots;
+        }
+        sink.decremented(++seq, taker, previousQty, previousQuote);
+        return false;
+    }
+
+    /**
+     * Lots a market order by quote amount can still take at {@code price}: what its remaining budget
+     * buys (a buy) or asks for (a sell: whole lots whose proceeds stay within the amount), a sell also
+     * no more than what is left of its {@code maxQty} (its quantity).
+     */
     protected final long affordableLots(Order taker, long price) {
-        return taker.remainingQuote() / spec.notional(price, 1);
+        long lots = taker.remainingQuote() / spec.notional(price, 1);
+        return taker.side == Side.BUY ? lots : Math.min(lots, taker.quantity - taker.filled);
     }
 
     // ---- The book ----
@@ -367,6 +752,15 @@ public abstract class OrderBook {
      * @return true if self-trade prevention expired the taker (the caller cancels it)
      */
     protected abstract boolean match(Order taker);
+
+    /**
+     * The resting GTD order with the earliest expireTime (then the lowest order id) if that is not
+     * after {@code time}, else null. Called before every command: must not scan the book.
+     */
+    protected abstract Order firstExpired(long time);
+
+    /** Whether the user has at least {@code count} resting orders; looks at no more than that many. */
+    protected abstract boolean hasOpenOrders(long userId, int count);
 
     /** Whether a FOK limit order would fill completely, given its self-trade prevention mode; changes nothing. */
     protected abstract boolean canFill(Order taker);
@@ -441,22 +835,78 @@ public abstract class OrderBook {
         return lastOrderId;
     }
 
+    /** Price of the last trade in ticks, 0 before the first. */
+    public final long lastTradePrice() {
+        return lastTradePrice;
+    }
+
+    /** The client order ids of recently closed orders, oldest first (at most {@link #RECENT_CLIENT_ORDER_IDS}). */
+    public final List<ClientOrderId> recentClientOrderIds() {
+        List<ClientOrderId> ids = new ArrayList<>(recentClientIds.size());
+        for (String key : recentClientIds) {
+            ids.add(ClientOrderId.ofKey(key));
+        }
+        return ids;
+    }
+
+    /** What {@link #recentClientOrderIds} was before the last command (for a roll-back when it failed). */
+    public final List<ClientOrderId> recentClientOrderIdsBeforeCommand() {
+        // before ++ added == evicted ++ now: drop the added ones from the end.
+        List<String> all = new ArrayList<>(recentEvictedInCommand);
+        all.addAll(recentClientIds);
+        List<ClientOrderId> ids = new ArrayList<>();
+        for (String key : all.subList(0, all.size() - recentAddedInCommand)) {
+            ids.add(ClientOrderId.ofKey(key));
+        }
+        return ids;
+    }
+
+    /** Changes whenever {@link #recentClientOrderIds} does. */
+    public final long recentClientOrderIdsVersion() {
+        return recentVersion;
+    }
+
     /**
      * Replaces this book's state with a persisted one. Resting orders may come in any order; they
      * are placed by their time priority.
      */
-    public final void restore(SymbolSpec spec, long seq, long lastTradeId, long lastOrderId, List<Order> resting) {
+    public final void restore(
+            SymbolSpec spec,
+            long seq,
+            long lastTradeId,
+            long lastOrderId,
+            long lastTradePrice,
+            List<Order> resting,
+            List<ClientOrderId> recent) {
         clear();
+        openByClientId.clear();
+        recentClientIds.clear();
+        risingStops.clear();
+        fallingStops.clear();
+        stopsById.clear();
+        stopsPerUser.clear();
+        for (ClientOrderId id : recent) {
+            recentClientIds.add(ClientOrderId.key(id.userId(), id.clientOrderId()));
+        }
         this.spec = spec;
         this.seq = seq;
         this.lastTradeId = lastTradeId;
         this.lastOrderId = lastOrderId;
+        this.lastTradePrice = lastTradePrice;
         List<Order> byPriority = new ArrayList<>(resting);
         byPriority.sort(Comparator.comparingLong(Order::priority));
         for (Order o : byPriority) {
             Order copy = newOrder();
             copy.copyFrom(o);
-            rest(copy);
+            copy.clientKey = o.clientOrderId == null ? null : ClientOrderId.key(o.userId, o.clientOrderId);
+            if (copy.clientKey != null) {
+                openByClientId.put(copy.clientKey, copy);
+            }
+            if (copy.type.isStop()) {
+                addStop(copy);
+            } else {
+                rest(copy);
+            }
         }
     }
 
@@ -465,9 +915,15 @@ public abstract class OrderBook {
      * canonical order. Equal for two books that behave the same from here on.
      */
     public final long stateHash() {
-        long[] h = {mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId)};
+        long[] h = {mix(mix(mix(mix(0x5350_4F54L, seq), lastTradeId), lastOrderId), lastTradePrice)};
         if (spec != null) {
             h[0] = mix(h[0], spec.toString().hashCode());
+        }
+        for (String key : recentClientIds) {
+            h[0] = mix(h[0], key.hashCode());
+        }
+        for (Order o : waitingStops()) {
+            h[0] = mix(mix(mix(mix(mix(h[0], o.orderId), o.stopPrice), o.priority), o.price), o.quantity);
         }
         forEachOrder(o -> {
             long x = h[0];
@@ -482,6 +938,9 @@ public abstract class OrderBook {
             x = mix(x, o.fees);
             x = mix(x, o.feeRemainder);
             x = mix(x, o.priority);
+            x = mix(x, o.clientOrderId == null ? 0 : o.clientOrderId.hashCode());
+            x = mix(x, o.expireTime);
+            x = mix(x, o.stopPrice);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

@@ -12,5 +12,32 @@ public enum OrderType {
     /** Trades at whatever the book offers, by base quantity or (buy only) by quote amount. */
     MARKET,
     /** Post-only limit: cancelled with POST_ONLY_WOULD_TRADE instead of taking liquidity. */
-    LIMIT_MAKER
+    LIMIT_MAKER,
+    /** Waits outside the book; a MARKET order once the last trade price reaches its stop price against it. */
+    STOP_LOSS,
+    /** Waits outside the book; a LIMIT order once the last trade price reaches its stop price against it. */
+    STOP_LOSS_LIMIT,
+    /** Waits outside the book; a MARKET order once the last trade price reaches its stop price in its favour. */
+    TAKE_PROFIT,
+    /** Waits outside the book; a LIMIT order once the last trade price reaches its stop price in its favour. */
+    TAKE_PROFIT_LIMIT;
+
+    /** What a stop order becomes when it triggers; every other type is itself. */
+    public OrderType triggered() {
+        return switch (this) {
+            case STOP_LOSS, TAKE_PROFIT -> MARKET;
+            case STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT -> LIMIT;
+            default -> this;
+        };
+    }
+
+    /** A stop or take-profit order, waiting for its trigger. */
+    public boolean isStop() {
+        return triggered() != this;
+    }
+
+    /** Trades (or will trade) as a market order: no limit price. */
+    public boolean isMarket() {
+        return triggered() == MARKET;
+    }
 }

@@ -82,16 +82,32 @@ public class ReferenceOrderBook extends OrderBook {
     @Override
     protected boolean match(Order taker) {
         List<Order> book = side(taker.side.opposite());
+        long limit = walkLimit(taker);
         while (!book.isEmpty()) {
             Order maker = book.get(0);
-            boolean crosses = taker.type == OrderType.MARKET
-                    || (taker.side == Side.BUY ? maker.price <= taker.price : maker.price >= taker.price);
+            boolean crosses = taker.side == Side.BUY ? maker.price <= limit : maker.price >= limit;
             if (!crosses) {
                 return false;
             }
             if (maker.userId == taker.userId && taker.stp != StpMode.NONE) {
                 if (taker.stp == StpMode.EXPIRE_TAKER) {
                     return true;
+                }
+                if (taker.stp == StpMode.DECREMENT) {
+                    long lots = decrementLots(taker, maker, maker.price);
+                    if (lots == 0) {
+                        return false;
+                    }
+                    if (lots < maker.remaining()) {
+                        decrementMaker(maker, lots);
+                        return true;
+                    }
+                    book.remove(0);
+                    expireMaker(maker);
+                    if (decrementTaker(taker, maker.price, lots)) {
+                        return true;
+                    }
+                    continue;
                 }
                 book.remove(0);
                 expireMaker(maker);
@@ -139,6 +155,25 @@ public class ReferenceOrderBook extends OrderBook {
             }
         }
         return false;
+    }
+
+    /** The naive way: every resting order, every time. */
+    @Override
+    protected Order firstExpired(long time) {
+        Order first = null;
+        for (Order o : openOrders()) {
+            if (o.timeInForce == TimeInForce.GTD
+                    && o.expireTime <= time
+                    && (first == null || o.expireTime < first.expireTime)) {
+                first = o; // openOrders is by ascending id: the first of equal times has the lowest id
+            }
+        }
+        return first;
+    }
+
+    @Override
+    protected boolean hasOpenOrders(long userId, int count) {
+        return openOrdersOf(userId).size() >= count;
     }
 
     @Override

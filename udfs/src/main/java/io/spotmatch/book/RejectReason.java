@@ -34,5 +34,19 @@ public enum RejectReason {
      */
     INVALID_ORDER,
     /** A SYMBOL command with a missing, malformed, inconsistent or immutable field. */
-    INVALID_SPEC
+    INVALID_SPEC,
+    /** price x quantity (or the quote amount of a market order) above the symbol's maxNotional. */
+    MAX_NOTIONAL,
+    /** A market order by quantity above the symbol's marketMaxQty. */
+    MARKET_LOT_SIZE,
+    /** A NEW that could rest while its user already has the symbol's maxOpenOrders resting. */
+    MAX_OPEN_ORDERS,
+    /** A limit price (new or amended) further from the last trade price than the symbol's price band. */
+    PRICE_OUT_OF_BAND,
+    /** A NEW whose client order id its user already has on an open order or a recently closed one. */
+    DUPLICATE_CLIENT_ORDER_ID,
+    /** A GTD order without an expireTime after its command's time, or another order with one. */
+    INVALID_EXPIRE_TIME,
+    /** A stop order whose stop price the last trade price already reached: it would trigger at once. */
+    STOP_WOULD_TRIGGER
 }

@@ -15,5 +15,10 @@ public enum StpMode {
     /** The resting order is cancelled; the taker keeps matching. */
     EXPIRE_MAKER,
     /** Both are cancelled: first the resting order, then the taker's remainder. */
-    EXPIRE_BOTH
+    EXPIRE_BOTH,
+    /**
+     * Both lose the quantity they would have traded with each other: the one with less is cancelled
+     * (both when equal, the resting order first), the other keeps the rest and its place.
+     */
+    DECREMENT
 }

@@ -35,6 +35,10 @@ public final class SymbolSpec {
     private final Decimal takerFeeRate;
     private final SymbolStatus status;
     private final StpMode defaultStp;
+    private final Decimal maxOrderNotional;
+    private final Decimal marketMaxQty;
+    private final Decimal maxOpenOrders;
+    private final Decimal priceBandBps;
 
     private final int priceScale;
     private final long tickUnits;
@@ -49,6 +53,20 @@ public final class SymbolSpec {
     private final long maxNotionalUnits;
     private final long makerRate;
     private final long takerRate;
+    /** Long.MAX_VALUE when there is no limit. */
+    private final long maxOrderNotionalUnits;
+
+    private final long marketMaxQtyLots;
+    /** 0 when there is no limit. */
+    private final int maxOpenOrdersCount;
+
+    private final int priceBand;
+
+    /** The largest price band: 100 %. */
+    public static final int MAX_PRICE_BAND_BPS = 10_000;
+
+    /** The largest maxOpenOrders: a bound on the state one user can make a symbol keep. */
+    public static final int MAX_OPEN_ORDERS_LIMIT = 1_000_000;
 
     private SymbolSpec(
             String baseAsset,
@@ -63,6 +81,10 @@ public final class SymbolSpec {
             Decimal takerFeeRate,
             SymbolStatus status,
             StpMode defaultStp,
+            Decimal maxOrderNotional,
+            Decimal marketMaxQty,
+            Decimal maxOpenOrders,
+            Decimal priceBandBps,
             long maxPriceTicks,
             long maxQtyLots) {
         this.baseAsset = baseAsset;
@@ -90,6 +112,23 @@ public final class SymbolSpec {
         this.minNotionalUnits = this.minNotional.unitsAt(notionalScale);
         this.makerRate = this.makerFeeRate.unitsAt(RATE_SCALE);
         this.takerRate = this.takerFeeRate.unitsAt(RATE_SCALE);
+        this.maxOrderNotional = maxOrderNotional != null ? maxOrderNotional : Decimal.ZERO;
+        this.marketMaxQty = marketMaxQty != null ? marketMaxQty : Decimal.ZERO;
+        this.maxOpenOrders = maxOpenOrders != null ? maxOpenOrders : Decimal.ZERO;
+        this.priceBandBps = priceBandBps != null ? priceBandBps : Decimal.ZERO;
+        long notionalLimit = this.maxOrderNotional.unitsAt(notionalScale);
+        this.maxOrderNotionalUnits = notionalLimit == 0 ? Long.MAX_VALUE : notionalLimit;
+        long marketLots =
+                this.marketMaxQty.signum() == 0 ? maxQtyLots : gridUnits(this.marketMaxQty, qtyScale, stepUnits);
+        this.marketMaxQtyLots = marketLots;
+        this.maxOpenOrdersCount = (int) wholeIn(this.maxOpenOrders, MAX_OPEN_ORDERS_LIMIT);
+        this.priceBand = (int) wholeIn(this.priceBandBps, MAX_PRICE_BAND_BPS);
+    }
+
+    /** A whole number from 0 to max, or -1. */
+    private static long wholeIn(Decimal d, long max) {
+        long v = d.unitsAt(0);
+        return v >= 0 && v <= max ? v : -1;
     }
 
     /**
@@ -130,6 +169,10 @@ public final class SymbolSpec {
         Decimal maxQty = pick(u.maxQty(), current == null ? null : current.maxQty);
         SymbolStatus status = pick(u.status(), current == null ? SymbolStatus.TRADING : current.status);
         StpMode stp = pick(u.defaultStp(), current == null ? StpMode.NONE : current.defaultStp);
+        Decimal maxOrderNotional = pick(u.maxNotional(), current == null ? null : current.maxOrderNotional);
+        Decimal marketMaxQty = pick(u.marketMaxQty(), current == null ? null : current.marketMaxQty);
+        Decimal maxOpenOrders = pick(u.maxOpenOrders(), current == null ? null : current.maxOpenOrders);
+        Decimal priceBandBps = pick(u.priceBandBps(), current == null ? null : current.priceBandBps);
 
         long maxQtyLots;
         long maxPriceTicks;
@@ -163,6 +206,10 @@ public final class SymbolSpec {
                 taker,
                 status,
                 stp,
+                maxOrderNotional,
+                marketMaxQty,
+                maxOpenOrders,
+                priceBandBps,
                 maxPriceTicks,
                 maxQtyLots);
         boolean valid = s.minQtyLots > 0
@@ -170,7 +217,12 @@ public final class SymbolSpec {
                 && s.minNotionalUnits >= 0
                 && s.minNotionalUnits != Long.MIN_VALUE
                 && validRate(s.makerRate)
-                && validRate(s.takerRate);
+                && validRate(s.takerRate)
+                && s.maxOrderNotionalUnits > 0
+                && s.marketMaxQtyLots >= s.minQtyLots
+                && s.marketMaxQtyLots <= maxQtyLots
+                && s.maxOpenOrdersCount >= 0
+                && s.priceBand >= 0;
         return valid ? s : null;
     }
 
@@ -363,6 +415,64 @@ public final class SymbolSpec {
         return takerRate;
     }
 
+    /** The largest notional of one order; 0 when there is none (the default). */
+    public Decimal maxNotional() {
+        return maxOrderNotional;
+    }
+
+    /** The largest notional of one order in notional units; Long.MAX_VALUE when there is none. */
+    public long maxOrderNotionalUnits() {
+        return maxOrderNotionalUnits;
+    }
+
+    /** The largest market order by quantity; 0 when there is none of its own (maxQty applies). */
+    public Decimal marketMaxQty() {
+        return marketMaxQty;
+    }
+
+    /** The largest market order by quantity in lots (maxQty's when there is none of its own). */
+    public long marketMaxQtyLots() {
+        return marketMaxQtyLots;
+    }
+
+    /** How many resting orders a user may have; 0 for no limit. */
+    public Decimal maxOpenOrders() {
+        return maxOpenOrders;
+    }
+
+    public int maxOpenOrdersCount() {
+        return maxOpenOrdersCount;
+    }
+
+    /** The price band in basis points; 0 for none. */
+    public Decimal priceBandBps() {
+        return priceBandBps;
+    }
+
+    public int priceBand() {
+        return priceBand;
+    }
+
+    /**
+     * The price band around {@code referenceTicks} in ticks, {@code floor(reference x band / 10000)};
+     * -1 when there is no band (none set, or no reference price yet).
+     */
+    public long bandTicks(long referenceTicks) {
+        if (priceBand == 0 || referenceTicks == 0) {
+            return -1;
+        }
+        return referenceTicks / MAX_PRICE_BAND_BPS * priceBand
+                + referenceTicks % MAX_PRICE_BAND_BPS * priceBand / MAX_PRICE_BAND_BPS;
+    }
+
+    /** Whether the spec sets any order limit, so the state that persists them has something to say. */
+    public boolean hasLimits() {
+        return maxOrderNotional.signum() != 0
+                || marketMaxQty.signum() != 0
+                || maxOpenOrders.signum() != 0
+                || priceBandBps.signum() != 0;
+    }
+
     /** The update that recreates this spec on an unlisted symbol; used to persist and restore it. */
     public SymbolUpdate toUpdate() {
         return new SymbolUpdate(
@@ -378,7 +488,11 @@ public final class SymbolSpec {
                 takerFeeRate,
                 status,
                 defaultStp,
-                false);
+                false,
+                maxOrderNotional,
+                marketMaxQty,
+                maxOpenOrders,
+                priceBandBps);
     }
 
     @Override
@@ -386,6 +500,7 @@ public final class SymbolSpec {
         return "SymbolSpec{" + baseAsset + "/" + quoteAsset + " tick=" + tickSize + " step=" + stepSize
                 + " minQty=" + minQty + " minNotional=" + minNotional + " maxPrice=" + maxPrice
                 + " maxQty=" + maxQty + " maker=" + makerFeeRate + " taker=" + takerFeeRate
-                + " " + status + " stp=" + defaultStp + "}";
+                + " " + status + " stp=" + defaultStp + " maxNotional=" + maxOrderNotional + " marketMaxQty="
+                + marketMaxQty + " maxOpenOrders=" + maxOpenOrders + " band=" + priceBandBps + "}";
     }
 }

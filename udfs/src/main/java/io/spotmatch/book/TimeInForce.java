@@ -12,5 +12,7 @@ public enum TimeInForce {
     /** Immediate or cancel: the remainder is cancelled with IOC_REMAINDER. */
     IOC,
     /** Fill or kill: fills completely right now or does nothing at all. */
-    FOK
+    FOK,
+    /** Good till date: rests like GTC until the first command whose time reaches its expireTime. */
+    GTD
 }

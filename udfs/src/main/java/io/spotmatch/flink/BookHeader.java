@@ -82,7 +82,7 @@ public record BookHeader(
             boolean ordersHeld) {
         SymbolSpec spec = book.spec();
         return new BookHeader(
-                spec == null ? null : spec.toUpdate(),
+                headerSpec(spec),
                 book.seq(),
                 book.lastTradeId(),
                 book.lastOrderId(),
@@ -93,7 +93,12 @@ public record BookHeader(
                 ordersHeld);
     }
 
-    /** The spec as the book uses it. */
+    /** The part of a spec the header stores: the order limits are in {@link BookLimits}. */
+    static SymbolUpdate headerSpec(SymbolSpec spec) {
+        return spec == null ? null : spec.toUpdate().withLimits(null, null, null, null);
+    }
+
+    /** The spec as the book uses it, without its order limits (see {@link BookLimits}). */
     public SymbolSpec symbolSpec() {
         if (spec == null) {
             return null;

@@ -102,6 +102,14 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
 
     /** The symbol's resting orders by order id. Name and serializers are part of the savepoint format. */
+    public static ValueStateDescriptor<BookLimits> limitsDescriptor() {
+        return new ValueStateDescriptor<>("book-limits", BookLimits.Serializer.INSTANCE);
+    }
+
+    public static ValueStateDescriptor<RecentClientOrderIds> recentClientOrderIdsDescriptor() {
+        return new ValueStateDescriptor<>("recent-client-order-ids", RecentClientOrderIds.Serializer.INSTANCE);
+    }
+
     public static MapStateDescriptor<Long, RestingOrder> ordersDescriptor() {
         return new MapStateDescriptor<>("resting-orders", LongSerializer.INSTANCE, RestingOrder.Serializer.INSTANCE);
     }
@@ -111,6 +119,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     private final boolean settlement;
 
     private transient ValueState<BookHeader> header;
+    private transient ValueState<BookLimits> limits;
+    private transient ValueState<RecentClientOrderIds> recentClientOrderIds;
     private transient MapState<Long, RestingOrder> resting;
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
@@ -171,6 +181,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     public void open() throws Exception {
         super.open();
         header = getPartitionedState(headerDescriptor());
+        limits = getPartitionedState(limitsDescriptor());
+        recentClientOrderIds = getPartitionedState(recentClientOrderIdsDescriptor());
         resting = getPartitionedState(ordersDescriptor());
         marketDataState = getPartitionedState(marketDataDescriptor());
         pendingMarketData = new ArrayList<>();
@@ -242,6 +254,20 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             @Override
             public void header(BookHeader h) throws Exception {
                 header.update(h);
+            }
+
+            @Override
+            public void limits(BookLimits l) throws Exception {
+                limits.update(l);
+            }
+
+            @Override
+            public void recentClientOrderIds(RecentClientOrderIds ids) throws Exception {
+                if (ids.ids().isEmpty()) {
+                    recentClientOrderIds.clear();
+                } else {
+                    recentClientOrderIds.update(ids);
+                }
             }
 
             @Override
@@ -448,7 +474,8 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         for (RestingOrder o : resting.values()) {
             orders.add(o);
         }
-        SymbolBook book = SymbolBook.restore(symbol, h, orders, engines.apply(symbol));
+        SymbolBook book = SymbolBook.restore(
+                symbol, h, limits.value(), recentClientOrderIds.value(), orders, engines.apply(symbol));
         if (settlement) {
             book.settle();
         }

@@ -17,8 +17,11 @@ import java.math.BigDecimal;
  *     merged (the merge keeps the earliest, so it ends up the time the order was accepted)
  * @param updatedAt this command's time
  * @param price null for a market order
- * @param quantity null for a market buy by quote amount
- * @param quoteQuantity null unless a market buy by quote amount
+ * @param quantity null for a market order by quote amount
+ * @param quoteQuantity null unless a market order by quote amount
+ * @param clientOrderId the owner's id for the order, or null
+ * @param expireTime a GTD order's expiry time (epoch ms), else null
+ * @param stopPrice a stop order's stop price (also once triggered), else null
  */
 public record OrderRow(
         String symbol,
@@ -38,7 +41,54 @@ public record OrderRow(
         CancelReason cancelReason,
         long version,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String clientOrderId,
+        Long expireTime,
+        BigDecimal stopPrice) {
+
+    /** A row of an order without a client order id. */
+    public OrderRow(
+            String symbol,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            StpMode stp,
+            BigDecimal price,
+            BigDecimal quantity,
+            BigDecimal quoteQuantity,
+            OrderStatus status,
+            BigDecimal filledQuantity,
+            BigDecimal filledQuote,
+            BigDecimal fees,
+            CancelReason cancelReason,
+            long version,
+            long createdAt,
+            long updatedAt) {
+        this(
+                symbol,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                quoteQuantity,
+                status,
+                filledQuantity,
+                filledQuote,
+                fees,
+                cancelReason,
+                version,
+                createdAt,
+                updatedAt,
+                null,
+                null,
+                null);
+    }
 
     /** The newer of two rows of the same order, keeping the earlier creation time. */
     public static OrderRow newer(OrderRow a, OrderRow b) {
@@ -64,6 +114,9 @@ public record OrderRow(
                         newer.cancelReason,
                         newer.version,
                         created,
-                        newer.updatedAt);
+                        newer.updatedAt,
+                        newer.clientOrderId,
+                        newer.expireTime,
+                        newer.stopPrice);
     }
 }

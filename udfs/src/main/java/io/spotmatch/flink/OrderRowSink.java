@@ -326,7 +326,12 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
 
     /** Versioned binary form of the unwritten rows, kept in checkpoints and savepoints. */
     static final class UnwrittenSerializer implements SimpleVersionedSerializer<Unwritten> {
-        static final int VERSION = 1;
+        /**
+         * v1: the rows without client order ids; v2: each row then its client order id, its expiry
+         * time and its stop price (v1 reads as none).
+         */
+        static final int VERSION = 2;
+
         private static final OrderStatus[] STATUSES = OrderStatus.values();
         private static final CancelReason[] REASONS = CancelReason.values();
 
@@ -358,13 +363,16 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                 out.writeLong(r.version());
                 out.writeLong(r.createdAt());
                 out.writeLong(r.updatedAt());
+                Codec.writeString(out, r.clientOrderId());
+                out.writeLong(r.expireTime() == null ? 0 : r.expireTime());
+                writeDecimal(out, r.stopPrice());
             }
             return out.getCopyOfBuffer();
         }
 
         @Override
         public Unwritten deserialize(int version, byte[] bytes) throws IOException {
-            if (version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new IOException("unwritten order rows have format version " + version + "; this build reads "
                         + VERSION + ". They were written by a newer SpotMatch.");
             }
@@ -390,9 +398,16 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
                         Codec.readEnum(in, REASONS),
                         in.readLong(),
                         in.readLong(),
-                        in.readLong()));
+                        in.readLong(),
+                        version >= 2 ? Codec.readString(in) : null,
+                        version >= 2 ? expireTime(in.readLong()) : null,
+                        version >= 2 ? readDecimal(in) : null));
             }
             return new Unwritten(rows);
+        }
+
+        private static Long expireTime(long stored) {
+            return stored == 0 ? null : stored;
         }
 
         private static void writeDecimal(DataOutputView out, BigDecimal d) throws IOException {

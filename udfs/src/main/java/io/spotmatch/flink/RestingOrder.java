@@ -15,6 +15,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * One resting order in keyed state (MapState entry, key = order id): everything the book needs to
  * put it back in the same place with the same future. Units are the symbol's ticks, lots and
  * notional units.
+ *
+ * @param clientOrderId the owner's id for the order, or null
+ * @param expireTime a GTD order's expiry time (epoch ms), 0 for every other order
+ * @param stopPrice a stop order's stop price in ticks (its type says whether it still waits), else 0
  */
 public record RestingOrder(
         long orderId,
@@ -29,7 +33,44 @@ public record RestingOrder(
         long filledQuote,
         long fees,
         long feeRemainder,
-        long priority) {
+        long priority,
+        String clientOrderId,
+        long expireTime,
+        long stopPrice) {
+
+    /** An order without a client order id (every v1 value). */
+    public RestingOrder(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce timeInForce,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority) {
+        this(
+                orderId,
+                userId,
+                side,
+                type,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                null,
+                0,
+                0);
+    }
 
     public static RestingOrder of(Order o) {
         return new RestingOrder(
@@ -45,34 +86,42 @@ public record RestingOrder(
                 o.filledQuote(),
                 o.fees(),
                 o.feeRemainder(),
-                o.priority());
+                o.priority(),
+                o.clientOrderId(),
+                o.expireTime(),
+                o.stopPrice());
     }
 
     public Order toOrder() {
         return Order.resting(
-                orderId,
-                userId,
-                side,
-                type,
-                timeInForce,
-                stp,
-                price,
-                quantity,
-                filled,
-                filledQuote,
-                fees,
-                feeRemainder,
-                priority);
+                        orderId,
+                        userId,
+                        side,
+                        type,
+                        timeInForce,
+                        stp,
+                        price,
+                        quantity,
+                        filled,
+                        filledQuote,
+                        fees,
+                        feeRemainder,
+                        priority,
+                        clientOrderId,
+                        expireTime)
+                .withStopPrice(stopPrice);
     }
 
     /**
      * Every value starts with a format version byte. To change the layout: add the field, bump
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
+     * v1: orderId ... priority. v2: v1 then the client order id, the expiry time and the stop price
+     * (v1 reads as none, 0 and 0).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
-        static final int VERSION = 1;
+        static final int VERSION = 2;
 
         @Override
         public void serialize(RestingOrder o, DataOutputView out) throws IOException {
@@ -90,11 +139,14 @@ public record RestingOrder(
             out.writeLong(o.fees);
             out.writeLong(o.feeRemainder);
             out.writeLong(o.priority);
+            Codec.writeString(out, o.clientOrderId);
+            out.writeLong(o.expireTime);
+            out.writeLong(o.stopPrice);
         }
 
         @Override
         public RestingOrder deserialize(DataInputView in) throws IOException {
-            Codec.readVersion(in, VERSION, "RestingOrder");
+            int version = Codec.readVersion(in, VERSION, "RestingOrder");
             return new RestingOrder(
                     in.readLong(),
                     in.readLong(),
@@ -108,7 +160,10 @@ public record RestingOrder(
                     in.readLong(),
                     in.readLong(),
                     in.readLong(),
-                    in.readLong());
+                    in.readLong(),
+                    version >= 2 ? Codec.readString(in) : null,
+                    version >= 2 ? in.readLong() : 0,
+                    version >= 2 ? in.readLong() : 0);
         }
 
         @Override

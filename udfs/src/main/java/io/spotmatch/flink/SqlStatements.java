@@ -22,8 +22,8 @@ public final class SqlStatements {
 
     static final String ORDER_COLUMNS = "symbol, order_id, user_id, side, order_type, time_in_force, stp, price,"
             + " quantity, quote_quantity, status, filled_quantity, filled_quote, fees, cancel_reason, version, created_at,"
-            + " updated_at";
-    static final int ORDER_PARAMETERS = 18;
+            + " updated_at, client_order_id, expire_time, stop_price";
+    static final int ORDER_PARAMETERS = 21;
 
     /**
      * The guarded upsert of {@code rows} order rows: the newest version of an order wins, whatever
@@ -69,7 +69,7 @@ public final class SqlStatements {
         ps.setObject(15, time(t.time()));
     }
 
-    /** Binds one order row to parameters {@code at + 1} to {@code at + 18}, in {@link #ORDER_COLUMNS} order. */
+    /** Binds one order row to parameters {@code at + 1} to {@code at + 21}, in {@link #ORDER_COLUMNS} order. */
     static void bindOrder(PreparedStatement ps, int at, OrderRow o) throws SQLException {
         ps.setString(at + 1, o.symbol());
         ps.setLong(at + 2, o.orderId());
@@ -89,6 +89,9 @@ public final class SqlStatements {
         ps.setLong(at + 16, o.version());
         ps.setObject(at + 17, time(o.createdAt()));
         ps.setObject(at + 18, time(o.updatedAt()));
+        ps.setString(at + 19, o.clientOrderId());
+        ps.setObject(at + 20, o.expireTime() == null ? null : time(o.expireTime()));
+        ps.setBigDecimal(at + 21, o.stopPrice());
     }
 
     private static OffsetDateTime time(long epochMillis) {

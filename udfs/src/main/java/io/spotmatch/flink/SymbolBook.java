@@ -68,6 +68,11 @@ public final class SymbolBook implements EventSink {
 
     // Changes since the last flush to keyed state.
     private boolean headerDirty;
+    /** The limits in keyed state (null: none): written again only when they differ. */
+    private BookLimits limitsStored;
+    /** The engine's version of its recent client order ids when they were last written (or restored). */
+    private long recentStoredVersion;
+
     /** Resting orders to write; a null value means delete. */
     private final Map<Long, RestingOrder> dirtyOrders = new HashMap<>();
     /** Orders accepted since the last flush: if they leave before it, state never hears of them. */
@@ -97,6 +102,7 @@ public final class SymbolBook implements EventSink {
     private long lastTradeIdBefore;
     private long lastOrderIdBefore;
     private boolean ordersHeldBefore;
+    private long lastTradePriceBefore;
 
     public SymbolBook(String symbol) {
         this(symbol, new HeapOrderBook());
@@ -108,19 +114,50 @@ public final class SymbolBook implements EventSink {
         this.book = book;
     }
 
-    /** A book rebuilt from keyed state. */
-    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting) {
-        return restore(symbol, header, resting, new HeapOrderBook());
+    /**
+     * A book rebuilt from keyed state; {@code limits} and {@code recent} null when none are stored (a
+     * savepoint from before them, or nothing to store).
+     */
+    public static SymbolBook restore(
+            String symbol,
+            BookHeader header,
+            BookLimits limits,
+            RecentClientOrderIds recent,
+            List<RestingOrder> resting) {
+        return restore(symbol, header, limits, recent, resting, new HeapOrderBook());
     }
 
     /** A book rebuilt from keyed state into the given (empty) engine. */
-    public static SymbolBook restore(String symbol, BookHeader header, List<RestingOrder> resting, OrderBook into) {
+    public static SymbolBook restore(
+            String symbol,
+            BookHeader header,
+            BookLimits limits,
+            RecentClientOrderIds recent,
+            List<RestingOrder> resting,
+            OrderBook into) {
         SymbolBook b = new SymbolBook(symbol, into);
         List<Order> orders = new ArrayList<>(resting.size());
         for (RestingOrder r : resting) {
             orders.add(r.toOrder());
         }
-        b.book.restore(header.symbolSpec(), header.seq(), header.lastTradeId(), header.lastOrderId(), orders);
+        SymbolSpec spec = header.symbolSpec();
+        if (spec != null && limits != null) {
+            spec = SymbolSpec.apply(null, limits.applyTo(header.spec()));
+            if (spec == null) {
+                throw new IllegalStateException("stored limits no longer valid: " + limits);
+            }
+        }
+        long lastTradePrice = limits == null ? 0 : limits.lastTradePrice();
+        b.book.restore(
+                spec,
+                header.seq(),
+                header.lastTradeId(),
+                header.lastOrderId(),
+                lastTradePrice,
+                orders,
+                recent == null ? List.of() : recent.ids());
+        b.limitsStored = BookLimits.of(b.book);
+        b.recentStoredVersion = b.book.recentClientOrderIdsVersion();
         b.sourcePartition = header.sourcePartition();
         b.severalPartitions = header.severalPartitions();
         b.adminPartition = header.adminPartition();
@@ -222,10 +259,11 @@ public final class SymbolBook implements EventSink {
         if (ordersHeld != (holds != null)) {
             migrateHolds();
         }
+        lastTradePriceBefore = book.lastTradePrice();
         if (marketData != null) {
             marketData.begin(timestamp, specBefore, marketDataSink);
         }
-        book.process(command, this);
+        book.process(command, timestamp, this);
         if (marketData != null) {
             marketData.end(
                     book,
@@ -283,7 +321,7 @@ public final class SymbolBook implements EventSink {
         boolean stored = specBefore != null || seqBefore != 0;
         if (stored) {
             writer.header(new BookHeader(
-                    specBefore == null ? null : specBefore.toUpdate(),
+                    BookHeader.headerSpec(specBefore),
                     seqBefore,
                     lastTradeIdBefore,
                     lastOrderIdBefore,
@@ -292,6 +330,12 @@ public final class SymbolBook implements EventSink {
                     adminPartition,
                     adminOffset,
                     ordersHeldBefore));
+            BookLimits limits = BookLimits.of(specBefore, lastTradePriceBefore);
+            if (limits != null) {
+                writer.limits(limits);
+            }
+            limitsStored = limits;
+            writer.recentClientOrderIds(new RecentClientOrderIds(book.recentClientOrderIdsBeforeCommand()));
             writeOrders(writer);
             if (marketData != null) {
                 writer.marketData(marketData.stateBeforeCommand());
@@ -324,7 +368,10 @@ public final class SymbolBook implements EventSink {
                 cancel,
                 seq,
                 time,
-                time));
+                time,
+                o.clientOrderId(),
+                o.expireTime() == 0 ? null : o.expireTime(),
+                o.stopPrice() == 0 ? null : price(s, o.stopPrice())));
     }
 
     /** After a command: the changed order's place in state. */
@@ -448,6 +495,24 @@ public final class SymbolBook implements EventSink {
     }
 
     @Override
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity) {
+        touch(o, seq, null);
+        EventJson.decremented(json, symbol, seq, time, book.spec(), o, previousQuantity, previousQuoteQuantity);
+        emit(seq);
+        if (holds != null) {
+            holds.decremented(seq, o, previousQuantity, previousQuoteQuantity, movements);
+        }
+    }
+
+    @Override
+    public void triggered(long seq, Order o) {
+        touch(o, seq, null);
+        EventJson.triggered(json, symbol, seq, time, book.spec(), o, book.lastTradePrice());
+        emit(seq);
+        // A stop order already holds what the order it became holds: nothing moves.
+    }
+
+    @Override
     public void rejected(long seq, Command command, RejectReason reason) {
         EventJson.rejected(json, symbol, seq, time, command, reason);
         emit(seq);
@@ -488,6 +553,12 @@ public final class SymbolBook implements EventSink {
 
         void remove(long orderId) throws Exception;
 
+        /** The symbol's order limits and last trade price. */
+        void limits(BookLimits limits) throws Exception;
+
+        /** The client order ids of the symbol's recently closed orders. */
+        void recentClientOrderIds(RecentClientOrderIds ids) throws Exception;
+
         /** The symbol's market-data state (market data on only). */
         default void marketData(MarketDataState state) throws Exception {}
     }
@@ -498,6 +569,15 @@ public final class SymbolBook implements EventSink {
             writer.header(
                     BookHeader.of(book, sourcePartition, severalPartitions, adminPartition, adminOffset, ordersHeld));
             headerDirty = false;
+            BookLimits limits = BookLimits.of(book);
+            if (limits != null && !limits.equals(limitsStored)) {
+                writer.limits(limits);
+                limitsStored = limits;
+            }
+        }
+        if (book.recentClientOrderIdsVersion() != recentStoredVersion) {
+            writer.recentClientOrderIds(new RecentClientOrderIds(book.recentClientOrderIds()));
+            recentStoredVersion = book.recentClientOrderIdsVersion();
         }
         writeOrders(writer);
         dirtyOrders.clear();

@@ -2,7 +2,12 @@ package io.spotmatch.flink;
 
 import io.spotmatch.book.Command;
 import io.spotmatch.book.CommandType;
+import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
+import io.spotmatch.book.Side;
+import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolUpdate;
+import io.spotmatch.book.TimeInForce;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -74,10 +79,17 @@ public record SymbolCommand(
             Codec.writeDecimal(out, c.quantity());
             Codec.writeDecimal(out, c.quoteQuantity());
             Codec.writeEnum(out, c.stp());
+            Codec.writeString(out, c.clientOrderId());
+            out.writeLong(c.expireTime());
+            Codec.writeDecimal(out, c.stopPrice());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
                 BookHeader.Serializer.writeSpec(out, u);
+                Codec.writeDecimal(out, u.maxNotional());
+                Codec.writeDecimal(out, u.marketMaxQty());
+                Codec.writeDecimal(out, u.maxOpenOrders());
+                Codec.writeDecimal(out, u.priceBandBps());
             }
         }
 
@@ -89,19 +101,41 @@ public record SymbolCommand(
             long offset = in.readLong();
             int adminPartition = in.readInt();
             long adminOffset = in.readLong();
+            CommandType type = Codec.readEnum(in, TYPES);
+            long orderId = in.readLong();
+            long userId = in.readLong();
+            Side side = Codec.readEnum(in, Codec.SIDES);
+            OrderType orderType = Codec.readEnum(in, Codec.ORDER_TYPES);
+            TimeInForce tif = Codec.readEnum(in, Codec.TIME_IN_FORCES);
+            Decimal price = Codec.readDecimal(in);
+            Decimal quantity = Codec.readDecimal(in);
+            Decimal quote = Codec.readDecimal(in);
+            StpMode stp = Codec.readEnum(in, Codec.STP_MODES);
+            String clientOrderId = Codec.readString(in);
+            long expireTime = in.readLong();
+            Decimal stopPrice = Codec.readDecimal(in);
             Command c = new Command(
-                    Codec.readEnum(in, TYPES),
-                    in.readLong(),
-                    in.readLong(),
-                    Codec.readEnum(in, Codec.SIDES),
-                    Codec.readEnum(in, Codec.ORDER_TYPES),
-                    Codec.readEnum(in, Codec.TIME_IN_FORCES),
-                    Codec.readDecimal(in),
-                    Codec.readDecimal(in),
-                    Codec.readDecimal(in),
-                    Codec.readEnum(in, Codec.STP_MODES),
-                    in.readBoolean() ? BookHeader.Serializer.readSpec(in) : null);
+                    type,
+                    orderId,
+                    userId,
+                    side,
+                    orderType,
+                    tif,
+                    price,
+                    quantity,
+                    quote,
+                    stp,
+                    in.readBoolean() ? readUpdate(in) : null,
+                    clientOrderId,
+                    expireTime,
+                    stopPrice);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
+        }
+
+        private static SymbolUpdate readUpdate(DataInputView in) throws IOException {
+            return BookHeader.Serializer.readSpec(in)
+                    .withLimits(
+                            Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in), Codec.readDecimal(in));
         }
 
         @Override

@@ -63,6 +63,23 @@ public final class Holds {
         move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.HOLD);
     }
 
+    /** Self-trade prevention DECREMENT lowered the order: what the lost quantity (or budget) held goes back. */
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity, Sink out) {
+        long before = hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                previousQuantity,
+                previousQuoteQuantity,
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
+        long after = hold(spec, o);
+        move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.RELEASE);
+    }
+
     /** The order closed without filling further: everything it still holds goes back. */
     public void cancelled(long seq, Order o, Sink out) {
         long h = hold(spec, o);
@@ -88,26 +105,31 @@ public final class Holds {
                 || feeBoundRate(previous) == feeBoundRate(next) && previous.takerRate() == next.takerRate()) {
             return;
         }
-        book.forEachOrder(o -> {
+        java.util.function.Consumer<Order> rehold = o -> {
             if (o.side() == Side.BUY) {
                 long before = hold(previous, o);
                 long after = hold(next, o);
                 move(out, o, false, before - after, after - before, seq, Leg.HOLD);
             }
-        });
+        };
+        book.forEachOrder(rehold);
+        book.waitingStops().forEach(rehold); // they hold what they will need once triggered
     }
 
     /**
      * Holds every resting order of {@code book} by the same rule as an accepted order, in price-time
-     * order (bids best first, then asks), for a book whose orders were never held (see {@link
+     * order (bids best first, then asks), then the waiting stop orders in their trigger order, for a
+     * book whose orders were never held (see {@link
      * Leg#MIGRATION_HOLD}). {@code seq} is the book's seq before the command that triggers it: an
      * event processed without settlement, so no other row has that cause.
      */
     public void holdResting(long seq, OrderBook book, Sink out) {
-        book.forEachOrder(o -> {
+        java.util.function.Consumer<Order> migrate = o -> {
             long h = hold(spec, o);
             move(out, o, o.side() == Side.SELL, -h, h, seq, Leg.MIGRATION_HOLD);
-        });
+        };
+        book.forEachOrder(migrate);
+        book.waitingStops().forEach(migrate); // accepted while settlement was off: held as symbolUpdated holds them
     }
 
     private void settle(long seq, Order o, long quantity, long quote, long fee, long rate, Sink out) {
@@ -152,7 +174,8 @@ public final class Holds {
     }
 
     /**
-     * What an order in this state holds: a sell its unfilled lots (base asset); a buy (quote asset)
+     * What an order in this state holds: a sell its unfilled lots (base asset; a market sell by quote
+     * amount the most lots it can still sell: its unsold amount at one tick, at most maxQty); a buy (quote asset)
      * the notional its remainder can still spend, at its limit price (a market buy by quantity: at
      * the symbol's maxPrice; by quote amount: its unspent budget), plus the most fee that notional
      * can add to what the order has paid, at the larger of the two rates (market orders: the taker
@@ -186,11 +209,15 @@ public final class Holds {
             long fees,
             long feeRemainder) {
         if (side == Side.SELL) {
-            return quantity - filled;
+            // A market sell by quote amount sells at most what its unsold amount asks at one tick,
+            // and never beyond maxQty (its quantity): the most base it can still give.
+            return quoteQuantity == 0
+                    ? quantity - filled
+                    : Math.min(quantity - filled, (quoteQuantity - filledQuote) / s.notional(1, 1));
         }
         long notional;
         long rate;
-        if (type == OrderType.MARKET) {
+        if (type.isMarket()) { // a market order, or a stop order that becomes one
             notional =
                     quoteQuantity != 0 ? quoteQuantity - filledQuote : s.notional(s.maxPriceTicks(), quantity - filled);
             rate = s.takerRate();

@@ -6,7 +6,7 @@ package io.spotmatch.ledger;
 public enum Leg {
     /** Funds put aside for an open order (accepted, amended, or re-held after a fee-rate change). */
     HOLD,
-    /** What an order still held, given back when it closed (cancelled, expired, IOC/FOK remainder). */
+    /** What an order still held, given back when it closed (cancelled, IOC/FOK remainder) or was decremented. */
     RELEASE,
     /** One side of a fill: what the order gave from its hold (and the excess released), or what it received. */
     TRADE,

@@ -104,6 +104,12 @@ public final class CommandJson {
         }
     }
 
+    /**
+     * The latest expireTime: 9999-12-31T23:59:59.999Z, the bound of record timestamps too, so every
+     * expiry is a time PostgreSQL stores (an order row's expire_time).
+     */
+    public static final long MAX_EXPIRE_TIME = 253_402_300_799_999L;
+
     /** Everything a command may carry, as read. */
     private static final class Fields {
         CommandType type;
@@ -130,7 +136,21 @@ public final class CommandJson {
         SymbolStatus status;
         StpMode defaultStp;
         boolean cancelOpenOrders;
+        Decimal maxNotional;
+        Decimal marketMaxQty;
+        Decimal maxOpenOrders;
+        Decimal priceBandBps;
+        String clientOrderId;
+        Long expireTime;
+        Decimal stopPrice;
         boolean sawType;
+
+        /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
+        private void requireOrder() throws PoisonException {
+            if (orderId == null && clientOrderId == null) {
+                throw new PoisonException(PoisonCode.MISSING_FIELD, "no 'orderId' nor 'clientOrderId' field");
+            }
+        }
 
         Command toCommand() throws PoisonException {
             if (type == null) {
@@ -139,11 +159,14 @@ public final class CommandJson {
             JsonFields.require(symbol, "symbol");
             switch (type) {
                 case NEW -> {
-                    JsonFields.require(orderId, "orderId");
+                    // No orderId: the engine numbers the order.
                     JsonFields.require(userId, "userId");
                     JsonFields.require(side, "side");
                     JsonFields.require(orderType, "orderType");
-                    if (orderType == OrderType.MARKET) {
+                    if (orderType.isStop()) {
+                        JsonFields.require(stopPrice, "stopPrice");
+                    }
+                    if (orderType.isMarket()) {
                         if (quantity == null && quoteQuantity == null) {
                             throw new PoisonException(
                                     PoisonCode.MISSING_FIELD, "a MARKET order needs 'quantity' or 'quoteQuantity'");
@@ -154,7 +177,7 @@ public final class CommandJson {
                     }
                     return new Command(
                             type,
-                            orderId,
+                            orderId == null ? 0 : orderId,
                             userId,
                             side,
                             orderType,
@@ -163,20 +186,36 @@ public final class CommandJson {
                             quantity,
                             quoteQuantity,
                             stp,
-                            null);
+                            null,
+                            clientOrderId,
+                            expireTime == null ? 0 : expireTime,
+                            stopPrice);
                 }
                 case CANCEL -> {
-                    JsonFields.require(orderId, "orderId");
+                    requireOrder();
                     JsonFields.require(userId, "userId");
-                    return Command.cancel(orderId, userId);
+                    return Command.cancel(orderId == null ? 0 : orderId, userId)
+                            .withClientOrderId(orderId == null ? clientOrderId : null);
                 }
                 case AMEND -> {
-                    JsonFields.require(orderId, "orderId");
+                    requireOrder();
                     JsonFields.require(userId, "userId");
                     if (price == null && quantity == null) {
                         throw new PoisonException(PoisonCode.MISSING_FIELD, "an AMEND needs 'price' or 'quantity'");
                     }
-                    return new Command(type, orderId, userId, null, null, null, price, quantity, null, null, null);
+                    return new Command(
+                            type,
+                            orderId == null ? 0 : orderId,
+                            userId,
+                            null,
+                            null,
+                            null,
+                            price,
+                            quantity,
+                            null,
+                            null,
+                            null,
+                            orderId == null ? clientOrderId : null);
                 }
                 case CANCEL_ALL -> {
                     JsonFields.require(userId, "userId");
@@ -196,7 +235,11 @@ public final class CommandJson {
                             takerFeeRate,
                             status,
                             defaultStp,
-                            cancelOpenOrders));
+                            cancelOpenOrders,
+                            maxNotional,
+                            marketMaxQty,
+                            maxOpenOrders,
+                            priceBandBps));
                 }
                 default -> throw new IllegalStateException(type.name());
             }
@@ -231,8 +274,25 @@ public final class CommandJson {
                 case "timeInForce" -> f.timeInForce = JsonFields.enumValue(TimeInForce.class, p, t, name);
                 case "stp" -> f.stp = JsonFields.enumValue(StpMode.class, p, t, name);
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
+                case "stopPrice" -> f.stopPrice = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
+                case "expireTime" -> {
+                    f.expireTime = JsonFields.positiveLong(p, t, name);
+                    if (f.expireTime > MAX_EXPIRE_TIME) {
+                        throw new PoisonException(
+                                PoisonCode.INVALID_FIELD, "expireTime is after 9999-12-31T23:59:59.999Z");
+                    }
+                }
+                case "clientOrderId" -> {
+                    f.clientOrderId = JsonFields.text(p, t, name);
+                    if (!Command.isValidClientOrderId(f.clientOrderId)) {
+                        throw new PoisonException(
+                                PoisonCode.INVALID_FIELD,
+                                "clientOrderId must be 1 to " + Command.MAX_CLIENT_ORDER_ID_LENGTH
+                                        + " letters, digits and . _ : / -");
+                    }
+                }
                 case "baseAsset" -> f.baseAsset = JsonFields.asset(p, t, name);
                 case "quoteAsset" -> f.quoteAsset = JsonFields.asset(p, t, name);
                 case "tickSize" -> f.tickSize = JsonFields.decimal(p, t, name);
@@ -245,6 +305,10 @@ public final class CommandJson {
                 case "takerFeeRate" -> f.takerFeeRate = JsonFields.decimal(p, t, name);
                 case "status" -> f.status = JsonFields.enumValue(SymbolStatus.class, p, t, name);
                 case "defaultStp" -> f.defaultStp = JsonFields.enumValue(StpMode.class, p, t, name);
+                case "maxNotional" -> f.maxNotional = JsonFields.decimal(p, t, name);
+                case "marketMaxQty" -> f.marketMaxQty = JsonFields.decimal(p, t, name);
+                case "maxOpenOrders" -> f.maxOpenOrders = JsonFields.decimal(p, t, name);
+                case "priceBandBps" -> f.priceBandBps = JsonFields.decimal(p, t, name);
                 case "cancelOpenOrders" -> {
                     if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
                         throw new PoisonException(PoisonCode.INVALID_FIELD, "'" + name + "' must be true or false");
@@ -266,23 +330,36 @@ public final class CommandJson {
         Json.string(sb, symbol);
         switch (c.type()) {
             case NEW -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
                 field(sb, "side", c.side());
                 field(sb, "orderType", c.orderType());
                 field(sb, "timeInForce", c.timeInForce());
                 field(sb, "price", c.price());
+                field(sb, "stopPrice", c.stopPrice());
                 field(sb, "quantity", c.quantity());
                 field(sb, "quoteQuantity", c.quoteQuantity());
                 field(sb, "stp", c.stp());
+                if (c.expireTime() != 0) {
+                    field(sb, "expireTime", c.expireTime());
+                }
             }
             case CANCEL -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
             }
             case AMEND -> {
-                field(sb, "orderId", c.orderId());
+                if (c.orderId() != 0) {
+                    field(sb, "orderId", c.orderId());
+                }
                 field(sb, "userId", c.userId());
+                clientOrderId(sb, c);
                 field(sb, "price", c.price());
                 field(sb, "quantity", c.quantity());
             }
@@ -307,12 +384,23 @@ public final class CommandJson {
                 field(sb, "takerFeeRate", u.takerFeeRate());
                 field(sb, "status", u.status());
                 field(sb, "defaultStp", u.defaultStp());
+                field(sb, "maxNotional", u.maxNotional());
+                field(sb, "marketMaxQty", u.marketMaxQty());
+                field(sb, "maxOpenOrders", u.maxOpenOrders());
+                field(sb, "priceBandBps", u.priceBandBps());
                 if (u.cancelOpenOrders()) {
                     sb.append(",\"cancelOpenOrders\":true");
                 }
             }
         }
         return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void clientOrderId(StringBuilder sb, Command c) {
+        if (c.clientOrderId() != null) {
+            sb.append(",\"clientOrderId\":");
+            Json.string(sb, c.clientOrderId());
+        }
     }
 
     private static void field(StringBuilder sb, String name, long value) {

@@ -3,7 +3,6 @@ package io.spotmatch.wire;
 import io.spotmatch.book.CancelReason;
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Order;
-import io.spotmatch.book.OrderType;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
 import java.nio.charset.StandardCharsets;
@@ -56,15 +55,29 @@ public final class EventJson {
         sb.append(",\"").append(name).append("\":").append(value);
     }
 
+    /** Only for orders that have one: the ids are letters, digits and . _ : / - (no escaping). */
+    private static void clientOrderId(StringBuilder sb, String id) {
+        if (id != null) {
+            text(sb, "clientOrderId", id);
+        }
+    }
+
     public static void accepted(StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o) {
         head(sb, symbol, seq, time, "ACCEPTED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         text(sb, "side", o.side().name());
         text(sb, "orderType", o.type().name());
         text(sb, "timeInForce", o.timeInForce().name());
-        if (o.type() != OrderType.MARKET) {
+        if (o.expireTime() != 0) {
+            number(sb, "expireTime", o.expireTime());
+        }
+        if (!o.type().isMarket()) {
             price(sb, s, "price", o.price());
+        }
+        if (o.stopPrice() != 0) {
+            price(sb, s, "stopPrice", o.stopPrice());
         }
         if (o.quoteQuantity() != 0) {
             quote(sb, s, "quoteQuantity", o.quoteQuantity());
@@ -113,6 +126,7 @@ public final class EventJson {
         head(sb, symbol, seq, time, "CANCELLED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         text(sb, "reason", reason.name());
         if (o.quoteQuantity() != 0) {
             quote(sb, s, "cancelledQuote", o.remainingQuote());
@@ -143,11 +157,51 @@ public final class EventJson {
         head(sb, symbol, seq, time, "AMENDED");
         number(sb, "orderId", o.orderId());
         number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
         price(sb, s, "price", o.price());
         qty(sb, s, "quantity", o.quantity());
         price(sb, s, "previousPrice", previousPrice);
         qty(sb, s, "previousQuantity", previousQuantity);
         sb.append(",\"priorityKept\":").append(priorityKept).append('}');
+    }
+
+    /** {@code quantity} (or {@code quoteQuantity}) is the order's new total, {@code decremented*} what it lost. */
+    public static void decremented(
+            StringBuilder sb,
+            String symbol,
+            long seq,
+            long time,
+            SymbolSpec s,
+            Order o,
+            long previousQuantity,
+            long previousQuoteQuantity) {
+        head(sb, symbol, seq, time, "DECREMENTED");
+        number(sb, "orderId", o.orderId());
+        number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
+        text(sb, "reason", "SELF_TRADE_PREVENTED");
+        if (o.quoteQuantity() != 0) {
+            quote(sb, s, "quoteQuantity", o.quoteQuantity());
+            quote(sb, s, "decrementedQuote", previousQuoteQuantity - o.quoteQuantity());
+        } else {
+            qty(sb, s, "quantity", o.quantity());
+            qty(sb, s, "decrementedQuantity", previousQuantity - o.quantity());
+        }
+        qty(sb, s, "filledQuantity", o.filled());
+        sb.append('}');
+    }
+
+    /** {@code orderType} is what the stop order became (MARKET or LIMIT). */
+    public static void triggered(
+            StringBuilder sb, String symbol, long seq, long time, SymbolSpec s, Order o, long lastPrice) {
+        head(sb, symbol, seq, time, "TRIGGERED");
+        number(sb, "orderId", o.orderId());
+        number(sb, "userId", o.userId());
+        clientOrderId(sb, o.clientOrderId());
+        text(sb, "orderType", o.type().name());
+        price(sb, s, "stopPrice", o.stopPrice());
+        price(sb, s, "lastPrice", lastPrice);
+        sb.append('}');
     }
 
     public static void rejected(StringBuilder sb, String symbol, long seq, long time, Command c, RejectReason reason) {
@@ -157,6 +211,7 @@ public final class EventJson {
             case NEW, CANCEL, AMEND -> {
                 number(sb, "orderId", c.orderId());
                 number(sb, "userId", c.userId());
+                clientOrderId(sb, c.clientOrderId());
             }
             case CANCEL_ALL -> number(sb, "userId", c.userId());
             case SYMBOL -> {}
@@ -181,6 +236,19 @@ public final class EventJson {
         text(sb, "takerFeeRate", s.takerFeeRate().toString());
         text(sb, "status", s.status().name());
         text(sb, "defaultStp", s.defaultStp().name());
+        // Order limits only when set: a symbol without them reads as before they existed.
+        if (s.maxNotional().signum() != 0) {
+            text(sb, "maxNotional", s.maxNotional().toString());
+        }
+        if (s.marketMaxQty().signum() != 0) {
+            text(sb, "marketMaxQty", s.marketMaxQty().toString());
+        }
+        if (s.maxOpenOrdersCount() != 0) {
+            number(sb, "maxOpenOrders", s.maxOpenOrdersCount());
+        }
+        if (s.priceBand() != 0) {
+            number(sb, "priceBandBps", s.priceBand());
+        }
         sb.append('}');
     }
 

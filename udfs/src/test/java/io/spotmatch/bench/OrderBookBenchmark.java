@@ -186,6 +186,20 @@ public class OrderBookBenchmark {
         }
 
         @Override
+        public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity) {
+            put(seq);
+            put(o.orderId());
+            put(o.quantity());
+            put(o.quoteQuantity());
+        }
+
+        @Override
+        public void triggered(long seq, Order o) {
+            put(seq);
+            put(o.orderId());
+        }
+
+        @Override
         public void rejected(long seq, Command command, RejectReason reason) {
             put(seq);
             put(command.orderId());

@@ -45,9 +45,13 @@ final class EventText implements EventSink {
         return book.spec().notionalToDecimal(units).toString();
     }
 
+    private static String client(String clientOrderId) {
+        return clientOrderId == null ? "" : " client=" + clientOrderId;
+    }
+
     @Override
     public void accepted(long seq, Order o) {
-        add(seq, "ACCEPTED id=" + o.orderId());
+        add(seq, "ACCEPTED id=" + o.orderId() + client(o.clientOrderId()));
     }
 
     @Override
@@ -91,13 +95,29 @@ final class EventText implements EventSink {
     }
 
     @Override
+    public void decremented(long seq, Order o, long previousQuantity, long previousQuoteQuantity) {
+        String left = o.quoteQuantity() != 0
+                ? "quote=" + quote(o.quoteQuantity()) + " by=" + quote(previousQuoteQuantity - o.quoteQuantity())
+                : "qty=" + qty(o.quantity()) + " by=" + qty(previousQuantity - o.quantity());
+        add(seq, "DECREMENTED id=" + o.orderId() + " " + left);
+    }
+
+    @Override
+    public void triggered(long seq, Order o) {
+        add(
+                seq,
+                "TRIGGERED id=" + o.orderId() + " as=" + o.type() + " stop=" + price(o.stopPrice()) + " last="
+                        + price(book.lastTradePrice()));
+    }
+
+    @Override
     public void rejected(long seq, Command c, RejectReason reason) {
         String who = switch (c.type()) {
             case NEW, CANCEL, AMEND -> " id=" + c.orderId();
             case CANCEL_ALL -> " user=" + c.userId();
             case SYMBOL -> "";
         };
-        add(seq, "REJECTED " + c.type() + who + " reason=" + reason);
+        add(seq, "REJECTED " + c.type() + who + client(c.clientOrderId()) + " reason=" + reason);
     }
 
     @Override

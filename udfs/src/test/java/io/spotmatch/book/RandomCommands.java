@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * time in force and STP mode, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
  * status changes, fee changes, book wipes, duplicate and out-of-range ids and malformed values.
  */
-final class RandomCommands {
+public final class RandomCommands {
 
     static final String LISTING = "SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 minQty=0.002 minNotional=0.50"
             + " maxPrice=100000 maxQty=1000 maker=0.00075 taker=0.0013";
@@ -20,17 +20,27 @@ final class RandomCommands {
     private long nextId = 1;
     private long midTicks = 10_000;
 
-    RandomCommands(long seed) {
+    /** Index of the command being generated: its time is {@link #time} of it. */
+    private int index;
+
+    public RandomCommands(long seed) {
         rnd = new SplittableRandom(seed);
     }
 
-    List<Command> take(int n) {
+    /** The time (epoch ms) to process command {@code i} of a stream at: one millisecond apart. */
+    public static long time(int i) {
+        return 1_800_000_000_000L + i;
+    }
+
+    public List<Command> take(int n) {
         List<Command> commands = new ArrayList<>(n);
         for (int i = 0; i < 5; i++) {
+            index = commands.size();
             commands.add(next()); // before the listing: UNKNOWN_SYMBOL
         }
         commands.add(ScenarioTest.command(LISTING));
         while (commands.size() < n) {
+            index = commands.size();
             commands.add(next());
         }
         return commands;
@@ -45,15 +55,22 @@ final class RandomCommands {
             return newOrder();
         }
         if (roll < 800) {
-            return Command.cancel(pickId(), user());
+            Command cancel = Command.cancel(pickId(), user());
+            return rnd.nextInt(6) == 0 ? cancel.withOrderId(0).withClientOrderId(clientOrderId()) : cancel;
         }
         if (roll < 940) {
-            return amend();
+            Command amend = amend();
+            return rnd.nextInt(6) == 0 ? amend.withOrderId(0).withClientOrderId(clientOrderId()) : amend;
         }
         if (roll < 955) {
             return Command.cancelAll(user());
         }
         return symbol();
+    }
+
+    /** From a small pool, so they repeat: open and recently closed ones are duplicates. */
+    private String clientOrderId() {
+        return rnd.nextInt(500) == 0 ? "no spaces allowed" : "c" + rnd.nextInt(300);
     }
 
     private long user() {
@@ -132,6 +149,9 @@ final class RandomCommands {
         long id = newId();
         long user = user();
         Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+        if (rnd.nextInt(100) < 7) {
+            return stopOrder(id, user, side);
+        }
         int r = rnd.nextInt(100);
         OrderType type;
         TimeInForce tif;
@@ -157,15 +177,47 @@ final class RandomCommands {
         if (type != OrderType.MARKET || rnd.nextInt(100) == 0) {
             price = price(side);
         }
-        if (type == OrderType.MARKET && side == Side.BUY && rnd.nextInt(3) == 0) {
+        if (type == OrderType.MARKET && rnd.nextInt(3) == 0) {
             quote = new Decimal(midTicks * (1 + rnd.nextInt(30)) + rnd.nextInt(100), 5);
+            if (rnd.nextInt(100) == 0) {
+                qty = qty(); // both: invalid
+            }
         } else {
             qty = qty();
         }
         if (rnd.nextInt(200) == 0) {
             tif = null; // take the type's default
         }
-        return new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+        Command c = new Command(CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null);
+        int e = rnd.nextInt(100);
+        if (e < 12 && type != OrderType.MARKET && (tif == TimeInForce.GTC || tif == null)) {
+            // GTD: most expire within a few hundred commands, some never in the stream, a few are invalid
+            long expiry = e == 0 ? time(index) : e == 1 ? 0 : time(index) + 1 + rnd.nextInt(e < 4 ? 100_000 : 400);
+            c = c.withExpireTime(expiry);
+        } else if (e == 12) {
+            c = new Command(
+                    CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null, null, time(index) + 5);
+        }
+        if (rnd.nextInt(4) == 0) {
+            c = c.withClientOrderId(clientOrderId());
+        }
+        // Some orders are numbered by the engine (the generator's next ids may then be duplicates).
+        return rnd.nextInt(10) == 0 ? c.withOrderId(0) : c;
+    }
+
+    private static final OrderType[] STOPS = {
+        OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT
+    };
+
+    /** Stop prices around the mid: some already reached (rejected), the rest trigger as the mid wanders. */
+    private Command stopOrder(long id, long user, Side side) {
+        OrderType type = STOPS[rnd.nextInt(STOPS.length)];
+        Decimal stop = rnd.nextInt(100) == 0 ? null : new Decimal(Math.max(1, midTicks + rnd.nextInt(-25, 26)), 2);
+        Decimal price = type.isMarket() ? null : price(side);
+        TimeInForce tif = rnd.nextInt(20) == 0 ? TimeInForce.IOC : null;
+        Command c =
+                new Command(CommandType.NEW, id, user, side, type, tif, price, qty(), null, stp(), null, null, 0, stop);
+        return rnd.nextInt(4) == 0 ? c.withClientOrderId(clientOrderId()) : c;
     }
 
     private Command amend() {
@@ -185,7 +237,31 @@ final class RandomCommands {
         Decimal tick = rnd.nextInt(20) == 0 ? new Decimal(1, 1) : null; // an illegal grid change
         StpMode stp = rnd.nextInt(4) == 0 ? StpMode.values()[rnd.nextInt(StpMode.values().length)] : null;
         boolean wipe = rnd.nextInt(25) == 0;
-        return Command.symbol(
-                new SymbolUpdate(null, null, tick, null, null, null, null, null, maker, taker, status, stp, wipe));
+        // Order limits come and go (0 lifts one), so a stream spends only part of its time under each.
+        Decimal maxNotional = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 5 + rnd.nextInt(400), 0) : null;
+        Decimal marketMaxQty = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 2 + rnd.nextInt(60), 3) : null;
+        Decimal maxOpen = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 3 + rnd.nextInt(30), 0) : null;
+        Decimal band = rnd.nextInt(8) == 0 ? new Decimal(rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(60), 0) : null;
+        if (rnd.nextInt(200) == 0) {
+            band = new Decimal(10_001, 0); // out of range: INVALID_SPEC
+        }
+        return Command.symbol(new SymbolUpdate(
+                null,
+                null,
+                tick,
+                null,
+                null,
+                null,
+                null,
+                null,
+                maker,
+                taker,
+                status,
+                stp,
+                wipe,
+                maxNotional,
+                marketMaxQty,
+                maxOpen,
+                band));
     }
 }

@@ -34,7 +34,11 @@ class ScenarioTest {
             "self-trade.txt",
             "status.txt",
             "fees.txt",
-            "rejects.txt");
+            "rejects.txt",
+            "protections.txt",
+            "client-order-ids.txt",
+            "expiry.txt",
+            "stops.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -101,7 +105,13 @@ class ScenarioTest {
                     assertThat(events.lines.subList(consumed, events.lines.size()))
                             .as(where + ": events not listed before this command")
                             .isEmpty();
-                    book.process(command(line.substring(1).strip()), events);
+                    String text = line.substring(1).strip();
+                    Map<String, String> kv = keyValues(text.split("\\s+"), 1);
+                    if (kv.containsKey("time")) {
+                        book.process(command(text), Long.parseLong(kv.get("time")), events);
+                    } else {
+                        book.process(command(text), events);
+                    }
                     book.validate();
                 } else if (line.startsWith("<")) {
                     assertThat(consumed)
@@ -189,7 +199,11 @@ class ScenarioTest {
                     dec(kv.get("taker")),
                     kv.containsKey("status") ? SymbolStatus.valueOf(kv.get("status")) : null,
                     kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
-                    kv.containsKey("cancelOpenOrders")));
+                    kv.containsKey("cancelOpenOrders"),
+                    dec(kv.get("maxNotional")),
+                    dec(kv.get("marketMaxQty")),
+                    dec(kv.get("maxOpenOrders")),
+                    dec(kv.get("band"))));
         }
         long id = kv.containsKey("id") ? Long.parseLong(kv.get("id")) : 0;
         long user = kv.containsKey("user") ? Long.parseLong(kv.get("user")) : 0;
@@ -204,7 +218,10 @@ class ScenarioTest {
                 dec(kv.get("qty")),
                 dec(kv.get("quote")),
                 kv.containsKey("stp") ? StpMode.valueOf(kv.get("stp")) : null,
-                null);
+                null,
+                kv.get("client"),
+                kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0,
+                dec(kv.get("stop")));
     }
 
     private static Decimal dec(String s) {

@@ -48,8 +48,13 @@ final class SettlementBook implements EventSink {
     }
 
     List<String> run(Command command) {
+        return run(command, Long.MIN_VALUE);
+    }
+
+    /** Runs one command at a time (epoch ms; Long.MIN_VALUE: none, nothing expires). */
+    List<String> run(Command command, long time) {
         lines.clear();
-        book.process(command, this);
+        book.process(command, time, this);
         return List.copyOf(lines);
     }
 
@@ -123,6 +128,14 @@ final class SettlementBook implements EventSink {
     public void amended(long seq, Order order, long previousPrice, long previousQuantity, boolean priorityKept) {
         holds.amended(seq, order, previousPrice, previousQuantity, this::apply);
     }
+
+    @Override
+    public void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity) {
+        holds.decremented(seq, order, previousQuantity, previousQuoteQuantity, this::apply);
+    }
+
+    @Override
+    public void triggered(long seq, Order order) {}
 
     @Override
     public void rejected(long seq, Command command, RejectReason reason) {}

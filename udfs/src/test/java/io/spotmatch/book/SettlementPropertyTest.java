@@ -31,8 +31,9 @@ class SettlementPropertyTest {
         List<Command> commands = new RandomCommands(seed).take(20_000);
         int trades = 0;
         int checkedClosed = 0;
-        for (Command c : commands) {
-            s.run(c);
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
+            s.run(c, RandomCommands.time(i));
             for (String asset : new String[] {"BTC", "USDT"}) {
                 BigDecimal total = BigDecimal.ZERO;
                 for (var e : s.balances.entrySet()) {
@@ -48,6 +49,10 @@ class SettlementPropertyTest {
                 open.add(o.orderId());
                 openOrders.put(o.orderId(), o);
             });
+            for (Order o : s.book.waitingStops()) {
+                open.add(o.orderId());
+                openOrders.put(o.orderId(), o);
+            }
             // A closed order never moves again: each is checked once, right after the command that closed it.
             for (; checkedClosed < s.closed.size(); checkedClosed++) {
                 long id = s.closed.get(checkedClosed);

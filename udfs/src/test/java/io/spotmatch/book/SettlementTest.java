@@ -154,6 +154,72 @@ class SettlementTest {
     }
 
     @Test
+    void marketSellByQuoteHoldsTheMostItCanSellAndReleasesWhatItDidNot() {
+        SettlementBook b = new SettlementBook();
+        // tick 10: USDT amounts in 0.001, one lot at one tick is 0.01 USDT
+        b.run("SYMBOL base=BTC quote=USDT tick=10 step=0.001 maxPrice=1000 maxQty=100 maker=0.001 taker=0.002");
+        b.run("NEW id=1 user=1 side=BUY type=LIMIT price=100 qty=0.300");
+        assertThat(b.run("NEW id=2 user=2 side=SELL type=MARKET quote=50"))
+                .containsExactly(
+                        // the most it can sell: 50 USDT at the lowest price (one tick) is 5 BTC
+                        "#3 HOLD order=2 user=2 BTC available -5.000 held +5.000",
+                        // sold 0.3 for 30; the 20 left ask at most 2 BTC at one tick
+                        "#4 TRADE order=2 user=2 BTC available +2.700 held -3.000",
+                        "#4 TRADE order=2 user=2 USDT available +29.940 held 0",
+                        "#4 TRADE order=1 user=1 USDT available +0.030 held -30.060",
+                        "#4 TRADE order=1 user=1 BTC available +0.300 held 0",
+                        "#4 FEE fees USDT available +0.090 held 0",
+                        "#5 RELEASE order=2 user=2 BTC available +2.000 held -2.000");
+        assertThat(b.held(2, "BTC")).isEqualByComparingTo("0");
+        assertThat(b.available(2, "BTC")).isEqualByComparingTo("-0.3");
+        assertThat(b.held(1, "USDT")).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void aWaitingStopLimitBuyHoldsLikeItsLimitOrderAndItsTriggerMovesNothing() {
+        s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
+        s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=0.100"); // last price 100.00
+        assertThat(s.run("NEW id=3 user=2 side=BUY type=STOP_LOSS_LIMIT stop=101.00 price=101.00 qty=0.500"))
+                .containsExactly("#5 HOLD order=3 user=2 USDT available -50.60100 held +50.60100");
+        assertThat(s.run("CANCEL id=3 user=2"))
+                .containsExactly("#6 RELEASE order=3 user=2 USDT available +50.60100 held -50.60100");
+        assertThat(s.run("NEW id=4 user=2 side=BUY type=TAKE_PROFIT_LIMIT stop=99.90 price=100.00 qty=0.500"))
+                .containsExactly("#7 HOLD order=4 user=2 USDT available -50.10000 held +50.10000");
+        s.run("NEW id=5 user=1 side=BUY type=LIMIT price=99.90 qty=0.100");
+        // a trade at 99.90 triggers order 4, which buys 0.5 of order 1 at 100.00: trades move funds, the trigger not
+        List<String> moves = s.run("NEW id=6 user=2 side=SELL type=LIMIT price=99.90 qty=0.100");
+        assertThat(moves)
+                .containsExactly(
+                        "#9 HOLD order=6 user=2 BTC available -0.100 held +0.100",
+                        "#10 TRADE order=6 user=2 BTC available 0 held -0.100",
+                        "#10 TRADE order=6 user=2 USDT available +9.97002 held 0",
+                        "#10 TRADE order=5 user=1 USDT available +0.00999 held -10.00998",
+                        "#10 TRADE order=5 user=1 BTC available +0.100 held 0",
+                        "#10 FEE fees USDT available +0.02997 held 0",
+                        // #11 is the TRIGGERED of order 4: nothing moves; its fill uses exactly what it held
+                        "#12 TRADE order=4 user=2 USDT available 0 held -50.10000",
+                        "#12 TRADE order=4 user=2 BTC available +0.500 held 0",
+                        "#12 TRADE order=1 user=1 BTC available 0 held -0.500",
+                        "#12 TRADE order=1 user=1 USDT available +49.95000 held 0",
+                        "#12 FEE fees USDT available +0.15000 held 0");
+        assertThat(s.held(2, "USDT")).isEqualByComparingTo("0");
+        assertConserved();
+    }
+
+    @Test
+    void stpDecrementReleasesWhatTheLoweredOrderNoLongerNeeds() {
+        s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");
+        assertThat(s.run("NEW id=2 user=1 side=BUY type=LIMIT price=100.00 qty=0.400 stp=DECREMENT"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=1 USDT available -40.08000 held +40.08000",
+                        "#4 RELEASE order=1 user=1 BTC available +0.400 held -0.400",
+                        "#5 RELEASE order=2 user=1 USDT available +40.08000 held -40.08000");
+        assertThat(s.held(1, "BTC")).isEqualByComparingTo("0.6");
+        assertThat(s.held(1, "USDT")).isEqualByComparingTo("0");
+        assertConserved();
+    }
+
+    @Test
     void marketBuyByQuantityHoldsAtMaxPriceForTheCommandOnly() {
         SettlementBook b = new SettlementBook();
         b.run("SYMBOL base=BTC quote=USDT tick=0.01 step=0.001 maxPrice=1000 maxQty=100 taker=0.002");

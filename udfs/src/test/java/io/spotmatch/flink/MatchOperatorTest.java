@@ -10,6 +10,7 @@ import io.spotmatch.book.Order;
 import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.OrderStatus;
 import io.spotmatch.book.OrderType;
+import io.spotmatch.book.RandomCommands;
 import io.spotmatch.book.ReferenceOrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
@@ -193,6 +194,214 @@ class MatchOperatorTest {
                                     4,
                                     1_700_000_000_002L,
                                     1_700_000_000_002L));
+        }
+    }
+
+    @Test
+    void stpDecrementEmitsDecrementedAndTheOrderRowOfTheLoweredOrder() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "65000.10", "1.000", TimeInForce.GTC));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(2, 7, Side.BUY, "65000.10", "0.400", TimeInForce.GTC)
+                            .withStp(StpMode.DECREMENT));
+
+            assertThat(events(h).subList(3, 5))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"DECREMENTED\","
+                                    + "\"orderId\":1,\"userId\":7,\"reason\":\"SELF_TRADE_PREVENTED\","
+                                    + "\"quantity\":\"0.600\",\"decrementedQuantity\":\"0.400\",\"filledQuantity\":\"0.000\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000002,\"type\":\"CANCELLED\","
+                                    + "\"orderId\":2,\"userId\":7,\"reason\":\"SELF_TRADE_PREVENTED\","
+                                    + "\"cancelledQuantity\":\"0.400\",\"filledQuantity\":\"0.000\"}");
+            List<OrderRow> rows = side(h, MatchOperator.ORDERS);
+            assertThat(rows.subList(1, 3))
+                    .extracting(OrderRow::orderId, OrderRow::quantity, OrderRow::status, OrderRow::version)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(2L, new BigDecimal("0.400"), OrderStatus.CANCELLED, 5L),
+                            org.assertj.core.groups.Tuple.tuple(1L, new BigDecimal("0.600"), OrderStatus.NEW, 4L));
+        }
+    }
+
+    @Test
+    void orderLimitsAndTheBandsReferencePriceSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.symbol(SymbolUpdate.status(null)
+                            .withLimits(null, null, Decimal.parse("1"), Decimal.parse("100"))));
+            send(h, BTC, Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.BUY, "100.00", "0.100", TimeInForce.IOC));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            send(h, BTC, Command.limit(3, 8, Side.BUY, "98.99", "0.100", TimeInForce.GTC)); // band: 99.00 to 101.00
+            send(h, BTC, Command.limit(4, 7, Side.SELL, "100.50", "0.100", TimeInForce.GTC)); // user 7 has 1 resting
+            send(h, BTC, Command.limit(5, 8, Side.BUY, "99.00", "0.100", TimeInForce.GTC));
+            assertThat(events(h))
+                    .extracting(e -> e.replaceAll(".*\"type\":\"([A-Z_]+)\".*?(\"reason\":\"[A-Z_]+\")?}$", "$1 $2"))
+                    .containsExactly(
+                            "REJECTED \"reason\":\"PRICE_OUT_OF_BAND\"",
+                            "REJECTED \"reason\":\"MAX_OPEN_ORDERS\"",
+                            "ACCEPTED ");
+            assertThat(((MatchOperator) h.getOperator())
+                            .bookOf(BTC)
+                            .book()
+                            .spec()
+                            .priceBand())
+                    .isEqualTo(100);
+        }
+    }
+
+    @Test
+    void clientOrderIdsAndEngineNumberedOrdersReachEventsRowsAndStateAcrossARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("s-1"));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 8, Side.BUY, "99.00", "1.000", TimeInForce.IOC)
+                            .withClientOrderId("b-1"));
+            assertThat(events(h).subList(1, 4))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1700000000001,\"type\":\"ACCEPTED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"clientOrderId\":\"s-1\",\"side\":\"SELL\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000002,\"type\":\"ACCEPTED\",\"orderId\":2,"
+                                    + "\"userId\":8,\"clientOrderId\":\"b-1\",\"side\":\"BUY\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"IOC\",\"price\":\"99.00\",\"quantity\":\"1.000\",\"stp\":\"NONE\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000002,\"type\":\"CANCELLED\",\"orderId\":2,"
+                                    + "\"userId\":8,\"clientOrderId\":\"b-1\",\"reason\":\"IOC_REMAINDER\","
+                                    + "\"cancelledQuantity\":\"1.000\",\"filledQuantity\":\"0.000\"}");
+            assertThat(side(h, MatchOperator.ORDERS))
+                    .extracting(OrderRow::orderId, OrderRow::clientOrderId)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1L, "s-1"),
+                            org.assertj.core.groups.Tuple.tuple(2L, "b-1"));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            // b-1 closed before the checkpoint and s-1 is open: both still duplicates after the restore
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("b-1"));
+            send(
+                    h,
+                    BTC,
+                    Command.limit(0, 7, Side.SELL, "101.00", "1.000", TimeInForce.GTC)
+                            .withClientOrderId("s-1"));
+            send(h, BTC, Command.cancel(0, 7).withClientOrderId("s-1"));
+            assertThat(events(h))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000003,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                    + "\"orderId\":0,\"userId\":8,\"clientOrderId\":\"b-1\",\"reason\":\"DUPLICATE_CLIENT_ORDER_ID\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":6,\"time\":1700000000004,\"type\":\"REJECTED\",\"command\":\"NEW\","
+                                    + "\"orderId\":0,\"userId\":7,\"clientOrderId\":\"s-1\",\"reason\":\"DUPLICATE_CLIENT_ORDER_ID\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":7,\"time\":1700000000005,\"type\":\"CANCELLED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"clientOrderId\":\"s-1\",\"reason\":\"USER\","
+                                    + "\"cancelledQuantity\":\"1.000\",\"filledQuantity\":\"0.000\"}");
+        }
+    }
+
+    @Test
+    void aGtdOrderRestoredFromStateExpiresAtTheFirstCommandReachingItsTime() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(
+                    h,
+                    BTC,
+                    Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                            .withExpireTime(1_700_000_000_010L));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            time = 1_700_000_000_009L;
+            send(h, BTC, Command.cancelAll(8)); // at 9: not yet
+            send(h, BTC, Command.cancelAll(8)); // at 10: expires first
+            assertThat(events(h))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":3,\"time\":1700000000009,\"type\":\"CANCELLED_ALL\","
+                                    + "\"userId\":8,\"cancelledOrders\":0}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":4,\"time\":1700000000010,\"type\":\"CANCELLED\",\"orderId\":1,"
+                                    + "\"userId\":7,\"reason\":\"EXPIRED\",\"cancelledQuantity\":\"1.000\","
+                                    + "\"filledQuantity\":\"0.000\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000010,\"type\":\"CANCELLED_ALL\","
+                                    + "\"userId\":8,\"cancelledOrders\":0}");
+            assertThat(side(h, MatchOperator.ORDERS)).singleElement().satisfies(row -> {
+                assertThat(row.status()).isEqualTo(OrderStatus.CANCELLED);
+                assertThat(row.cancelReason()).isEqualTo(CancelReason.EXPIRED);
+                assertThat(row.timeInForce()).isEqualTo(TimeInForce.GTD);
+                assertThat(row.expireTime()).isEqualTo(1_700_000_000_010L);
+                assertThat(row.version()).isEqualTo(4);
+            });
+        }
+    }
+
+    @Test
+    void aWaitingStopSurvivesARestoreAndTriggersWithItsEventAndRow() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.BUY, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.SELL, "100.00", "0.100", TimeInForce.GTC));
+            send(h, BTC, Command.stop(3, 9, Side.SELL, io.spotmatch.book.OrderType.STOP_LOSS, "99.50", null, "0.200"));
+            assertThat(events(h).get(4))
+                    .isEqualTo(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000003,\"type\":\"ACCEPTED\","
+                                    + "\"orderId\":3,\"userId\":9,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS\","
+                                    + "\"timeInForce\":\"IOC\",\"stopPrice\":\"99.50\",\"quantity\":\"0.200\",\"stp\":\"NONE\"}");
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            time = 1_700_000_000_010L;
+            send(h, BTC, Command.limit(4, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.market(5, 8, Side.SELL, "0.950"));
+            List<String> events = events(h);
+            assertThat(events.subList(events.size() - 2, events.size()))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":10,\"time\":1700000000011,\"type\":\"TRIGGERED\","
+                                    + "\"orderId\":3,\"userId\":9,\"orderType\":\"MARKET\",\"stopPrice\":\"99.50\","
+                                    + "\"lastPrice\":\"99.00\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":11,\"time\":1700000000011,\"type\":\"TRADE\",\"tradeId\":4,"
+                                    + "\"price\":\"99.00\",\"quantity\":\"0.200\",\"quoteQuantity\":\"19.80000\","
+                                    + "\"takerSide\":\"SELL\",\"takerOrderId\":3,\"takerUserId\":9,\"makerOrderId\":4,"
+                                    + "\"makerUserId\":8,\"takerFee\":\"0.03960\",\"makerFee\":\"0.01980\",\"feeAsset\":\"USDT\","
+                                    + "\"takerStatus\":\"FILLED\",\"makerStatus\":\"PARTIALLY_FILLED\"}");
+            OrderRow stopRow = side(h, MatchOperator.ORDERS).stream()
+                    .filter(r -> r.orderId() == 3)
+                    .reduce(OrderRow::newer)
+                    .orElseThrow();
+            assertThat(stopRow.orderType()).isEqualTo(OrderType.MARKET);
+            assertThat(stopRow.stopPrice()).isEqualByComparingTo("99.50");
+            assertThat(stopRow.status()).isEqualTo(OrderStatus.FILLED);
+            assertThat(stopRow.version()).isEqualTo(11);
         }
     }
 
@@ -586,9 +795,26 @@ class MatchOperatorTest {
 
     @Test
     void snapshotAndRestoreOnRocksDbContinueExactlyAsWithout() throws Exception {
-        List<SymbolCommand> stream = interleavedFlows(3, 30_000);
-        int cut = 17_333;
+        continuesExactlyAcrossARestore(interleavedFlows(3, 30_000), 17_333, 9_000);
+    }
 
+    /**
+     * The adversarial stream of the differential test (every order type, time in force and STP mode,
+     * amends, cancels, halts, wipes, rejects) on one symbol, through the operator and its state.
+     */
+    @Test
+    void aStreamOfEveryKindOfCommandContinuesExactlyAcrossARestore() throws Exception {
+        List<SymbolCommand> stream = new ArrayList<>();
+        for (Command c : new RandomCommands(7).take(12_000)) {
+            stream.add(new SymbolCommand(BTC, c, RandomCommands.time(stream.size()), 0));
+        }
+        List<String> after = continuesExactlyAcrossARestore(stream, 7_001, 3_000);
+        assertThat(String.join("\n", after)).contains("\"type\":\"DECREMENTED\"");
+    }
+
+    /** Returns the outputs after the cut, which are the same with and without the restore there. */
+    private static List<String> continuesExactlyAcrossARestore(List<SymbolCommand> stream, int cut, int earlier)
+            throws Exception {
         List<String> uninterrupted;
         try (var h = harness()) {
             h.open();
@@ -603,7 +829,7 @@ class MatchOperatorTest {
             h.open();
             for (int i = 0; i < cut; i++) {
                 h.processElement(stream.get(i), stream.get(i).timestamp());
-                if (i == 9_000) {
+                if (i == earlier) {
                     h.snapshot(1, 1); // an earlier checkpoint, so the second one writes only what changed since
                 }
             }
@@ -617,6 +843,7 @@ class MatchOperatorTest {
             }
             assertThat(outputsAfter(h, 0)).isEqualTo(uninterrupted);
         }
+        return uninterrupted;
     }
 
     /** Events, trade rows and order rows (as text) produced by the commands from index {@code from} on. */

@@ -25,10 +25,34 @@ class StateEnumOrderTest {
     @Test
     void storedEnumsKeepTheirOrdinals() {
         assertThat(names(Side.values())).containsExactly("BUY", "SELL");
-        assertThat(names(OrderType.values())).containsExactly("LIMIT", "MARKET", "LIMIT_MAKER");
-        assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK");
-        assertThat(names(StpMode.values())).containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH");
+        assertThat(names(OrderType.values()))
+                .containsExactly(
+                        "LIMIT",
+                        "MARKET",
+                        "LIMIT_MAKER",
+                        "STOP_LOSS",
+                        "STOP_LOSS_LIMIT",
+                        "TAKE_PROFIT",
+                        "TAKE_PROFIT_LIMIT");
+        assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK", "GTD");
+        assertThat(names(StpMode.values()))
+                .containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT");
         assertThat(names(SymbolStatus.values())).containsExactly("TRADING", "CANCEL_ONLY", "HALTED");
+        // the order-row sink's unwritten rows hold these two
+        assertThat(names(io.spotmatch.book.OrderStatus.values()))
+                .containsExactly("NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED");
+        assertThat(names(io.spotmatch.book.CancelReason.values()))
+                .containsExactly(
+                        "USER",
+                        "IOC_REMAINDER",
+                        "FOK_NOT_FILLABLE",
+                        "MARKET_NO_LIQUIDITY",
+                        "POST_ONLY_WOULD_TRADE",
+                        "SELF_TRADE_PREVENTED",
+                        "CANCEL_ALL",
+                        "HALTED",
+                        "PRICE_BAND",
+                        "EXPIRED");
     }
 
     @Test

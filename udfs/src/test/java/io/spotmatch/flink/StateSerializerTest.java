@@ -69,6 +69,83 @@ class StateSerializerTest {
                 99_999_999,
                 42);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, o)).isEqualTo(o);
+        RestingOrder withClientId = new RestingOrder(
+                1,
+                7,
+                Side.BUY,
+                OrderType.LIMIT,
+                TimeInForce.GTD,
+                StpMode.DECREMENT,
+                1,
+                2,
+                0,
+                0,
+                0,
+                0,
+                3,
+                "Gw-1:a/b",
+                1_800_000_000_000L,
+                0);
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, withClientId)).isEqualTo(withClientId);
+        RestingOrder stop = new RestingOrder(
+                2,
+                7,
+                Side.SELL,
+                OrderType.STOP_LOSS_LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                9_900,
+                5,
+                0,
+                0,
+                0,
+                0,
+                4,
+                null,
+                0,
+                9_950);
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, stop)).isEqualTo(stop);
+        assertThat(stop.toOrder().stopPrice()).isEqualTo(9_950);
+    }
+
+    @Test
+    void aRestingOrderOfFormatV1ReadsAsOneWithoutAClientOrderId() throws IOException {
+        DataOutputSerializer v1 = new DataOutputSerializer(128);
+        v1.writeByte(1);
+        v1.writeLong(42); // orderId
+        v1.writeLong(7); // userId
+        v1.writeByte(Side.SELL.ordinal());
+        v1.writeByte(OrderType.LIMIT.ordinal());
+        v1.writeByte(TimeInForce.GTC.ordinal());
+        v1.writeByte(StpMode.NONE.ordinal());
+        for (long v : new long[] {6_500_010, 1_000, 250, 1_625_002_500L, 3_250_005, 99, 17}) {
+            v1.writeLong(v);
+        }
+        assertThat(RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(v1.getCopyOfBuffer())))
+                .isEqualTo(new RestingOrder(
+                        42,
+                        7,
+                        Side.SELL,
+                        OrderType.LIMIT,
+                        TimeInForce.GTC,
+                        StpMode.NONE,
+                        6_500_010,
+                        1_000,
+                        250,
+                        1_625_002_500L,
+                        3_250_005,
+                        99,
+                        17,
+                        null,
+                        0,
+                        0));
+    }
+
+    @Test
+    void recentClientOrderIdsRoundTrip() throws IOException {
+        RecentClientOrderIds ids = new RecentClientOrderIds(
+                List.of(new io.spotmatch.book.ClientOrderId(7, "a-1"), new io.spotmatch.book.ClientOrderId(8, "a-1")));
+        assertThat(roundTrip(RecentClientOrderIds.Serializer.INSTANCE, ids)).isEqualTo(ids);
     }
 
     @Test
@@ -92,6 +169,8 @@ class StateSerializerTest {
                 Command.cancel(5, 2),
                 Command.cancelAll(2),
                 Command.symbol(SPEC),
+                Command.symbol(SPEC.withLimits(
+                        Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.parse("200"), Decimal.parse("150"))),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
@@ -180,6 +259,22 @@ class StateSerializerTest {
                 .isEqualTo(v1);
     }
 
+    /** The exact bytes of BookLimits v1. */
+    static final String LIMITS_V1 =
+            "010000000000000186a00100000000000000190000000000000000000000000000000000960000000000989680";
+
+    @Test
+    void bookLimitsRoundTripAndTheirV1BytesAreFixed() throws IOException {
+        BookLimits limits = new BookLimits(
+                Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.ZERO, Decimal.parse("150"), 10_000_000);
+        assertThat(roundTrip(BookLimits.Serializer.INSTANCE, limits)).isEqualTo(limits);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        BookLimits.Serializer.INSTANCE.serialize(limits, out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(LIMITS_V1);
+        assertThat(BookLimits.Serializer.INSTANCE.deserialize(new DataInputDeserializer(hex(LIMITS_V1))))
+                .isEqualTo(limits);
+    }
+
     private static byte[] hex(String s) {
         return java.util.HexFormat.of().parseHex(s);
     }
@@ -209,7 +304,30 @@ class StateSerializerTest {
     @Test
     void unwrittenOrderRowsRoundTrip() throws IOException {
         OrderRowSink.UnwrittenSerializer serializer = new OrderRowSink.UnwrittenSerializer();
-        OrderRowSink.Unwritten rows = new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30)));
+        OrderRow withClientId = new OrderRow(
+                "BTC-USDT",
+                43,
+                7,
+                Side.BUY,
+                OrderType.LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                new java.math.BigDecimal("100.00"),
+                new java.math.BigDecimal("1.000"),
+                null,
+                io.spotmatch.book.OrderStatus.NEW,
+                new java.math.BigDecimal("0.000"),
+                new java.math.BigDecimal("0.00000"),
+                new java.math.BigDecimal("0.00000"),
+                null,
+                4,
+                10,
+                10,
+                "Gw-1:a/b",
+                1_800_000_000_000L,
+                new java.math.BigDecimal("99.50"));
+        OrderRowSink.Unwritten rows =
+                new OrderRowSink.Unwritten(List.of(orderRow(3, 10, 20), orderRow(9, 10, 30), withClientId));
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(rows)))
                 .isEqualTo(rows);
         assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, serializer.serialize(rows)))
@@ -230,6 +348,8 @@ class StateSerializerTest {
     void snapshotsRestoreTheSameSerializerAsIs() throws IOException {
         assertCompatibleAsIs(RestingOrder.Serializer.INSTANCE);
         assertCompatibleAsIs(BookHeader.Serializer.INSTANCE);
+        assertCompatibleAsIs(BookLimits.Serializer.INSTANCE);
+        assertCompatibleAsIs(RecentClientOrderIds.Serializer.INSTANCE);
         assertCompatibleAsIs(SymbolCommand.Serializer.INSTANCE);
         assertCompatibleAsIs(MarketDataStateSerializer.INSTANCE);
     }
@@ -255,7 +375,7 @@ class StateSerializerTest {
         assertThatThrownBy(() ->
                         RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format version 2")
+                .hasMessageContaining("format version 3")
                 .hasMessageContaining("newer SpotMatch");
         assertThatThrownBy(() -> BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {0})))
                 .isInstanceOf(IOException.class)

@@ -316,6 +316,16 @@ public final class OrderFlow {
         }
 
         @Override
+        public void decremented(long seq, Order order, long previousQuantity, long previousQuoteQuantity) {
+            if (index.containsKey(order.orderId())) {
+                upsert(order);
+            }
+        }
+
+        @Override
+        public void triggered(long seq, Order order) {}
+
+        @Override
         public void rejected(long seq, Command command, RejectReason reason) {}
 
         @Override

@@ -8,7 +8,9 @@ import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.flink.BookHeader;
+import io.spotmatch.flink.BookLimits;
 import io.spotmatch.flink.MatchOperator;
+import io.spotmatch.flink.RecentClientOrderIds;
 import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
 import io.spotmatch.job.CommandLine;
@@ -143,6 +145,8 @@ public final class BookInspector {
         private final boolean orders;
         private final boolean marketData;
         private transient ValueState<BookHeader> header;
+        private transient ValueState<BookLimits> limits;
+        private transient ValueState<RecentClientOrderIds> recent;
         private transient MapState<Long, RestingOrder> resting;
         private transient ValueState<MarketDataState> marketDataState;
 
@@ -156,6 +160,8 @@ public final class BookInspector {
         @Override
         public void open(OpenContext context) {
             header = getRuntimeContext().getState(MatchOperator.headerDescriptor());
+            limits = getRuntimeContext().getState(MatchOperator.limitsDescriptor());
+            recent = getRuntimeContext().getState(MatchOperator.recentClientOrderIdsDescriptor());
             resting = getRuntimeContext().getMapState(MatchOperator.ordersDescriptor());
             if (marketData) {
                 marketDataState = getRuntimeContext().getState(MatchOperator.marketDataDescriptor());
@@ -172,7 +178,8 @@ public final class BookInspector {
             for (RestingOrder o : resting.values()) {
                 list.add(o);
             }
-            OrderBook book = SymbolBook.restore(symbol, h, list).book();
+            OrderBook book = SymbolBook.restore(symbol, h, limits.value(), recent.value(), list)
+                    .book();
             if (marketData) {
                 out.collect(marketDataJson(symbol, book, marketDataState.value()));
             } else {
@@ -320,6 +327,29 @@ public final class BookInspector {
                                 .append('}');
                         sep[0] = ",";
                     });
+                    sb.append(']');
+                }
+                // Stop orders wait outside the book: not in its depth, listed here (only when there are some).
+                List<Order> stops = book.waitingStops();
+                if (!stops.isEmpty()) {
+                    sb.append(",\"stopOrders\":[");
+                    for (int i = 0; i < stops.size(); i++) {
+                        Order o = stops.get(i);
+                        sb.append(i == 0 ? "" : ",")
+                                .append("{\"orderId\":")
+                                .append(o.orderId())
+                                .append(",\"userId\":")
+                                .append(o.userId())
+                                .append(",\"side\":\"")
+                                .append(o.side())
+                                .append("\",\"type\":\"")
+                                .append(o.type())
+                                .append("\",\"stopPrice\":\"")
+                                .append(s.ticksToDecimal(o.stopPrice()))
+                                .append("\",\"quantity\":\"")
+                                .append(s.lotsToDecimal(o.quantity()))
+                                .append("\"}");
+                    }
                     sb.append(']');
                 }
             }
