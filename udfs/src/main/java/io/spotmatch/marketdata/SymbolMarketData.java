@@ -155,12 +155,12 @@ public final class SymbolMarketData {
             Sink sink) {
         if (options.on(Kind.TRADE)) {
             head(Kind.TRADE, time);
-            number("seq", seq);
-            number("tradeId", tradeId);
-            price(s, "price", price);
-            qty(s, "quantity", qty);
-            quote(s, "quoteQuantity", quote);
-            text("takerSide", takerSide.name());
+            number(json, "seq", seq);
+            number(json, "tradeId", tradeId);
+            price(json, s, "price", price);
+            qty(json, s, "quantity", qty);
+            quote(json, s, "quoteQuantity", quote);
+            text(json, "takerSide", takerSide.name());
             emit(Kind.TRADE, seq, sink);
         }
         if (intervals.length == 0) {
@@ -200,9 +200,9 @@ public final class SymbolMarketData {
         SymbolSpec s = book.spec();
         if (options.on(Kind.DEPTH)) {
             head(Kind.DEPTH, time);
-            number("firstSeq", firstSeq);
-            number("lastSeq", lastSeq);
-            number("prevSeq", lastDepthSeq);
+            number(json, "firstSeq", firstSeq);
+            number(json, "lastSeq", lastSeq);
+            number(json, "prevSeq", lastDepthSeq);
             json.append(",\"bids\":[");
             writingSide = Side.BUY;
             levelsWritten = 0;
@@ -230,9 +230,9 @@ public final class SymbolMarketData {
                 askPrice = ap;
                 askQty = aq;
                 head(Kind.BBO, time);
-                number("seq", lastSeq);
-                top(s, "bid", bp, bq);
-                top(s, "ask", ap, aq);
+                number(json, "seq", lastSeq);
+                appendTop(json, s, "bid", bp, bq);
+                appendTop(json, s, "ask", ap, aq);
                 emit(Kind.BBO, lastSeq, sink);
             }
         }
@@ -246,7 +246,7 @@ public final class SymbolMarketData {
         SymbolSpec s = book.spec();
         int levels = options.snapshotLevels() == 0 ? Integer.MAX_VALUE : options.snapshotLevels();
         head(Kind.SNAPSHOT, time);
-        number("seq", seq);
+        number(json, "seq", seq);
         for (Side side : Side.values()) {
             json.append(",\"").append(side == Side.BUY ? "bids" : "asks").append("\":[");
             boolean firstLevel = true;
@@ -282,7 +282,11 @@ public final class SymbolMarketData {
         json.append("\",").append(orders).append(']');
     }
 
-    private void top(SymbolSpec s, String side, long price, long qty) {
+    /**
+     * A side's best price and quantity as BBO messages name them ({@code null} for an empty side),
+     * each after a comma; the book inspector prints a savepoint's top the same way.
+     */
+    public static void appendTop(StringBuilder json, SymbolSpec s, String side, long price, long qty) {
         if (price == 0) {
             json.append(",\"")
                     .append(side)
@@ -290,8 +294,8 @@ public final class SymbolMarketData {
                     .append(side)
                     .append("Quantity\":null");
         } else {
-            price(s, side + "Price", price);
-            qty(s, side + "Quantity", qty);
+            price(json, s, side + "Price", price);
+            qty(json, s, side + "Quantity", qty);
         }
     }
 
@@ -300,18 +304,53 @@ public final class SymbolMarketData {
             return;
         }
         head(Kind.CANDLE, start[i]);
-        text("interval", MarketDataOptions.intervalName(intervals[i]));
-        number("start", start[i]);
-        number("end", start[i] + intervals[i]);
-        price(s, "open", first[i]);
-        price(s, "high", high[i]);
-        price(s, "low", low[i]);
-        price(s, "close", last[i]);
-        qty(s, "volume", volume[i]);
-        quote(s, "quoteVolume", quoteVolume[i]);
-        number("trades", trades[i]);
-        number("lastSeq", lastTradeSeq[i]);
+        json.append(',');
+        appendCandle(
+                json,
+                s,
+                intervals[i],
+                start[i],
+                first[i],
+                high[i],
+                low[i],
+                last[i],
+                volume[i],
+                quoteVolume[i],
+                trades[i],
+                lastTradeSeq[i]);
         emit(Kind.CANDLE, lastTradeSeq[i], sink);
+    }
+
+    /**
+     * A candle's fields as CANDLE messages carry them, from {@code "interval"} to {@code "lastSeq"};
+     * the book inspector prints a savepoint's open candles the same way.
+     */
+    public static void appendCandle(
+            StringBuilder json,
+            SymbolSpec s,
+            long interval,
+            long start,
+            long open,
+            long high,
+            long low,
+            long close,
+            long volume,
+            long quoteVolume,
+            long trades,
+            long lastSeq) {
+        json.append("\"interval\":\"")
+                .append(MarketDataOptions.intervalName(interval))
+                .append('"');
+        number(json, "start", start);
+        number(json, "end", start + interval);
+        price(json, s, "open", open);
+        price(json, s, "high", high);
+        price(json, s, "low", low);
+        price(json, s, "close", close);
+        qty(json, s, "volume", volume);
+        quote(json, s, "quoteVolume", quoteVolume);
+        number(json, "trades", trades);
+        number(json, "lastSeq", lastSeq);
     }
 
     /** Keeps the state from before the command the first time the command changes it. */
@@ -330,30 +369,30 @@ public final class SymbolMarketData {
         json.append("{\"symbol\":");
         Json.string(json, symbol);
         json.append(",\"type\":\"").append(kind.name()).append('"');
-        number("time", time);
+        number(json, "time", time);
     }
 
-    private void number(String name, long value) {
+    private static void number(StringBuilder json, String name, long value) {
         json.append(",\"").append(name).append("\":").append(value);
     }
 
-    private void text(String name, String value) {
+    private static void text(StringBuilder json, String name, String value) {
         json.append(",\"").append(name).append("\":\"").append(value).append('"');
     }
 
-    private void price(SymbolSpec s, String name, long ticks) {
+    private static void price(StringBuilder json, SymbolSpec s, String name, long ticks) {
         json.append(",\"").append(name).append("\":\"");
         s.appendPrice(json, ticks);
         json.append('"');
     }
 
-    private void qty(SymbolSpec s, String name, long lots) {
+    private static void qty(StringBuilder json, SymbolSpec s, String name, long lots) {
         json.append(",\"").append(name).append("\":\"");
         s.appendQty(json, lots);
         json.append('"');
     }
 
-    private void quote(SymbolSpec s, String name, long units) {
+    private static void quote(StringBuilder json, SymbolSpec s, String name, long units) {
         json.append(",\"").append(name).append("\":\"");
         s.appendNotional(json, units);
         json.append('"');

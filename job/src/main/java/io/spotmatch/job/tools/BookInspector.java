@@ -15,9 +15,9 @@ import io.spotmatch.flink.RestingOrder;
 import io.spotmatch.flink.SymbolBook;
 import io.spotmatch.job.CommandLine;
 import io.spotmatch.job.SpotMatchJob;
-import io.spotmatch.marketdata.MarketDataOptions;
 import io.spotmatch.marketdata.MarketDataState;
 import io.spotmatch.marketdata.MarketDataState.OpenCandle;
+import io.spotmatch.marketdata.SymbolMarketData;
 import io.spotmatch.wire.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -200,56 +200,31 @@ public final class BookInspector {
                     .append(",\"lastDepthSeq\":")
                     .append(md == null ? 0 : md.lastDepthSeq());
             if (s != null) {
-                top(sb, s, "bid", book.topPrice(Side.BUY), book.topQuantity(Side.BUY));
-                top(sb, s, "ask", book.topPrice(Side.SELL), book.topQuantity(Side.SELL));
+                SymbolMarketData.appendTop(sb, s, "bid", book.topPrice(Side.BUY), book.topQuantity(Side.BUY));
+                SymbolMarketData.appendTop(sb, s, "ask", book.topPrice(Side.SELL), book.topQuantity(Side.SELL));
                 sb.append(",\"openCandles\":[");
                 String sep = "";
                 for (OpenCandle c : md == null ? List.<OpenCandle>of() : md.candles()) {
-                    sb.append(sep)
-                            .append("{\"interval\":\"")
-                            .append(MarketDataOptions.intervalName(c.interval()))
-                            .append("\",\"start\":")
-                            .append(c.start())
-                            .append(",\"end\":")
-                            .append(c.start() + c.interval())
-                            .append(",\"open\":\"")
-                            .append(s.ticksToDecimal(c.open()))
-                            .append("\",\"high\":\"")
-                            .append(s.ticksToDecimal(c.high()))
-                            .append("\",\"low\":\"")
-                            .append(s.ticksToDecimal(c.low()))
-                            .append("\",\"close\":\"")
-                            .append(s.ticksToDecimal(c.close()))
-                            .append("\",\"volume\":\"")
-                            .append(s.lotsToDecimal(c.volume()))
-                            .append("\",\"quoteVolume\":\"")
-                            .append(s.notionalToDecimal(c.quoteVolume()))
-                            .append("\",\"trades\":")
-                            .append(c.trades())
-                            .append(",\"lastSeq\":")
-                            .append(c.lastSeq())
-                            .append('}');
+                    sb.append(sep).append('{');
+                    SymbolMarketData.appendCandle(
+                            sb,
+                            s,
+                            c.interval(),
+                            c.start(),
+                            c.open(),
+                            c.high(),
+                            c.low(),
+                            c.close(),
+                            c.volume(),
+                            c.quoteVolume(),
+                            c.trades(),
+                            c.lastSeq());
+                    sb.append('}');
                     sep = ",";
                 }
                 sb.append(']');
             }
             return sb.append("}\n").toString();
-        }
-
-        /** A side's best price and quantity as BBO messages name them; null for an empty side. */
-        private static void top(StringBuilder sb, SymbolSpec s, String side, long price, long quantity) {
-            sb.append(",\"").append(side).append("Price\":");
-            if (price == 0) {
-                sb.append("null,\"").append(side).append("Quantity\":null");
-            } else {
-                sb.append('"')
-                        .append(s.ticksToDecimal(price))
-                        .append("\",\"")
-                        .append(side)
-                        .append("Quantity\":\"")
-                        .append(s.lotsToDecimal(quantity))
-                        .append('"');
-            }
         }
 
         private String json(String symbol, BookHeader h, OrderBook book) {
