@@ -123,7 +123,7 @@ class StandaloneClusterITCase {
         // Stop with a savepoint.
         awaitAllTasksRunning(jobId);
         String savepoint = stopped(cluster.flink("stop", jobId), jobId);
-        assertThat(cluster.jobStatus(jobId)).isEqualTo("FINISHED");
+        assertThat(statusAfterStop(jobId)).isEqualTo("FINISHED");
 
         // The dead letters, replayed from the same jar (dry run first), go back to the orders topic re-keyed.
         String classpath = jar + java.io.File.pathSeparator + StandaloneCluster.flinkLib();
@@ -293,6 +293,20 @@ class StandaloneClusterITCase {
                     .isLessThan(deadline);
             Thread.sleep(250);
         }
+    }
+
+    /**
+     * The job's status once it has left RUNNING: the CLI prints the savepoint's path when the
+     * savepoint completes, and the JobManager reports the job FINISHED a moment later.
+     */
+    static String statusAfterStop(String jobId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status = cluster.jobStatus(jobId);
+        while (status.equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = cluster.jobStatus(jobId);
+        }
+        return status;
     }
 
     interface Progress {
