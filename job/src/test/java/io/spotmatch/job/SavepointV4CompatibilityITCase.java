@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spotmatch.book.Command;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.TimeInForce;
+import io.spotmatch.marketdata.L2Client;
+import io.spotmatch.marketdata.MarketData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,11 +106,13 @@ class SavepointV4CompatibilityITCase {
         String funds = SavepointFixture.V4_FUNDS_TOPIC;
         p.produce(SavepointFixture.depositsV4(funds, "dep", "100000", SavepointFixture.T0 - 60_000));
         p.produce(SavepointFixture.scenarioV4(p));
+        p.produce(SavepointFixture.depositsV4(funds, "top", "1", AFTER)); // every balance row moves once more
         p.produce(afterRestore(p));
         assertThat(SavepointFixture.SOL_GTD_EXPIRY).isBetween(AFTER + 6000 + 1, AFTER + 7000);
 
+        Map<String, String> options = SavepointFixture.v3Options(p, funds);
         String end = SavepointFixture.run(
-                p, SavepointFixture.v3Options(p, funds), Map.of("execution.state-recovery.path", savepoint()), 0);
+                p, options, Map.of("execution.state-recovery.path", savepoint()), SavepointFixture.V4_DEPOSITS);
 
         assertThat(p.query("SELECT count(*) FROM ledger WHERE leg = 'MIGRATION_HOLD'"))
                 .as("the fixture's orders are held already")
@@ -179,14 +184,43 @@ class SavepointV4CompatibilityITCase {
                         + "\"lastAdminSource\":{\"partition\":0,\"offset\":3},\"ordersHeld\":true,\"bids\":[],\"asks\":[],"
                         + "\"orders\":[],\"stopOrders\":[{\"orderId\":6,\"userId\":11,\"side\":\"SELL\","
                         + "\"type\":\"TAKE_PROFIT\",\"stopPrice\":\"102.00\",\"quantity\":\"0.300\"}]}\n");
-        // The SOL balances this run moved: the fixture's (v4-balances.txt) and exactly what the events above moved.
-        assertThat(p.query("SELECT account, asset, available, held, version FROM balances WHERE asset = 'SOL'"
-                        + " ORDER BY account"))
-                .containsExactly(
-                        "7|SOL|99999.600|0.000|6", // 99997.000 and 2.600 held: both cancels release
-                        "9|SOL|100001.000|0.000|2", // bought 1.000 (order 4)
-                        "10|SOL|99999.500|0.000|3", // the stop's 0.500, held since before the savepoint, sold
-                        "12|SOL|99998.500|0.000|4", // held 1.500 at its accept, sold it in two trades
-                        "13|SOL|100001.000|0.000|3"); // bought 0.500 twice
+        // Every balance (SOL's too) is the fixture's plus what moved after the restore; the TAKE_PROFIT still holds.
+        SavepointV3CompatibilityITCase.assertBalancesAreTheFixturesPlusTheLedgers(p, "v4-balances.txt", 41);
+        assertThat(p.query("SELECT account, asset, held FROM balances WHERE held <> 0 AND asset = 'SOL'"))
+                .containsExactly("11|SOL|0.300");
+        assertThat(p.query("SELECT count(*) FROM overdrafts")).containsExactly("0");
+
+        // SOL's depth: the first update after the restore (the bid at seq 17; the rejects change no level)
+        // follows the fixture's last one (seq 10), and a client that took the fixture's snapshot needs no resync.
+        List<String> before = SavepointV3CompatibilityITCase.resource("v4-market-data.json")
+                .lines()
+                .filter(m -> m.startsWith("{\"symbol\":\"SOL-USDT\","))
+                .toList();
+        List<String> depthBefore = ofType(before, "DEPTH");
+        List<String> depthAfter = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                p.readAll(MarketData.Kind.DEPTH.topic(options.get("market-data.topic-prefix")), false)) {
+            String m = new String(r.value(), StandardCharsets.UTF_8);
+            if (m.startsWith("{\"symbol\":\"SOL-USDT\",")) {
+                depthAfter.add(m);
+            }
+        }
+        assertThat(MarketDataITCase.field(depthBefore.get(depthBefore.size() - 1), "lastSeq"))
+                .isEqualTo("10");
+        assertThat(MarketDataITCase.field(depthAfter.get(0), "prevSeq")).isEqualTo("10");
+        assertThat(MarketDataITCase.field(depthAfter.get(0), "firstSeq")).isEqualTo("17");
+        L2Client client = new L2Client();
+        client.accept(ofType(before, "SNAPSHOT").get(0).getBytes(StandardCharsets.UTF_8));
+        depthBefore.forEach(m -> client.accept(m.getBytes(StandardCharsets.UTF_8)));
+        depthAfter.forEach(m -> client.accept(m.getBytes(StandardCharsets.UTF_8)));
+        assertThat(client.gaps()).isZero();
+        assertThat(client.synced()).isTrue();
+        assertThat(MarketDataITCase.ladder(client)).isEqualTo(",\"bids\":[],\"asks\":[]");
+    }
+
+    private static List<String> ofType(List<String> messages, String type) {
+        return messages.stream()
+                .filter(m -> m.contains("\"type\":\"" + type + "\""))
+                .toList();
     }
 }
