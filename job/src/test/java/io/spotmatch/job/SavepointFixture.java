@@ -1,6 +1,8 @@
 package io.spotmatch.job;
 
 import io.spotmatch.book.Command;
+import io.spotmatch.book.Decimal;
+import io.spotmatch.book.OrderType;
 import io.spotmatch.book.Side;
 import io.spotmatch.book.StpMode;
 import io.spotmatch.book.SymbolStatus;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes the savepoint fixtures the {@code Savepoint*CompatibilityITCase}s restore on every build:
  * the job's state after a small, fixed scenario, and what it must contain (books; from v3 on also
  * balances and every market-data message). Regenerate it only when a state format changes on
- * purpose, and keep the old ones next to it (v1, v2, v3, ...): bump {@link #CURRENT}, add the new
+ * purpose, and keep the old ones next to it (v1, v2, v3, v4, ...): bump {@link #CURRENT}, add the new
  * version's topic constants (its source state names the topics it read, so a restore must read
  * topics of those names), and run, from the repository root, without installing anything:
  *
@@ -41,10 +44,11 @@ public final class SavepointFixture {
     /** The first fixture, restored by {@link SavepointCompatibilityITCase}. */
     static final String VERSION = "v1";
     /**
-     * The fixture {@link #main} writes: the current state formats (BookHeader v3: whether the resting
-     * orders are held), with settlement and market data on.
+     * The fixture {@link #main} writes: the current state formats (BookHeader v3, RestingOrder v2,
+     * BookLimits v1, RecentClientOrderIds v1, the order-row sink's unwritten rows v2), with
+     * settlement and market data on, from {@link #scenarioV4}.
      */
-    static final String CURRENT = "v3";
+    static final String CURRENT = "v4";
 
     static final long T0 = 1_767_225_600_000L;
 
@@ -81,6 +85,70 @@ public final class SavepointFixture {
         return records;
     }
 
+    /** SOL-USDT's listing in {@link #scenarioV4}: maxPrice 10000 keeps a market buy's hold within a deposit. */
+    static Command solListing() {
+        return Command.symbol(new SymbolUpdate(
+                        "SOL",
+                        "USDT",
+                        Decimal.parse("0.01"),
+                        Decimal.parse("0.001"),
+                        null,
+                        null,
+                        Decimal.parse("10000"),
+                        Decimal.parse("1000"),
+                        Decimal.parse("0.001"),
+                        Decimal.parse("0.002"),
+                        SymbolStatus.TRADING,
+                        StpMode.NONE,
+                        false)
+                .withLimits(
+                        Decimal.parse(SOL_MAX_NOTIONAL),
+                        Decimal.parse(SOL_MARKET_MAX_QTY),
+                        Decimal.parse("" + SOL_MAX_OPEN_ORDERS),
+                        Decimal.parse("" + SOL_PRICE_BAND_BPS)));
+    }
+
+    static final String SOL_MAX_NOTIONAL = "50000";
+    static final String SOL_MARKET_MAX_QTY = "5.000";
+    static final int SOL_MAX_OPEN_ORDERS = 2;
+    /** 5 % of the last trade price 100.00: limit prices from 95.00 to 105.00. */
+    static final int SOL_PRICE_BAND_BPS = 500;
+
+    /** When SOL-USDT's GTD order 3 expires: between the restore tests' commands at +6 s and +7 s. */
+    static final long SOL_GTD_EXPIRY = T0 + 106_500;
+
+    /**
+     * The v4 scenario: {@link #scenario} (the same books as v1 to v3), then SOL-USDT listed with
+     * every order limit and traded once (its last trade price 100.00, the price band's reference).
+     * At the savepoint it has resting orders with client order ids (one of them GTD, not yet
+     * expired), a waiting STOP_LOSS_LIMIT sell and a waiting TAKE_PROFIT sell, and two closed
+     * orders' client order ids remembered (a filled market order's and a cancelled order's).
+     */
+    static List<ProducerRecord<byte[], byte[]>> scenarioV4(Pipeline p) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(scenario(p));
+        List<Command> sol = List.of(
+                solListing(),
+                Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                        .withClientOrderId("sol-ask-1"),
+                Command.market(2, 8, Side.BUY, "0.400").withClientOrderId("sol-mkt-1"), // filled: closed
+                Command.limit(3, 7, Side.SELL, "101.00", "2.000", TimeInForce.GTD)
+                        .withClientOrderId("sol-gtd-1")
+                        .withExpireTime(SOL_GTD_EXPIRY),
+                Command.limit(4, 9, Side.BUY, "99.00", "1.000", TimeInForce.GTC).withClientOrderId("sol-bid-1"),
+                Command.stop(5, 10, Side.SELL, OrderType.STOP_LOSS_LIMIT, "98.00", "97.50", "0.500")
+                        .withClientOrderId("sol-stop-1"),
+                Command.stop(6, 11, Side.SELL, OrderType.TAKE_PROFIT, "102.00", null, "0.300")
+                        .withClientOrderId("sol-tp-1"),
+                Command.limit(7, 12, Side.BUY, "98.00", "0.100", TimeInForce.GTC)
+                        .withClientOrderId("sol-closed-1"),
+                Command.cancel(0, 12).withClientOrderId("sol-closed-1"));
+        long start = T0 + records.size() * 1000L;
+        for (int i = 0; i < sol.size(); i++) {
+            records.add(p.command("SOL-USDT", sol.get(i), start + i * 1000L));
+        }
+        return records;
+    }
+
     /** Every user of {@link #scenario} and {@link #afterRestore}, and the assets they trade. */
     static final long[] USERS = {7, 8, 9, 10, 11, 12, 13, 20, 21, 22};
 
@@ -96,6 +164,18 @@ public final class SavepointFixture {
         }
         return records;
     }
+
+    /** {@link #deposits}, then a {@code DEPOSIT} of {@code amount} SOL per user (txIds {@code <prefix>-SOL-<user>}). */
+    static List<ProducerRecord<byte[], byte[]>> depositsV4(String fundsTopic, String prefix, String amount, long time) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(deposits(fundsTopic, prefix, amount, time));
+        for (long user : USERS) {
+            records.add(funds(fundsTopic, "DEPOSIT", prefix + "-SOL-" + user, user, "SOL", amount, time));
+        }
+        return records;
+    }
+
+    /** How many funds commands {@link #depositsV4} writes. */
+    static final int V4_DEPOSITS = USERS.length * (ASSETS.length + 1);
 
     static ProducerRecord<byte[], byte[]> funds(
             String fundsTopic, String type, String txId, long user, String asset, String amount, long time) {
@@ -144,6 +224,11 @@ public final class SavepointFixture {
     static final String V3_ORDERS_TOPIC = "orders-savepoint-v3";
 
     static final String V3_FUNDS_TOPIC = "funds-savepoint-v3";
+
+    /** Topics of the v4 fixture's run. */
+    static final String V4_ORDERS_TOPIC = "orders-savepoint-v4";
+
+    static final String V4_FUNDS_TOPIC = "funds-savepoint-v4";
 
     /** Everything on: settlement (the deposits first) and every market-data stream, 1-minute candles. */
     static Map<String, String> v3Options(Pipeline p, String fundsTopic) {
@@ -204,13 +289,13 @@ public final class SavepointFixture {
 
     static void write() throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
-        String fundsTopic = "funds-savepoint-" + CURRENT;
-        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), "orders-savepoint-" + CURRENT, 2);
+        String fundsTopic = V4_FUNDS_TOPIC;
+        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), V4_ORDERS_TOPIC, 2);
         p.servers.kafka().createTopic(fundsTopic, 2);
-        p.produce(deposits(fundsTopic, "dep", "100000", T0 - 60_000));
-        p.produce(scenario(p));
+        p.produce(depositsV4(fundsTopic, "dep", "100000", T0 - 60_000));
+        p.produce(scenarioV4(p));
         Map<String, String> options = v3Options(p, fundsTopic);
-        String savepoint = run(p, options, Map.of(), USERS.length * ASSETS.length);
+        String savepoint = run(p, options, Map.of(), V4_DEPOSITS);
 
         Path target = resources.resolve(CURRENT);
         if (Files.exists(target)) {
@@ -234,11 +319,17 @@ public final class SavepointFixture {
         // The balances the ledger's state holds, and every market-data message the run published.
         List<String> balances = p.query(SavepointV3CompatibilityITCase.BALANCES);
         Files.write(resources.resolve(CURRENT + "-balances.txt"), balances, StandardCharsets.UTF_8);
+        // Per kind, then per symbol in name order: the parallel tasks interleave symbols in a topic in any order,
+        // while each symbol's own messages come in its order, so this file is the same on every run.
         List<String> marketData = new ArrayList<>();
         for (MarketData.Kind k : MarketData.Kind.values()) {
+            Map<String, List<String>> bySymbol = new TreeMap<>();
             for (var r : p.readAll(k.topic(options.get("market-data.topic-prefix")), false)) {
-                marketData.add(new String(r.value(), StandardCharsets.UTF_8));
+                String message = new String(r.value(), StandardCharsets.UTF_8);
+                bySymbol.computeIfAbsent(MarketDataITCase.field(message, "symbol"), s -> new ArrayList<>())
+                        .add(message);
             }
+            bySymbol.values().forEach(marketData::addAll);
         }
         Files.write(resources.resolve(CURRENT + "-market-data.json"), marketData, StandardCharsets.UTF_8);
         System.out.println("Wrote " + target + ", " + CURRENT + "-books.json:\n" + books + CURRENT

@@ -36,7 +36,7 @@ class SavepointV3CompatibilityITCase {
     static final String BALANCES =
             "SELECT account, asset, available, held, version FROM balances ORDER BY account, asset";
 
-    private static String resource(String name) throws Exception {
+    static String resource(String name) throws Exception {
         return Files.readString(
                 Path.of(SavepointV3CompatibilityITCase.class
                         .getResource("/savepoints/" + name)
@@ -98,34 +98,7 @@ class SavepointV3CompatibilityITCase {
                 .as("the fixture's orders are held already")
                 .containsExactly("0");
         // Every balance is the fixture's plus what moved after the restore: the ledger's state came back exactly.
-        Map<String, BigDecimal[]> expected = new TreeMap<>();
-        for (String row : resource("v3-balances.txt").split("\n")) {
-            String[] f = row.split("\\|");
-            expected.put(
-                    f[0] + "|" + f[1],
-                    new BigDecimal[] {new BigDecimal(f[2]), new BigDecimal(f[3]), new BigDecimal(f[4])});
-        }
-        assertThat(expected).hasSize(31); // 10 users x 3 assets and the fee account's USDT
-        for (String row : p.query(
-                "SELECT account, asset, SUM(available), SUM(held), count(*) FROM ledger GROUP BY account, asset")) {
-            String[] f = row.split("\\|");
-            BigDecimal[] b = expected.computeIfAbsent(
-                    f[0] + "|" + f[1], k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
-            b[0] = b[0].add(new BigDecimal(f[2]));
-            b[1] = b[1].add(new BigDecimal(f[3]));
-            b[2] = b[2].add(new BigDecimal(f[4]));
-        }
-        Map<String, String> actual = new TreeMap<>();
-        for (String row : p.query(BALANCES)) {
-            String[] f = row.split("\\|");
-            actual.put(f[0] + "|" + f[1], plain(f[2]) + "|" + plain(f[3]) + "|" + f[4]);
-        }
-        Map<String, String> sum = new TreeMap<>();
-        expected.forEach((k, b) -> sum.put(
-                k,
-                b[0].stripTrailingZeros().toPlainString() + "|"
-                        + b[1].stripTrailingZeros().toPlainString() + "|" + b[2]));
-        assertThat(actual).isEqualTo(sum);
+        assertBalancesAreTheFixturesPlusTheLedgers(p, "v3-balances.txt", 31); // 10 users x 3 assets and the fees
         assertThat(p.query("SELECT asset, SUM(available + held) FROM balances GROUP BY asset ORDER BY asset"))
                 .extracting(r -> r.substring(0, r.indexOf('|')) + "|" + plain(r.substring(r.indexOf('|') + 1)))
                 .containsExactly("BTC|1000010", "ETH|1000010", "USDT|1000010");
@@ -187,7 +160,43 @@ class SavepointV3CompatibilityITCase {
                 .allSatisfy(b -> assertThat(b).contains("\"openOrders\":0,", "\"ordersHeld\":true"));
     }
 
-    private static String plain(String decimal) {
+    /**
+     * Every row of the balances table is the fixture's ({@code fixtureBalances}, {@code rows} of
+     * them) plus the sums of what this run's ledger moved: a restored ledger's state is exact.
+     */
+    static void assertBalancesAreTheFixturesPlusTheLedgers(Pipeline p, String fixtureBalances, int rows)
+            throws Exception {
+        Map<String, BigDecimal[]> expected = new TreeMap<>();
+        for (String row : resource(fixtureBalances).split("\n")) {
+            String[] f = row.split("\\|");
+            expected.put(
+                    f[0] + "|" + f[1],
+                    new BigDecimal[] {new BigDecimal(f[2]), new BigDecimal(f[3]), new BigDecimal(f[4])});
+        }
+        assertThat(expected).hasSize(rows);
+        for (String row : p.query(
+                "SELECT account, asset, SUM(available), SUM(held), count(*) FROM ledger GROUP BY account, asset")) {
+            String[] f = row.split("\\|");
+            BigDecimal[] b = expected.computeIfAbsent(
+                    f[0] + "|" + f[1], k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+            b[0] = b[0].add(new BigDecimal(f[2]));
+            b[1] = b[1].add(new BigDecimal(f[3]));
+            b[2] = b[2].add(new BigDecimal(f[4]));
+        }
+        Map<String, String> actual = new TreeMap<>();
+        for (String row : p.query(BALANCES)) {
+            String[] f = row.split("\\|");
+            actual.put(f[0] + "|" + f[1], plain(f[2]) + "|" + plain(f[3]) + "|" + f[4]);
+        }
+        Map<String, String> sum = new TreeMap<>();
+        expected.forEach((k, b) -> sum.put(
+                k,
+                b[0].stripTrailingZeros().toPlainString() + "|"
+                        + b[1].stripTrailingZeros().toPlainString() + "|" + b[2]));
+        assertThat(actual).isEqualTo(sum);
+    }
+
+    static String plain(String decimal) {
         return new BigDecimal(decimal).stripTrailingZeros().toPlainString();
     }
 

@@ -335,6 +335,47 @@ class StateSerializerTest {
                 .hasMessageContaining("newer SpotMatch");
     }
 
+    /**
+     * The unwritten rows' v2 layout (client order id, expiry time, stop price), pinned here: a
+     * savepoint of a caught-up job, like the v4 fixture, usually has no unwritten rows to pin it.
+     */
+    @Test
+    void unwrittenOrderRowsV2BytesAreFixed() throws IOException {
+        OrderRowSink.UnwrittenSerializer serializer = new OrderRowSink.UnwrittenSerializer();
+        OrderRow row = new OrderRow(
+                "SOL-USDT",
+                5,
+                10,
+                Side.SELL,
+                OrderType.STOP_LOSS_LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                new java.math.BigDecimal("97.50"),
+                new java.math.BigDecimal("0.500"),
+                null,
+                io.spotmatch.book.OrderStatus.NEW,
+                new java.math.BigDecimal("0.000"),
+                new java.math.BigDecimal("0.00000"),
+                new java.math.BigDecimal("0.00000"),
+                null,
+                1,
+                1_767_225_621_000L,
+                1_767_225_621_000L,
+                "sol-stop-1",
+                null,
+                new java.math.BigDecimal("98.00"));
+        OrderRowSink.Unwritten rows = new OrderRowSink.Unwritten(List.of(row));
+        assertThat(serializer.getVersion()).isEqualTo(2);
+        assertThat(java.util.HexFormat.of().formatHex(serializer.serialize(rows)))
+                .isEqualTo(UNWRITTEN_V2);
+        assertThat(serializer.deserialize(2, hex(UNWRITTEN_V2))).isEqualTo(rows);
+    }
+
+    private static final String UNWRITTEN_V2 =
+            "000000010008534f4c2d555344540000000000000005000000000000000a010400000000000226160000000200000002"
+                    + "01f400000003ffffffff00000000010000000003000000010000000005000000010000000005ff000000000000000100"
+                    + "00019b76dafa080000019b76dafa0801000a736f6c2d73746f702d31000000000000000000000002264800000002";
+
     @Test
     void mergedOrderRowsKeepTheNewestVersionAndTheEarliestCreationTime() {
         OrderRow accepted = orderRow(3, 1_000, 1_000);
