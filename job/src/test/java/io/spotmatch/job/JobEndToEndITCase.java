@@ -69,6 +69,9 @@ class JobEndToEndITCase {
                         "ETH-USDT",
                         Command.stop(12, 9, Side.SELL, OrderType.STOP_LOSS_LIMIT, "3400.00", "3390.00", "0.1000"),
                         T0 + 8700),
+                // an OCO: limit leg 13 rests, stop leg 14 waits; cancelling the limit leg takes the stop leg
+                p.command("ETH-USDT", Command.oco(13, 9, Side.SELL, "3700.00", "3300.00", null, "0.2000"), T0 + 8800),
+                p.command("ETH-USDT", Command.cancel(13, 9), T0 + 8900),
                 p.command("DOGE-USDT", Command.limit(1, 9, Side.BUY, "0.10", "100", TimeInForce.GTC), T0 + 9000)));
 
         p.runToEnd(Map.of());
@@ -106,8 +109,20 @@ class JobEndToEndITCase {
                         btc
                                 + "8,\"time\":1767225605000,\"type\":\"CANCELLED\",\"orderId\":2,\"userId\":7,\"reason\":\"USER\","
                                 + "\"cancelledQuantity\":\"0.150\",\"filledQuantity\":\"0.100\"}");
+        assertThat(p.events().get("ETH-USDT").subList(5, 9))
+                .containsExactly(
+                        "{\"symbol\":\"ETH-USDT\",\"seq\":6,\"time\":1767225608800,\"type\":\"ACCEPTED\",\"orderId\":13,"
+                                + "\"userId\":9,\"side\":\"SELL\",\"orderType\":\"LIMIT\",\"timeInForce\":\"GTC\","
+                                + "\"price\":\"3700.00\",\"quantity\":\"0.2000\",\"stp\":\"NONE\",\"ocoOrderId\":14}",
+                        "{\"symbol\":\"ETH-USDT\",\"seq\":7,\"time\":1767225608800,\"type\":\"ACCEPTED\",\"orderId\":14,"
+                                + "\"userId\":9,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS\",\"timeInForce\":\"IOC\","
+                                + "\"stopPrice\":\"3300.00\",\"quantity\":\"0.2000\",\"stp\":\"NONE\",\"ocoOrderId\":13}",
+                        "{\"symbol\":\"ETH-USDT\",\"seq\":8,\"time\":1767225608900,\"type\":\"CANCELLED\",\"orderId\":13,"
+                                + "\"userId\":9,\"reason\":\"USER\",\"cancelledQuantity\":\"0.2000\",\"filledQuantity\":\"0.0000\"}",
+                        "{\"symbol\":\"ETH-USDT\",\"seq\":9,\"time\":1767225608900,\"type\":\"CANCELLED\",\"orderId\":14,"
+                                + "\"userId\":9,\"reason\":\"OCO\",\"cancelledQuantity\":\"0.2000\",\"filledQuantity\":\"0.0000\"}");
         assertThat(p.events().get("ETH-USDT"))
-                .hasSize(5)
+                .hasSize(9)
                 .element(2)
                 .isEqualTo(
                         "{\"symbol\":\"ETH-USDT\",\"seq\":3,\"time\":1767225608000,\"type\":\"REJECTED\",\"command\":\"NEW\","
@@ -134,9 +149,13 @@ class JobEndToEndITCase {
                         "ETH-USDT|11|9|SELL|LIMIT|GTD|NONE|3600.00|0.5000|null|NEW|0.0000|0.5000|0.000000|null|0.000000|null|4|"
                                 + "1767225608500|1767225608500",
                         "ETH-USDT|12|9|SELL|STOP_LOSS_LIMIT|GTC|NONE|3390.00|0.1000|null|NEW|0.0000|0.1000|0.000000|"
-                                + "null|0.000000|null|5|1767225608700|1767225608700");
+                                + "null|0.000000|null|5|1767225608700|1767225608700",
+                        "ETH-USDT|13|9|SELL|LIMIT|GTC|NONE|3700.00|0.2000|null|CANCELLED|0.0000|0.2000|0.000000|"
+                                + "null|0.000000|USER|8|1767225608800|1767225608900",
+                        "ETH-USDT|14|9|SELL|STOP_LOSS|IOC|NONE|null|0.2000|null|CANCELLED|0.0000|0.2000|0.000000|"
+                                + "null|0.000000|OCO|9|1767225608800|1767225608900");
         assertThat(p.query("SELECT order_id, stop_price FROM orders WHERE stop_price IS NOT NULL"))
-                .containsExactly("12|3400.00");
+                .containsExactly("12|3400.00", "14|3300.00");
         assertThat(p.events().get("ETH-USDT").get(3))
                 .contains("\"type\":\"ACCEPTED\",\"orderId\":11,\"userId\":9,\"clientOrderId\":\"eth-1\",")
                 .contains("\"timeInForce\":\"GTD\",\"expireTime\":1767312000000,");

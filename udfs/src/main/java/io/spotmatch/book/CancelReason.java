@@ -20,5 +20,7 @@ public enum CancelReason {
     /** A market order stopped at the edge of the symbol's price band: the best price left is past it. */
     PRICE_BAND,
     /** A GTD order whose expireTime a command's time reached (cancelled before that command). */
-    EXPIRED
+    EXPIRED,
+    /** The other leg of its OCO filled (any fill), was lowered by DECREMENT, triggered or was cancelled. */
+    OCO
 }

@@ -7,7 +7,8 @@ package io.spotmatch.book;
  *   <li>NEW: orderId (0: the engine assigns the next one), userId, side, orderType, timeInForce,
  *       price (LIMIT, LIMIT_MAKER), quantity, or quoteQuantity instead of quantity for a MARKET
  *       order; stp (null: the symbol default); clientOrderId (optional); expireTime (GTD only:
- *       epoch ms, see {@link OrderBook#process(Command, long, EventSink)});
+ *       epoch ms, see {@link OrderBook#process(Command, long, EventSink)}); stopPrice (stop
+ *       types, OCO); stopLimitPrice (OCO only: its stop leg is a STOP_LOSS_LIMIT at that price);
  *   <li>CANCEL: orderId (or 0 and clientOrderId), userId;
  *   <li>AMEND: orderId (or 0 and clientOrderId), userId, and a new price and/or a new total quantity;
  *   <li>CANCEL_ALL: userId;
@@ -31,10 +32,45 @@ public record Command(
         SymbolUpdate symbol,
         String clientOrderId,
         long expireTime,
-        Decimal stopPrice) {
+        Decimal stopPrice,
+        Decimal stopLimitPrice) {
 
     /** The longest client order id. */
     public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
+
+    /** A command without a stop-limit price (anything but an OCO with a STOP_LOSS_LIMIT leg). */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId,
+            long expireTime,
+            Decimal stopPrice) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                expireTime,
+                stopPrice,
+                null);
+    }
 
     /** A command without a client order id. */
     public Command(
@@ -133,6 +169,37 @@ public record Command(
                 null,
                 0,
                 Decimal.parse(stopPrice));
+    }
+
+    /**
+     * An OCO: a LIMIT GTC leg at {@code price} (order id {@code orderId}) and a STOP_LOSS leg at
+     * {@code stopPrice} ({@code orderId + 1}), a STOP_LOSS_LIMIT at {@code stopLimitPrice} when it is
+     * not null; both of {@code quantity}.
+     */
+    public static Command oco(
+            long orderId,
+            long userId,
+            Side side,
+            String price,
+            String stopPrice,
+            String stopLimitPrice,
+            String quantity) {
+        return new Command(
+                CommandType.NEW,
+                orderId,
+                userId,
+                side,
+                OrderType.OCO,
+                null,
+                Decimal.parse(price),
+                Decimal.parse(quantity),
+                null,
+                null,
+                null,
+                null,
+                0,
+                Decimal.parse(stopPrice),
+                stopLimitPrice == null ? null : Decimal.parse(stopLimitPrice));
     }
 
     /**
@@ -285,6 +352,7 @@ public record Command(
                 symbol,
                 clientId,
                 expiry,
-                stopPrice);
+                stopPrice,
+                stopLimitPrice);
     }
 }

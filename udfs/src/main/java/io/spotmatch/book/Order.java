@@ -45,6 +45,15 @@ public final class Order {
     /** A stop order's stop price in ticks (kept once triggered); 0 for every other order. */
     long stopPrice;
 
+    /**
+     * The order id of the other leg of this order's OCO while both are open, else 0 (persisted:
+     * the book relinks the legs on restore).
+     */
+    long ocoOrderId;
+
+    /** The other leg of this order's OCO while both are open, else null (the live link of ocoOrderId). */
+    Order ocoLeg;
+
     /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
     String clientKey;
 
@@ -180,6 +189,7 @@ public final class Order {
         clientKey = o.clientKey;
         expireTime = o.expireTime;
         stopPrice = o.stopPrice;
+        ocoOrderId = o.ocoOrderId;
     }
 
     void clearLinks() {
@@ -268,6 +278,22 @@ public final class Order {
     /** Sets the stop price of an order being restored from state. */
     public Order withStopPrice(long ticks) {
         stopPrice = ticks;
+        return this;
+    }
+
+    /** The order id of the other leg of this order's OCO while both are open, else 0. */
+    public long ocoOrderId() {
+        return ocoOrderId;
+    }
+
+    /** The other leg of this order's OCO while both are open (during an event callback), else null. */
+    public Order ocoLeg() {
+        return ocoLeg;
+    }
+
+    /** Sets the other OCO leg's order id of an order being restored from state. */
+    public Order withOcoOrderId(long id) {
+        ocoOrderId = id;
         return this;
     }
 

@@ -129,6 +129,10 @@ public abstract class OrderBook {
             }
         }
         OrderType type = c.orderType();
+        if (type == OrderType.OCO) {
+            onNewOco(c, s, orderId, clientKey);
+            return;
+        }
         // A stop order is checked as the order it becomes, and for its stop price.
         OrderType becomes = type.triggered();
         boolean stop = becomes != type;
@@ -237,11 +241,31 @@ public abstract class OrderBook {
         }
 
         lastOrderId = orderId;
+        Order o = place(c, orderId, type, tif, price, qty, quote, stopPrice, clientKey);
+        sink.accepted(o.priority, o);
+        if (stop) {
+            addStop(o);
+        } else {
+            execute(o);
+        }
+    }
+
+    /** A new order of the command, with the next priority; its ACCEPTED event is the caller's. */
+    private Order place(
+            Command c,
+            long orderId,
+            OrderType type,
+            TimeInForce tif,
+            long price,
+            long qty,
+            long quote,
+            long stopPrice,
+            String clientKey) {
         Order o = newOrder();
         o.expireTime = c.expireTime();
         o.stopPrice = stopPrice;
         o.orderId = orderId;
-        o.clientOrderId = c.clientOrderId();
+        o.clientOrderId = clientKey == null ? null : c.clientOrderId();
         o.clientKey = clientKey;
         if (clientKey != null) {
             openByClientId.put(clientKey, o);
@@ -250,7 +274,7 @@ public abstract class OrderBook {
         o.side = c.side();
         o.type = type;
         o.timeInForce = tif;
-        o.stp = c.stp() != null ? c.stp() : s.defaultStp();
+        o.stp = c.stp() != null ? c.stp() : spec.defaultStp();
         o.price = price;
         o.quantity = qty;
         o.quoteQuantity = quote;
@@ -258,14 +282,97 @@ public abstract class OrderBook {
         o.filledQuote = 0;
         o.fees = 0;
         o.feeRemainder = 0;
+        o.ocoOrderId = 0;
+        o.ocoLeg = null;
         o.status = OrderStatus.NEW;
         o.priority = ++seq;
-        sink.accepted(o.priority, o);
-        if (stop) {
-            addStop(o);
-        } else {
-            execute(o);
+        return o;
+    }
+
+    // ---- OCO: a limit leg and a stop leg, one cancels the other ----
+
+    /**
+     * An OCO NEW: a LIMIT GTC leg at {@code price} (the command's order id and client order id) and a
+     * STOP_LOSS leg at {@code stopPrice}, or a STOP_LOSS_LIMIT GTC leg at {@code stopLimitPrice} when
+     * given (the next order id), both of {@code quantity}. Each leg is checked as the order it is;
+     * any failure rejects the whole command. Both are ACCEPTED (limit leg first), the stop leg waits,
+     * then the limit leg executes like any limit order: its first fill cancels the stop leg.
+     */
+    private void onNewOco(Command c, SymbolSpec s, long orderId, String clientKey) {
+        if (orderId + 1 > MAX_ORDER_ID) {
+            reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
+            return;
         }
+        if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC || c.quoteQuantity() != null) {
+            reject(c, RejectReason.INVALID_ORDER);
+            return;
+        }
+        long price = c.price() == null ? -1 : s.ticksOf(c.price());
+        long stopPrice = c.stopPrice() == null ? -1 : s.ticksOf(c.stopPrice());
+        long stopLimit = c.stopLimitPrice() == null ? 0 : s.ticksOf(c.stopLimitPrice());
+        if (price < 0 || stopPrice < 0 || stopLimit < 0) {
+            reject(c, RejectReason.INVALID_PRICE);
+            return;
+        }
+        long qty = c.quantity() == null ? -1 : s.lotsOf(c.quantity());
+        if (qty < s.minQtyLots()) {
+            reject(c, RejectReason.INVALID_QUANTITY);
+            return;
+        }
+        for (long p : new long[] {price, stopLimit}) {
+            if (p == 0) {
+                continue; // a STOP_LOSS leg: no price to check
+            }
+            if (s.notional(p, qty) < s.minNotionalUnits()) {
+                reject(c, RejectReason.MIN_NOTIONAL);
+                return;
+            }
+            if (s.notional(p, qty) > s.maxOrderNotionalUnits()) {
+                reject(c, RejectReason.MAX_NOTIONAL);
+                return;
+            }
+            if (!inBand(s, p)) {
+                reject(c, RejectReason.PRICE_OUT_OF_BAND);
+                return;
+            }
+        }
+        if (stopLimit == 0 && qty > s.marketMaxQtyLots()) {
+            reject(c, RejectReason.MARKET_LOT_SIZE);
+            return;
+        }
+        // Two open orders: the user must have room for both.
+        if (s.maxOpenOrdersCount() > 0 && atOpenOrderLimit(c.userId(), s.maxOpenOrdersCount() - 1)) {
+            reject(c, RejectReason.MAX_OPEN_ORDERS);
+            return;
+        }
+        if (c.expireTime() != 0) {
+            reject(c, RejectReason.INVALID_EXPIRE_TIME);
+            return;
+        }
+        OrderType stopType = stopLimit == 0 ? OrderType.STOP_LOSS : OrderType.STOP_LOSS_LIMIT;
+        if (reached(c.side(), stopType, stopPrice)) {
+            reject(c, RejectReason.STOP_WOULD_TRIGGER);
+            return;
+        }
+        lastOrderId = orderId + 1;
+        TimeInForce stopTif = stopLimit == 0 ? TimeInForce.IOC : TimeInForce.GTC;
+        Order limit = place(c, orderId, OrderType.LIMIT, TimeInForce.GTC, price, qty, 0, 0, clientKey);
+        Order stop = place(c, orderId + 1, stopType, stopTif, stopLimit, qty, 0, stopPrice, null);
+        limit.ocoLeg = stop;
+        limit.ocoOrderId = stop.orderId;
+        stop.ocoLeg = limit;
+        stop.ocoOrderId = limit.orderId;
+        sink.accepted(limit.priority, limit);
+        sink.accepted(stop.priority, stop);
+        addStop(stop);
+        execute(limit);
+    }
+
+    /** The OCO leg {@code o} fills, is lowered or triggers: its other leg is cancelled first (reason OCO). */
+    private void cancelOtherLeg(Order o) {
+        Order other = o.ocoLeg;
+        takeOut(other);
+        finish(other, CancelReason.OCO);
     }
 
     // ---- Stop orders: waiting outside the book, ordered by stop price ----
@@ -350,6 +457,9 @@ public abstract class OrderBook {
                 return;
             }
             removeStop(o);
+            if (o.ocoLeg != null) {
+                cancelOtherLeg(o);
+            }
             o.type = o.type.triggered();
             o.priority = ++seq;
             sink.triggered(o.priority, o);
@@ -441,8 +551,10 @@ public abstract class OrderBook {
         }
         int cancelled = 0;
         for (Order o : withStops(openOrdersOf(c.userId()), c.userId(), false)) {
-            takeOut(o);
-            finish(o, CancelReason.CANCEL_ALL);
+            if (o.status != OrderStatus.CANCELLED) { // else the other leg of an OCO cancelled before it
+                takeOut(o);
+                finish(o, CancelReason.CANCEL_ALL);
+            }
             cancelled++;
         }
         // Every command says what became of it, even when there was nothing to cancel.
@@ -461,6 +573,10 @@ public abstract class OrderBook {
         }
         if (o.userId != c.userId()) {
             reject(c, RejectReason.NOT_OWNER);
+            return;
+        }
+        if (o.ocoLeg != null) {
+            reject(c, RejectReason.INVALID_ORDER); // an OCO leg: cancel the OCO and place a new one
             return;
         }
         if (o.type.isMarket() && c.price() != null) {
@@ -545,8 +661,10 @@ public abstract class OrderBook {
         sink.symbolUpdated(++seq, next);
         if (c.symbol().cancelOpenOrders()) {
             for (Order o : withStops(openOrders(), 0, true)) {
-                takeOut(o);
-                finish(o, CancelReason.HALTED);
+                if (o.status != OrderStatus.CANCELLED) { // else the other leg of an OCO cancelled before it
+                    takeOut(o);
+                    finish(o, CancelReason.HALTED);
+                }
             }
         }
     }
@@ -629,11 +747,26 @@ public abstract class OrderBook {
         sink.rejected(spec == null ? 0 : ++seq, c, reason);
     }
 
-    /** Ends an order that is not in the book: cancels its remainder and gives it back. */
+    /**
+     * Ends an order that is not in the book: cancels its remainder and gives it back. An OCO leg
+     * cancelled for any reason but OCO takes its other leg with it, right after it.
+     */
     private void finish(Order o, CancelReason reason) {
         o.status = OrderStatus.CANCELLED;
         closed(o);
         sink.cancelled(++seq, o, reason);
+        Order other = o.ocoLeg;
+        if (other != null) {
+            // The sink saw the link (the ledger's holds depend on it); from here both are single orders.
+            o.ocoLeg = null;
+            o.ocoOrderId = 0;
+            other.ocoLeg = null;
+            other.ocoOrderId = 0;
+            if (reason != CancelReason.OCO) {
+                takeOut(other);
+                finish(other, CancelReason.OCO);
+            }
+        }
         release(o);
     }
 
@@ -641,6 +774,12 @@ public abstract class OrderBook {
 
     /** Fills {@code qty} lots between taker and maker at the maker's {@code price}, and emits the trade. */
     protected final void fill(Order taker, Order maker, long price, long qty) {
+        if (taker.ocoLeg != null) {
+            cancelOtherLeg(taker);
+        }
+        if (maker.ocoLeg != null) {
+            cancelOtherLeg(maker);
+        }
         long quote = spec.notional(price, qty);
         long takerFee = Fees.charge(taker, quote, spec.takerRate());
         long makerFee = Fees.charge(maker, quote, spec.makerRate());
@@ -681,6 +820,9 @@ public abstract class OrderBook {
 
     /** DECREMENT lowered a resting order that had more than {@code lots} left: it keeps its place. */
     protected final void decrementMaker(Order maker, long lots) {
+        if (maker.ocoLeg != null) {
+            cancelOtherLeg(maker);
+        }
         long previous = maker.quantity;
         reduce(maker, previous - lots);
         sink.decremented(++seq, maker, previous, maker.quoteQuantity);
@@ -694,6 +836,9 @@ public abstract class OrderBook {
      * @return true if the taker had no more than {@code lots} left there (the caller cancels it)
      */
     protected final boolean decrementTaker(Order taker, long price, long lots) {
+        if (taker.ocoLeg != null) {
+            cancelOtherLeg(taker);
+        }
         long previousQty = taker.quantity;
         long previousQuote = taker.quoteQuantity;
         if (previousQuote != 0) {
@@ -895,9 +1040,14 @@ public abstract class OrderBook {
         this.lastTradePrice = lastTradePrice;
         List<Order> byPriority = new ArrayList<>(resting);
         byPriority.sort(Comparator.comparingLong(Order::priority));
+        List<Order> linked = new ArrayList<>();
         for (Order o : byPriority) {
             Order copy = newOrder();
             copy.copyFrom(o);
+            copy.ocoLeg = null;
+            if (copy.ocoOrderId != 0) {
+                linked.add(copy);
+            }
             copy.clientKey = o.clientOrderId == null ? null : ClientOrderId.key(o.userId, o.clientOrderId);
             if (copy.clientKey != null) {
                 openByClientId.put(copy.clientKey, copy);
@@ -906,6 +1056,13 @@ public abstract class OrderBook {
                 addStop(copy);
             } else {
                 rest(copy);
+            }
+        }
+        for (Order o : linked) {
+            Order other = find(o.ocoOrderId);
+            o.ocoLeg = other != null ? other : stopsById.get(o.ocoOrderId);
+            if (o.ocoLeg == null) {
+                throw new IllegalStateException("OCO leg " + o.orderId + " without its other leg " + o.ocoOrderId);
             }
         }
     }
@@ -923,7 +1080,9 @@ public abstract class OrderBook {
             h[0] = mix(h[0], key.hashCode());
         }
         for (Order o : waitingStops()) {
-            h[0] = mix(mix(mix(mix(mix(h[0], o.orderId), o.stopPrice), o.priority), o.price), o.quantity);
+            h[0] = mix(
+                    mix(mix(mix(mix(mix(h[0], o.orderId), o.stopPrice), o.priority), o.price), o.quantity),
+                    o.ocoOrderId);
         }
         forEachOrder(o -> {
             long x = h[0];
@@ -941,6 +1100,7 @@ public abstract class OrderBook {
             x = mix(x, o.clientOrderId == null ? 0 : o.clientOrderId.hashCode());
             x = mix(x, o.expireTime);
             x = mix(x, o.stopPrice);
+            x = mix(x, o.ocoOrderId);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

@@ -20,7 +20,12 @@ public enum OrderType {
     /** Waits outside the book; a MARKET order once the last trade price reaches its stop price in its favour. */
     TAKE_PROFIT,
     /** Waits outside the book; a LIMIT order once the last trade price reaches its stop price in its favour. */
-    TAKE_PROFIT_LIMIT;
+    TAKE_PROFIT_LIMIT,
+    /**
+     * Only a NEW command's type, never an order's: one-cancels-the-other, a LIMIT leg and a STOP_LOSS
+     * (or STOP_LOSS_LIMIT) leg of the same side and quantity, placed as two orders.
+     */
+    OCO;
 
     /** What a stop order becomes when it triggers; every other type is itself. */
     public OrderType triggered() {

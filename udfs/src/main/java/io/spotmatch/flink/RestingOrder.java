@@ -19,6 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param clientOrderId the owner's id for the order, or null
  * @param expireTime a GTD order's expiry time (epoch ms), 0 for every other order
  * @param stopPrice a stop order's stop price in ticks (its type says whether it still waits), else 0
+ * @param ocoOrderId the order id of the other leg of the order's OCO while both are open, else 0
  */
 public record RestingOrder(
         long orderId,
@@ -36,7 +37,46 @@ public record RestingOrder(
         long priority,
         String clientOrderId,
         long expireTime,
-        long stopPrice) {
+        long stopPrice,
+        long ocoOrderId) {
+
+    /** An order that is no OCO leg (every v1 and v2 value). */
+    public RestingOrder(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce timeInForce,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId,
+            long expireTime,
+            long stopPrice) {
+        this(
+                orderId,
+                userId,
+                side,
+                type,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                clientOrderId,
+                expireTime,
+                stopPrice,
+                0);
+    }
 
     /** An order without a client order id (every v1 value). */
     public RestingOrder(
@@ -89,7 +129,8 @@ public record RestingOrder(
                 o.priority(),
                 o.clientOrderId(),
                 o.expireTime(),
-                o.stopPrice());
+                o.stopPrice(),
+                o.ocoOrderId());
     }
 
     public Order toOrder() {
@@ -109,7 +150,8 @@ public record RestingOrder(
                         priority,
                         clientOrderId,
                         expireTime)
-                .withStopPrice(stopPrice);
+                .withStopPrice(stopPrice)
+                .withOcoOrderId(ocoOrderId);
     }
 
     /**
@@ -117,11 +159,11 @@ public record RestingOrder(
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
      * v1: orderId ... priority. v2: v1 then the client order id, the expiry time and the stop price
-     * (v1 reads as none, 0 and 0).
+     * (v1 reads as none, 0 and 0). v3: v2 then the other OCO leg's order id (v1 and v2 read as 0).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
-        static final int VERSION = 2;
+        static final int VERSION = 3;
 
         @Override
         public void serialize(RestingOrder o, DataOutputView out) throws IOException {
@@ -142,6 +184,7 @@ public record RestingOrder(
             Codec.writeString(out, o.clientOrderId);
             out.writeLong(o.expireTime);
             out.writeLong(o.stopPrice);
+            out.writeLong(o.ocoOrderId);
         }
 
         @Override
@@ -163,7 +206,8 @@ public record RestingOrder(
                     in.readLong(),
                     version >= 2 ? Codec.readString(in) : null,
                     version >= 2 ? in.readLong() : 0,
-                    version >= 2 ? in.readLong() : 0);
+                    version >= 2 ? in.readLong() : 0,
+                    version >= 3 ? in.readLong() : 0);
         }
 
         @Override

@@ -415,6 +415,12 @@ public final class SymbolBook implements EventSink {
 
     @Override
     public void accepted(long seq, Order o) {
+        if (subject != null && subject != o) {
+            // An OCO's second leg: the first one is tracked from here like any other touched order.
+            Order first = subject;
+            subject = null;
+            touch(first, subjectSeq, subjectCancel);
+        }
         becomeSubject(o, seq);
         bornSinceFlush.add(o.orderId());
         EventJson.accepted(json, symbol, seq, time, book.spec(), o);

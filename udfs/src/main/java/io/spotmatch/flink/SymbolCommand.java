@@ -82,6 +82,7 @@ public record SymbolCommand(
             Codec.writeString(out, c.clientOrderId());
             out.writeLong(c.expireTime());
             Codec.writeDecimal(out, c.stopPrice());
+            Codec.writeDecimal(out, c.stopLimitPrice());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -114,6 +115,7 @@ public record SymbolCommand(
             String clientOrderId = Codec.readString(in);
             long expireTime = in.readLong();
             Decimal stopPrice = Codec.readDecimal(in);
+            Decimal stopLimitPrice = Codec.readDecimal(in);
             Command c = new Command(
                     type,
                     orderId,
@@ -128,7 +130,8 @@ public record SymbolCommand(
                     in.readBoolean() ? readUpdate(in) : null,
                     clientOrderId,
                     expireTime,
-                    stopPrice);
+                    stopPrice,
+                    stopLimitPrice);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 

@@ -80,10 +80,19 @@ public final class Holds {
         move(out, o, o.side() == Side.SELL, before - after, after - before, seq, Leg.RELEASE);
     }
 
-    /** The order closed without filling further: everything it still holds goes back. */
+    /**
+     * The order closed without filling further: everything it still holds goes back. The limit leg of
+     * an OCO whose stop leg stays open (for a moment, or triggering): that leg now holds all it needs.
+     */
     public void cancelled(long seq, Order o, Sink out) {
         long h = hold(spec, o);
         move(out, o, o.side() == Side.SELL, h, -h, seq, Leg.RELEASE);
+        Order stop = o.ocoLeg();
+        if (stop != null && stop.type().isStop()) {
+            long alone = single(spec, stop);
+            long linked = hold(spec, stop);
+            move(out, stop, stop.side() == Side.SELL, linked - alone, alone - linked, seq, Leg.HOLD);
+        }
     }
 
     /** Both orders already include the fill (as {@link io.spotmatch.book.EventSink#trade} says). */
@@ -182,8 +191,19 @@ public final class Holds {
      * rate). The fee part follows the engine's rule exactly (paid fees are always
      * {@code ceil(sum of notional x rate)}), so no fill can ever use more than its order holds.
      */
-    /** What an order holds now, by the rule below. */
+    /**
+     * What an order holds now, by the rule below. The two legs of an OCO hold the larger of what each
+     * would hold alone: the limit leg its own hold, the waiting stop leg only what it needs beyond
+     * that (at most one of them ever trades: the first fill or trigger cancels the other).
+     */
     public static long hold(SymbolSpec s, Order o) {
+        Order limit = o.ocoLeg();
+        long alone = single(s, o);
+        return limit == null || !o.type().isStop() ? alone : Math.max(0, alone - single(s, limit));
+    }
+
+    /** What an order would hold if it were not an OCO leg. */
+    private static long single(SymbolSpec s, Order o) {
         return hold(
                 s,
                 o.side(),

@@ -143,6 +143,7 @@ public final class CommandJson {
         String clientOrderId;
         Long expireTime;
         Decimal stopPrice;
+        Decimal stopLimitPrice;
         boolean sawType;
 
         /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
@@ -163,7 +164,7 @@ public final class CommandJson {
                     JsonFields.require(userId, "userId");
                     JsonFields.require(side, "side");
                     JsonFields.require(orderType, "orderType");
-                    if (orderType.isStop()) {
+                    if (orderType.isStop() || orderType == OrderType.OCO) {
                         JsonFields.require(stopPrice, "stopPrice");
                     }
                     if (orderType.isMarket()) {
@@ -189,7 +190,8 @@ public final class CommandJson {
                             null,
                             clientOrderId,
                             expireTime == null ? 0 : expireTime,
-                            stopPrice);
+                            stopPrice,
+                            stopLimitPrice);
                 }
                 case CANCEL -> {
                     requireOrder();
@@ -275,6 +277,7 @@ public final class CommandJson {
                 case "stp" -> f.stp = JsonFields.enumValue(StpMode.class, p, t, name);
                 case "price" -> f.price = JsonFields.decimal(p, t, name);
                 case "stopPrice" -> f.stopPrice = JsonFields.decimal(p, t, name);
+                case "stopLimitPrice" -> f.stopLimitPrice = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
                 case "expireTime" -> {
@@ -340,6 +343,7 @@ public final class CommandJson {
                 field(sb, "timeInForce", c.timeInForce());
                 field(sb, "price", c.price());
                 field(sb, "stopPrice", c.stopPrice());
+                field(sb, "stopLimitPrice", c.stopLimitPrice());
                 field(sb, "quantity", c.quantity());
                 field(sb, "quoteQuantity", c.quoteQuantity());
                 field(sb, "stp", c.stp());

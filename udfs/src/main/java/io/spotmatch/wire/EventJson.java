@@ -85,6 +85,9 @@ public final class EventJson {
             qty(sb, s, "quantity", o.quantity());
         }
         text(sb, "stp", o.stp().name());
+        if (o.ocoOrderId() != 0) {
+            number(sb, "ocoOrderId", o.ocoOrderId());
+        }
         sb.append('}');
     }
 

@@ -81,6 +81,7 @@ class DifferentialTest {
                 .contains(
                         "DECREMENTED",
                         "TRIGGERED",
+                        " oco=",
                         "priority=KEPT",
                         "priority=LOST",
                         "status=HALTED",
@@ -104,6 +105,23 @@ class DifferentialTest {
         } catch (IllegalStateException e) {
             throw new AssertionError(book.getClass().getSimpleName() + " broken by command " + i + ": " + c, e);
         }
+        // Open OCO legs come in pairs: a resting LIMIT and a waiting stop, linked both ways.
+        List<Order> open = new ArrayList<>();
+        book.forEachOrder(open::add);
+        open.addAll(book.waitingStops());
+        for (Order o : open) {
+            if (o.ocoOrderId() != 0 || o.ocoLeg() != null) {
+                Order other = o.ocoLeg();
+                String where = "OCO leg " + o + " after command " + i + ": " + c;
+                assertThat(other).as(where).isNotNull();
+                assertThat(other.orderId()).as(where).isEqualTo(o.ocoOrderId());
+                assertThat(other.ocoLeg()).as(where).isSameAs(o);
+                assertThat(open).as(where).contains(other);
+                assertThat(o.type().isStop())
+                        .as(where)
+                        .isNotEqualTo(other.type().isStop());
+            }
+        }
     }
 
     /** Persists a book the way the job does (spec, counters, resting orders) and restores it into a new one. */
@@ -125,7 +143,8 @@ class DifferentialTest {
                         o.priority(),
                         o.clientOrderId(),
                         o.expireTime())
-                .withStopPrice(o.stopPrice()));
+                .withStopPrice(o.stopPrice())
+                .withOcoOrderId(o.ocoOrderId()));
         book.forEachOrder(persist);
         book.waitingStops().forEach(persist);
         java.util.Collections.reverse(resting); // arrival order must not matter

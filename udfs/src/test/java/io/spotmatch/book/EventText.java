@@ -51,7 +51,10 @@ final class EventText implements EventSink {
 
     @Override
     public void accepted(long seq, Order o) {
-        add(seq, "ACCEPTED id=" + o.orderId() + client(o.clientOrderId()));
+        add(
+                seq,
+                "ACCEPTED id=" + o.orderId() + client(o.clientOrderId())
+                        + (o.ocoOrderId() == 0 ? "" : " oco=" + o.ocoOrderId()));
     }
 
     @Override

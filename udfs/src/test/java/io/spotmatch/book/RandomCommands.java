@@ -149,8 +149,12 @@ public final class RandomCommands {
         long id = newId();
         long user = user();
         Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
-        if (rnd.nextInt(100) < 7) {
+        int conditional = rnd.nextInt(100);
+        if (conditional < 7) {
             return stopOrder(id, user, side);
+        }
+        if (conditional < 11) {
+            return oco(id, user, side);
         }
         int r = rnd.nextInt(100);
         OrderType type;
@@ -218,6 +222,43 @@ public final class RandomCommands {
         Command c =
                 new Command(CommandType.NEW, id, user, side, type, tif, price, qty(), null, stp(), null, null, 0, stop);
         return rnd.nextInt(4) == 0 ? c.withClientOrderId(clientOrderId()) : c;
+    }
+
+    /**
+     * An OCO: a limit leg mostly on its own side of the mid (sometimes crossing), a stop leg against
+     * it around the mid (some already reached: rejected), half of them stop-limit; a few malformed.
+     */
+    private Command oco(long id, long user, Side side) {
+        long stopOffset = rnd.nextInt(-3, 26);
+        long stopTicks = Math.max(1, midTicks + (side == Side.SELL ? -stopOffset : stopOffset));
+        Decimal stop = rnd.nextInt(100) == 0 ? null : new Decimal(stopTicks, 2);
+        Decimal stopLimit = rnd.nextBoolean()
+                ? null
+                : new Decimal(Math.max(1, stopTicks + (side == Side.SELL ? -1 : 1) * rnd.nextInt(0, 5)), 2);
+        TimeInForce tif = rnd.nextInt(30) == 0 ? TimeInForce.IOC : rnd.nextInt(5) == 0 ? TimeInForce.GTC : null;
+        Command c = new Command(
+                CommandType.NEW,
+                id,
+                user,
+                side,
+                OrderType.OCO,
+                tif,
+                rnd.nextInt(100) == 0 ? null : price(side),
+                qty(),
+                null,
+                stp(),
+                null,
+                null,
+                0,
+                stop,
+                stopLimit);
+        // The stop leg takes the next id: the generator must not hand it out again.
+        nextId++;
+        recentIds.add(id + 1);
+        if (rnd.nextInt(4) == 0) {
+            c = c.withClientOrderId(clientOrderId());
+        }
+        return rnd.nextInt(10) == 0 ? c.withOrderId(0) : c;
     }
 
     private Command amend() {

@@ -38,7 +38,8 @@ class ScenarioTest {
             "protections.txt",
             "client-order-ids.txt",
             "expiry.txt",
-            "stops.txt");
+            "stops.txt",
+            "oco.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -221,7 +222,8 @@ class ScenarioTest {
                 null,
                 kv.get("client"),
                 kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0,
-                dec(kv.get("stop")));
+                dec(kv.get("stop")),
+                dec(kv.get("stopLimit")));
     }
 
     private static Decimal dec(String s) {

@@ -31,6 +31,7 @@ class SettlementPropertyTest {
         List<Command> commands = new RandomCommands(seed).take(20_000);
         int trades = 0;
         int checkedClosed = 0;
+        int ocoPairs = 0;
         for (int i = 0; i < commands.size(); i++) {
             Command c = commands.get(i);
             s.run(c, RandomCommands.time(i));
@@ -63,6 +64,18 @@ class SettlementPropertyTest {
             }
             SymbolSpec spec = s.book.spec();
             for (Order o : openOrders.values()) {
+                if (o.ocoLeg() != null && o.type().isStop()) {
+                    // The two legs of an OCO hold together exactly the larger of what each would alone.
+                    Order limit = o.ocoLeg();
+                    int scale = o.isBuy() ? spec.notionalScale() : spec.qtyScale();
+                    assertThat(s.heldByOrder
+                                    .getOrDefault(o.orderId(), BigDecimal.ZERO)
+                                    .add(s.heldByOrder.getOrDefault(limit.orderId(), BigDecimal.ZERO)))
+                            .as("held by the OCO %s and %s", limit, o)
+                            .isEqualByComparingTo(
+                                    BigDecimal.valueOf(Math.max(alone(spec, o), alone(spec, limit)), scale));
+                    ocoPairs++;
+                }
                 long hold = Holds.hold(spec, o);
                 int scale = o.isBuy() ? spec.notionalScale() : spec.qtyScale();
                 assertThat(hold).as("hold of %s", o).isNotNegative();
@@ -75,6 +88,7 @@ class SettlementPropertyTest {
                 .filter(m -> m.leg() == io.spotmatch.ledger.Leg.FEE)
                 .count();
         assertThat(trades).as("the stream trades (with fees)").isGreaterThan(100);
+        assertThat(ocoPairs).as("open OCO pairs checked").isGreaterThan(1000);
         BigDecimal held = BigDecimal.ZERO;
         for (var e : s.balances.values()) {
             held = held.add(e[1]);
@@ -87,5 +101,20 @@ class SettlementPropertyTest {
         assertThat(after)
                 .as("nothing held once every order is closed (before: %s)", held)
                 .isEqualByComparingTo("0");
+    }
+
+    /** What an order would hold if it were not an OCO leg: the plain rule on its own fields. */
+    private static long alone(SymbolSpec spec, Order o) {
+        return Holds.hold(
+                spec,
+                o.side(),
+                o.type(),
+                o.price(),
+                o.quantity(),
+                o.quoteQuantity(),
+                o.filled(),
+                o.filledQuote(),
+                o.fees(),
+                o.feeRemainder());
     }
 }

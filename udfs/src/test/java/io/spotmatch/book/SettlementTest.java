@@ -48,6 +48,63 @@ class SettlementTest {
         assertConserved();
     }
 
+    /**
+     * An OCO holds the larger of its legs: the limit leg its own hold, the stop leg what it needs
+     * beyond that. When the stop triggers, the limit leg's hold goes back and the stop leg takes it.
+     */
+    @Test
+    void aBuyOcoHoldsTheLargerLegAndItsTriggerMovesTheLimitLegsHoldToTheStopLeg() {
+        s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=0.100");
+        s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=0.100"); // last price 100.00
+        assertThat(s.run("NEW id=3 user=2 side=BUY type=OCO price=95.00 stop=101.00 stopLimit=102.00 qty=1.000"))
+                .containsExactly(
+                        // the limit leg: 95.00 and its most fee (0.2 %)
+                        "#5 HOLD order=3 user=2 USDT available -95.19000 held +95.19000",
+                        // the stop-limit leg alone would hold 102.20400: only the difference
+                        "#6 HOLD order=4 user=2 USDT available -7.01400 held +7.01400");
+        s.run("NEW id=5 user=1 side=SELL type=LIMIT price=101.00 qty=1.100");
+        assertThat(s.run("NEW id=6 user=1 side=BUY type=LIMIT price=101.00 qty=0.100"))
+                .containsExactly(
+                        "#8 HOLD order=6 user=1 USDT available -10.12020 held +10.12020",
+                        "#9 TRADE order=6 user=1 USDT available 0 held -10.12020",
+                        "#9 TRADE order=6 user=1 BTC available +0.100 held 0",
+                        "#9 TRADE order=5 user=1 BTC available 0 held -0.100",
+                        "#9 TRADE order=5 user=1 USDT available +10.08990 held 0",
+                        "#9 FEE fees USDT available +0.03030 held 0",
+                        // the limit leg is cancelled: its hold goes back, and the stop leg now holds all it needs
+                        "#10 RELEASE order=3 user=2 USDT available +95.19000 held -95.19000",
+                        "#10 HOLD order=4 user=2 USDT available -95.19000 held +95.19000",
+                        // triggered at 102.00, it buys 1.000 at 101.00: 101.20200 used, 1.00200 back
+                        "#12 TRADE order=4 user=2 USDT available +1.00200 held -102.20400",
+                        "#12 TRADE order=4 user=2 BTC available +1.000 held 0",
+                        "#12 TRADE order=5 user=1 BTC available 0 held -1.000",
+                        "#12 TRADE order=5 user=1 USDT available +100.89900 held 0",
+                        "#12 FEE fees USDT available +0.30300 held 0");
+        assertBalance(2, "USDT", "888.778", "0"); // 1000 - 10.02 - 101.202
+        assertConserved();
+    }
+
+    /** A sell OCO holds its quantity once: the stop leg holds nothing while the limit leg is open. */
+    @Test
+    void aSellOcoHoldsItsQuantityOnceAndAFillOfTheLimitLegCancelsTheStopLeg() {
+        s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=0.100");
+        s.run("NEW id=2 user=2 side=BUY type=LIMIT price=100.00 qty=0.100");
+        assertThat(s.run("NEW id=3 user=2 side=SELL type=OCO price=105.00 stop=95.00 qty=10.000"))
+                .containsExactly("#5 HOLD order=3 user=2 BTC available -10.000 held +10.000");
+        assertThat(s.run("NEW id=5 user=1 side=BUY type=LIMIT price=105.00 qty=1.000"))
+                .containsExactly(
+                        "#7 HOLD order=5 user=1 USDT available -105.21000 held +105.21000",
+                        "#9 TRADE order=5 user=1 USDT available 0 held -105.21000",
+                        "#9 TRADE order=5 user=1 BTC available +1.000 held 0",
+                        "#9 TRADE order=3 user=2 BTC available 0 held -1.000",
+                        "#9 TRADE order=3 user=2 USDT available +104.89500 held 0",
+                        "#9 FEE fees USDT available +0.31500 held 0");
+        assertThat(s.run("CANCEL id=3 user=2"))
+                .containsExactly("#10 RELEASE order=3 user=2 BTC available +9.000 held -9.000");
+        assertBalance(2, "BTC", "9.1", "0");
+        assertConserved();
+    }
+
     @Test
     void takerSellsToMakerBuyer() {
         assertThat(s.run("NEW id=1 user=1 side=BUY type=LIMIT price=100.00 qty=1.000"))

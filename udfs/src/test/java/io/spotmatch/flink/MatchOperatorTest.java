@@ -405,6 +405,63 @@ class MatchOperatorTest {
         }
     }
 
+    @Test
+    void anOcoSurvivesARestoreLinkedAndItsTriggerCancelsTheLimitLeg() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, BTC, listing());
+            send(h, BTC, Command.limit(1, 7, Side.BUY, "100.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.limit(2, 8, Side.SELL, "100.00", "0.100", TimeInForce.GTC));
+            send(h, BTC, Command.oco(3, 9, Side.SELL, "105.00", "99.50", null, "0.200"));
+            assertThat(events(h).subList(4, 6))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":5,\"time\":1700000000003,\"type\":\"ACCEPTED\","
+                                    + "\"orderId\":3,\"userId\":9,\"side\":\"SELL\",\"orderType\":\"LIMIT\","
+                                    + "\"timeInForce\":\"GTC\",\"price\":\"105.00\",\"quantity\":\"0.200\",\"stp\":\"NONE\","
+                                    + "\"ocoOrderId\":4}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":6,\"time\":1700000000003,\"type\":\"ACCEPTED\","
+                                    + "\"orderId\":4,\"userId\":9,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS\","
+                                    + "\"timeInForce\":\"IOC\",\"stopPrice\":\"99.50\",\"quantity\":\"0.200\",\"stp\":\"NONE\","
+                                    + "\"ocoOrderId\":3}");
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            time = 1_700_000_000_010L;
+            send(h, BTC, Command.limit(5, 8, Side.BUY, "99.00", "1.000", TimeInForce.GTC));
+            send(h, BTC, Command.market(6, 8, Side.SELL, "0.950"));
+            List<String> events = events(h);
+            assertThat(events.subList(events.size() - 3, events.size()))
+                    .containsExactly(
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":11,\"time\":1700000000011,\"type\":\"CANCELLED\","
+                                    + "\"orderId\":3,\"userId\":9,\"reason\":\"OCO\",\"cancelledQuantity\":\"0.200\","
+                                    + "\"filledQuantity\":\"0.000\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":12,\"time\":1700000000011,\"type\":\"TRIGGERED\","
+                                    + "\"orderId\":4,\"userId\":9,\"orderType\":\"MARKET\",\"stopPrice\":\"99.50\","
+                                    + "\"lastPrice\":\"99.00\"}",
+                            "{\"symbol\":\"BTC-USDT\",\"seq\":13,\"time\":1700000000011,\"type\":\"TRADE\",\"tradeId\":4,"
+                                    + "\"price\":\"99.00\",\"quantity\":\"0.200\",\"quoteQuantity\":\"19.80000\","
+                                    + "\"takerSide\":\"SELL\",\"takerOrderId\":4,\"takerUserId\":9,\"makerOrderId\":5,"
+                                    + "\"makerUserId\":8,\"takerFee\":\"0.03960\",\"makerFee\":\"0.01980\",\"feeAsset\":\"USDT\","
+                                    + "\"takerStatus\":\"FILLED\",\"makerStatus\":\"PARTIALLY_FILLED\"}");
+            OrderRow limitRow = side(h, MatchOperator.ORDERS).stream()
+                    .filter(r -> r.orderId() == 3)
+                    .reduce(OrderRow::newer)
+                    .orElseThrow();
+            assertThat(limitRow.status()).isEqualTo(OrderStatus.CANCELLED);
+            assertThat(limitRow.cancelReason()).isEqualTo(CancelReason.OCO);
+            assertThat(limitRow.version()).isEqualTo(11);
+            OrderRow stopRow = side(h, MatchOperator.ORDERS).stream()
+                    .filter(r -> r.orderId() == 4)
+                    .reduce(OrderRow::newer)
+                    .orElseThrow();
+            assertThat(stopRow.orderType()).isEqualTo(OrderType.MARKET);
+            assertThat(stopRow.status()).isEqualTo(OrderStatus.FILLED);
+        }
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {

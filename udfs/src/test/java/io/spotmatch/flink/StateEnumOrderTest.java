@@ -33,7 +33,8 @@ class StateEnumOrderTest {
                         "STOP_LOSS",
                         "STOP_LOSS_LIMIT",
                         "TAKE_PROFIT",
-                        "TAKE_PROFIT_LIMIT");
+                        "TAKE_PROFIT_LIMIT",
+                        "OCO");
         assertThat(names(TimeInForce.values())).containsExactly("GTC", "IOC", "FOK", "GTD");
         assertThat(names(StpMode.values()))
                 .containsExactly("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT");
@@ -52,7 +53,8 @@ class StateEnumOrderTest {
                         "CANCEL_ALL",
                         "HALTED",
                         "PRICE_BAND",
-                        "EXPIRED");
+                        "EXPIRED",
+                        "OCO");
     }
 
     @Test

@@ -141,6 +141,57 @@ class StateSerializerTest {
                         0));
     }
 
+    /** The v2 and v3 layouts byte for byte: v2 (in savepoints) reads as no OCO leg; v3 adds the other leg's id. */
+    @Test
+    void restingOrderFormatsV2AndV3AreExactlyTheseBytes() throws IOException {
+        for (int version : new int[] {2, 3}) {
+            DataOutputSerializer bytes = new DataOutputSerializer(160);
+            bytes.writeByte(version);
+            bytes.writeLong(5); // orderId
+            bytes.writeLong(7); // userId
+            bytes.writeByte(Side.SELL.ordinal());
+            bytes.writeByte(OrderType.STOP_LOSS.ordinal());
+            bytes.writeByte(TimeInForce.IOC.ordinal());
+            bytes.writeByte(StpMode.NONE.ordinal());
+            for (long v : new long[] {0, 1_000, 0, 0, 0, 0, 17}) {
+                bytes.writeLong(v);
+            }
+            bytes.writeBoolean(true); // a client order id
+            bytes.writeUTF("exit-1");
+            bytes.writeLong(0); // expireTime
+            bytes.writeLong(9_500); // stopPrice
+            if (version == 3) {
+                bytes.writeLong(4); // the other OCO leg
+            }
+            RestingOrder expected = new RestingOrder(
+                    5,
+                    7,
+                    Side.SELL,
+                    OrderType.STOP_LOSS,
+                    TimeInForce.IOC,
+                    StpMode.NONE,
+                    0,
+                    1_000,
+                    0,
+                    0,
+                    0,
+                    0,
+                    17,
+                    "exit-1",
+                    0,
+                    9_500,
+                    version == 3 ? 4 : 0);
+            assertThat(RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer())))
+                    .isEqualTo(expected);
+            if (version == 3) {
+                DataOutputSerializer written = new DataOutputSerializer(160);
+                RestingOrder.Serializer.INSTANCE.serialize(expected, written);
+                assertThat(written.getCopyOfBuffer()).isEqualTo(bytes.getCopyOfBuffer());
+                assertThat(expected.toOrder().ocoOrderId()).isEqualTo(4);
+            }
+        }
+    }
+
     @Test
     void recentClientOrderIdsRoundTrip() throws IOException {
         RecentClientOrderIds ids = new RecentClientOrderIds(
@@ -171,6 +222,7 @@ class StateSerializerTest {
                 Command.symbol(SPEC),
                 Command.symbol(SPEC.withLimits(
                         Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.parse("200"), Decimal.parse("150"))),
+                Command.oco(10, 2, Side.SELL, "105", "95", "94.5", "1"),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
@@ -416,7 +468,7 @@ class StateSerializerTest {
         assertThatThrownBy(() ->
                         RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format version 3")
+                .hasMessageContaining("format version 4")
                 .hasMessageContaining("newer SpotMatch");
         assertThatThrownBy(() -> BookHeader.Serializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {0})))
                 .isInstanceOf(IOException.class)

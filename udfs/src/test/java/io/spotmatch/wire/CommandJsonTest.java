@@ -49,6 +49,9 @@ class CommandJsonTest {
                 .isEqualTo(Command.marketQuote(2, 7, Side.BUY, "500.00")
                         .withStp(null)
                         .withTimeInForce(null));
+        assertThat(parse("""
+                {"type":"NEW","symbol":"BTC-USDT","orderId":3,"userId":7,"side":"SELL","orderType":"OCO",
+                "price":"105.00","stopPrice":"95.00","stopLimitPrice":"94.50","quantity":"1.000"}""").command()).isEqualTo(Command.oco(3, 7, Side.SELL, "105.00", "95.00", "94.50", "1.000"));
         assertThat(parse("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7}")
                         .command())
                 .isEqualTo(Command.cancel(5, 7));
@@ -110,6 +113,8 @@ class CommandJsonTest {
                 Command.limit(8, 2, Side.SELL, "101", "1", null).withExpireTime(1_767_225_600_000L),
                 Command.stop(9, 2, Side.SELL, OrderType.STOP_LOSS_LIMIT, "99.5", "99", "1"),
                 Command.stop(10, 2, Side.BUY, OrderType.TAKE_PROFIT, "98", null, "0.5"),
+                Command.oco(11, 2, Side.SELL, "105", "95", null, "1"),
+                Command.oco(0, 2, Side.BUY, "95", "105", "106", "1").withClientOrderId("oco-1"),
                 Command.cancel(6, 2),
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
@@ -165,6 +170,8 @@ class CommandJsonTest {
                 "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS\",\"quantity\":\"1\"}",
                 "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"SELL\",\"orderType\":\"STOP_LOSS_LIMIT\",\"stopPrice\":\"1\",\"quantity\":\"1\"}",
                 "MISSING_FIELD       | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"price\":\"1\"}",
+                "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"SELL\",\"orderType\":\"OCO\",\"price\":\"105\",\"quantity\":\"1\"}",
+                "MISSING_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"SELL\",\"orderType\":\"OCO\",\"stopPrice\":\"95\",\"quantity\":\"1\"}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"clientOrderId\":\"a b\",\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"clientOrderId\":\"\",\"userId\":1}",
                 "INVALID_FIELD       | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"clientOrderId\":\"0123456789012345678901234567890123456\",\"userId\":1}",

@@ -298,8 +298,11 @@ public final class BookInspector {
                                 .append("\",\"stp\":\"")
                                 .append(o.stp())
                                 .append("\",\"priority\":")
-                                .append(o.priority())
-                                .append('}');
+                                .append(o.priority());
+                        if (o.ocoOrderId() != 0) {
+                            sb.append(",\"ocoOrderId\":").append(o.ocoOrderId()); // the OCO's other leg
+                        }
+                        sb.append('}');
                         sep[0] = ",";
                     });
                     sb.append(']');
@@ -323,7 +326,11 @@ public final class BookInspector {
                                 .append(s.ticksToDecimal(o.stopPrice()))
                                 .append("\",\"quantity\":\"")
                                 .append(s.lotsToDecimal(o.quantity()))
-                                .append("\"}");
+                                .append('"');
+                        if (o.ocoOrderId() != 0) {
+                            sb.append(",\"ocoOrderId\":").append(o.ocoOrderId());
+                        }
+                        sb.append('}');
                     }
                     sb.append(']');
                 }
