@@ -190,7 +190,9 @@ public final class SpotMatchJob {
                 .transform(
                         "Match",
                         TypeInformation.of(OrderEvent.class),
-                        new MatchOperator(o.ordersTopic(), o.fundsTopic() != null).withMarketData(o.marketData()))
+                        new MatchOperator(o.ordersTopic(), o.fundsTopic() != null)
+                                .withMarketData(o.marketData())
+                                .withStateFlushOrders(o.stateFlushOrders()))
                 .uid(MATCH_UID);
         // Records that are not commands, and commands the books could not take (wrong partition, engine failure).
         DataStream<DeadLetter> deadLetters = commands.getSideOutput(RouteDeadLetters.DEAD_LETTERS)

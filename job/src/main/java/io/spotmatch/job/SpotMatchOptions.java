@@ -198,6 +198,13 @@ public final class SpotMatchOptions {
             .durationType()
             .defaultValue(Duration.ofSeconds(10))
             .withDescription("Exactly-once checkpoints this often.");
+    public static final ConfigOption<Integer> STATE_FLUSH_ORDERS = key("job.state-flush-orders")
+            .intType()
+            .defaultValue(64)
+            .withDescription("A book writes its changed orders to RocksDB as soon as this many have changed,"
+                    + " between two commands, instead of all at the next checkpoint, so a checkpoint only writes what"
+                    + " is left (at most this many per book) and stalls matching for less. 0 writes everything at the"
+                    + " checkpoint.");
     public static final ConfigOption<Duration> BUFFER_TIMEOUT = key("job.buffer-timeout")
             .durationType()
             .defaultValue(Duration.ofMillis(5))
@@ -327,6 +334,7 @@ public final class SpotMatchOptions {
             JDBC_STATEMENT_TIMEOUT,
             JDBC_LOCK_TIMEOUT,
             CHECKPOINT_INTERVAL,
+            STATE_FLUSH_ORDERS,
             BUFFER_TIMEOUT,
             PARALLELISM,
             MAX_PARALLELISM,
@@ -646,6 +654,10 @@ public final class SpotMatchOptions {
 
     public int jdbcMaxRetries() {
         return get(JDBC_MAX_RETRIES);
+    }
+
+    public int stateFlushOrders() {
+        return get(STATE_FLUSH_ORDERS);
     }
 
     public Duration checkpointInterval() {

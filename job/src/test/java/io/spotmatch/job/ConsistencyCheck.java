@@ -65,7 +65,7 @@ final class ConsistencyCheck {
             }
         }
         TreeSet<String> open = new TreeSet<>();
-        for (String row : p.query("SELECT symbol, order_id, remaining_quantity FROM orders"
+        for (String row : p.query("SELECT symbol, order_id, remaining_quantity FROM orders_view"
                 + " WHERE status IN ('NEW', 'PARTIALLY_FILLED')")) {
             String[] c = row.split("\\|");
             open.add(c[0] + "|" + c[1] + "|" + number(c[2]));

@@ -390,5 +390,5 @@ final class Pipeline {
     static final String ORDERS = "SELECT symbol, order_id, user_id, side, order_type, time_in_force, stp, price,"
             + " quantity, quote_quantity, status, filled_quantity, remaining_quantity, filled_quote, avg_price, fees,"
             + " cancel_reason, version, (EXTRACT(EPOCH FROM created_at) * 1000)::bigint,"
-            + " (EXTRACT(EPOCH FROM updated_at) * 1000)::bigint FROM orders ORDER BY symbol, order_id";
+            + " (EXTRACT(EPOCH FROM updated_at) * 1000)::bigint FROM orders_view ORDER BY symbol, order_id";
 }

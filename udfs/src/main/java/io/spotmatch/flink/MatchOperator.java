@@ -17,8 +17,10 @@ import io.spotmatch.wire.PoisonCode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -94,6 +96,15 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     }
     // ---- end of market data ----
 
+    /** Changed orders at which a book writes them to state between commands; 0: only at checkpoints. */
+    private int stateFlushOrders;
+
+    /** Spreads a checkpoint's state writes over the interval before it ({@code job.state-flush-orders}). */
+    public MatchOperator withStateFlushOrders(int orders) {
+        this.stateFlushOrders = orders;
+        return this;
+    }
+
     private static final Command HALT = Command.symbol(SymbolUpdate.status(SymbolStatus.HALTED));
 
     /** The symbol's spec and counters. Name and serializer are part of the savepoint format. */
@@ -125,7 +136,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
     /** In-memory books of the listed symbols this subtask has seen; iteration order never reaches an output. */
     private transient Map<String, SymbolBook> books;
 
-    private transient List<SymbolBook> dirty;
+    /** Books written to state since the last checkpoint or with changes not yet written, in first-change order. */
+    private transient Set<SymbolBook> dirty;
+
     private transient StreamRecord<OrderEvent> eventRecord;
     private transient SymbolBook.Outputs outputs;
     private transient SymbolBook.StateWriter stateWriter;
@@ -187,7 +200,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         marketDataState = getPartitionedState(marketDataDescriptor());
         pendingMarketData = new ArrayList<>();
         books = new HashMap<>();
-        dirty = new ArrayList<>();
+        dirty = new LinkedHashSet<>();
         eventRecord = new StreamRecord<>(null);
         pendingEvents = new ArrayList<>();
         pendingTrades = new ArrayList<>();
@@ -313,7 +326,6 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             }
             books.put(symbol, book);
         }
-        boolean wasDirty = book.isDirty();
         if (!book.admits(c.partition())) {
             wrongPartition(book, c);
             return;
@@ -342,8 +354,12 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
         if (fresh && book.book().spec() == null) {
             // A refused listing: the symbol stays unlisted and keeps costing nothing.
             books.remove(symbol);
-        } else if (!wasDirty && book.isDirty()) {
+        } else if (book.isDirty()) {
             dirty.add(book);
+            if (stateFlushOrders > 0 && book.changedOrders() >= stateFlushOrders) {
+                // Between two commands and with this symbol's key current: state as a checkpoint now would write it.
+                book.flush(stateWriter);
+            }
         }
     }
 

@@ -7,15 +7,12 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<OrderRow, OrderRowSink.Unwritten> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderRowSink.class);
-
-    /** Statement sizes, largest first; each size's statement is prepared once per connection. */
-    private static final int[] CHUNKS = {256, 64, 16, 4, 1};
 
     private final String url;
     private final String user;
@@ -105,7 +99,7 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         private final Deque<List<OrderRow>> unwritten = new ArrayDeque<>();
 
         private final Thread thread;
-        private final Map<Integer, PreparedStatement> statements = new HashMap<>();
+        private OrderRowWriter rowWriter;
         /** Volatile: {@link #close()} aborts it from the task thread when the writer thread does not stop. */
         private volatile Connection connection;
 
@@ -253,33 +247,19 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             }
         }
 
-        private void write(List<OrderRow> rows) throws SQLException {
+        private void write(List<OrderRow> batch) throws SQLException {
             if (connection == null || !connection.isValid(10)) {
                 closeConnection();
                 connection = PostgresConnections.open(url, user, password.text());
                 connection.setAutoCommit(false);
+                rowWriter = new OrderRowWriter(connection, OrderRowWriter.Mode.COPY_MERGE);
             }
-            Iterator<OrderRow> it = rows.iterator();
-            int left = rows.size();
-            for (int size : CHUNKS) {
-                while (left >= size) {
-                    PreparedStatement ps = statements.get(size);
-                    if (ps == null) {
-                        ps = connection.prepareStatement(SqlStatements.upsertOrders(size));
-                        statements.put(size, ps);
-                    }
-                    for (int r = 0; r < size; r++) {
-                        SqlStatements.bindOrder(ps, r * SqlStatements.ORDER_PARAMETERS, it.next());
-                    }
-                    ps.executeUpdate();
-                    left -= size;
-                }
-            }
+            rowWriter.write(batch);
             connection.commit();
         }
 
         private void closeConnection() {
-            statements.clear();
+            rowWriter = null;
             if (connection != null) {
                 try {
                     connection.close();

@@ -41,13 +41,20 @@ public final class SqlStatements {
             }
             sb.append(')');
         }
-        return sb.append(
-                        " ON CONFLICT (symbol, order_id) DO UPDATE SET price = EXCLUDED.price,"
-                                + " quantity = EXCLUDED.quantity, status = EXCLUDED.status, filled_quantity = EXCLUDED.filled_quantity,"
-                                + " filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees, cancel_reason = EXCLUDED.cancel_reason,"
-                                + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE orders.version < EXCLUDED.version")
-                .toString();
+        return sb.append(ON_CONFLICT_NEWER_VERSION).toString();
     }
+
+    /** The same guarded upsert of every row of {@code staging} (distinct orders, {@link #ORDER_COLUMNS}). */
+    static String mergeOrders(String staging) {
+        return "INSERT INTO orders (" + ORDER_COLUMNS + ") SELECT " + ORDER_COLUMNS + " FROM " + staging
+                + ON_CONFLICT_NEWER_VERSION;
+    }
+
+    private static final String ON_CONFLICT_NEWER_VERSION = " ON CONFLICT (symbol, order_id) DO UPDATE SET"
+            + " price = EXCLUDED.price, quantity = EXCLUDED.quantity, status = EXCLUDED.status,"
+            + " filled_quantity = EXCLUDED.filled_quantity, filled_quote = EXCLUDED.filled_quote, fees = EXCLUDED.fees,"
+            + " cancel_reason = EXCLUDED.cancel_reason, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at"
+            + " WHERE orders.version < EXCLUDED.version";
 
     public static final JdbcStatementBuilder<TradeRow> TRADE = SqlStatements::bindTrade;
 

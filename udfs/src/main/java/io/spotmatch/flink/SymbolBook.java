@@ -570,6 +570,11 @@ public final class SymbolBook implements EventSink {
     }
 
     /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
+    /** Orders changed since the last flush (placed, changed or gone). */
+    public int changedOrders() {
+        return dirtyOrders.size();
+    }
+
     public void flush(StateWriter writer) throws Exception {
         if (headerDirty) {
             writer.header(

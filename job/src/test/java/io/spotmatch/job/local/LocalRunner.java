@@ -352,10 +352,10 @@ public final class LocalRunner {
                   (SELECT count(*) FROM trades t WHERE t.symbol = s.symbol),
                   (SELECT coalesce(sum(quantity), 0) FROM trades t WHERE t.symbol = s.symbol),
                   (SELECT price FROM trades t WHERE t.symbol = s.symbol ORDER BY trade_id DESC LIMIT 1),
-                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
+                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders_view o WHERE o.symbol = s.symbol
                      AND side = 'BUY' AND status IN ('NEW', 'PARTIALLY_FILLED')
                      GROUP BY price ORDER BY price DESC LIMIT 1),
-                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders o WHERE o.symbol = s.symbol
+                  (SELECT price || ' (' || sum(remaining_quantity) || ')' FROM orders_view o WHERE o.symbol = s.symbol
                      AND side = 'SELL' AND status IN ('NEW', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price LIMIT 1),
                   (SELECT count(*) FROM orders o WHERE o.symbol = s.symbol AND status IN ('NEW', 'PARTIALLY_FILLED'))
                 FROM (SELECT DISTINCT symbol FROM orders) s ORDER BY 2 DESC""";
