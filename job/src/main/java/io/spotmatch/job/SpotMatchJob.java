@@ -224,6 +224,7 @@ public final class SpotMatchJob {
                         o.jdbcPasswordSecret(),
                         o.jdbcBatchSize(),
                         o.jdbcBatchInterval(),
+                        o.jdbcOpenOrdersInterval(),
                         o.jdbcMaxRetries()))
                 .uid(ORDERS_SINK_UID)
                 .name("Orders (PostgreSQL)");

@@ -165,6 +165,13 @@ public final class SpotMatchOptions {
             .defaultValue(Duration.ofSeconds(1))
             .withDescription("Longest time a row waits for its batch. Rows of"
                     + " the same order within it are written once (the newest), so longer means fewer writes.");
+    public static final ConfigOption<Duration> JDBC_OPEN_ORDERS_INTERVAL = key("jdbc.open-orders-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("Longest time the row of an open order (NEW, PARTIALLY_FILLED) waits for its batch; final"
+                    + " rows wait at most jdbc.batch-interval. An order filled or cancelled within it is written once,"
+                    + " in its final state, so longer means fewer writes and older rows of resting orders. At most"
+                    + " jdbc.batch-interval: every batch writes every row.");
     public static final ConfigOption<Integer> JDBC_MAX_RETRIES = key("jdbc.max-retries")
             .intType()
             .defaultValue(3)
@@ -328,6 +335,7 @@ public final class SpotMatchOptions {
             JDBC_PASSWORD_FILE,
             JDBC_BATCH_SIZE,
             JDBC_BATCH_INTERVAL,
+            JDBC_OPEN_ORDERS_INTERVAL,
             JDBC_MAX_RETRIES,
             JDBC_CONNECT_TIMEOUT,
             JDBC_SOCKET_TIMEOUT,
@@ -446,6 +454,7 @@ public final class SpotMatchOptions {
                 "must not hold a password:" + " use --" + JDBC_PASSWORD_FILE.key() + " or " + PASSWORD_ENV);
         require(get(JDBC_BATCH_SIZE) > 0, JDBC_BATCH_SIZE, "must be positive");
         require(!get(JDBC_BATCH_INTERVAL).isNegative(), JDBC_BATCH_INTERVAL, "must not be negative");
+        require(!get(JDBC_OPEN_ORDERS_INTERVAL).isNegative(), JDBC_OPEN_ORDERS_INTERVAL, "must not be negative");
         require(get(JDBC_MAX_RETRIES) >= 0, JDBC_MAX_RETRIES, "must not be negative");
         for (ConfigOption<Duration> timeout :
                 List.of(JDBC_CONNECT_TIMEOUT, JDBC_SOCKET_TIMEOUT, JDBC_STATEMENT_TIMEOUT, JDBC_LOCK_TIMEOUT)) {
@@ -650,6 +659,10 @@ public final class SpotMatchOptions {
 
     public Duration jdbcBatchInterval() {
         return get(JDBC_BATCH_INTERVAL);
+    }
+
+    public Duration jdbcOpenOrdersInterval() {
+        return get(JDBC_OPEN_ORDERS_INTERVAL);
     }
 
     public int jdbcMaxRetries() {

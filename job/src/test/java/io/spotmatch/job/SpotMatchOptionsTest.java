@@ -122,7 +122,13 @@ class SpotMatchOptionsTest {
                         .build();
         TaskSideConnectionProvider provider = new TaskSideConnectionProvider(options, o.jdbcPasswordSecret(), 3);
         io.spotmatch.flink.OrderRowSink orders = new io.spotmatch.flink.OrderRowSink(
-                o.jdbcSessionUrl(), o.jdbcUser(), o.jdbcPasswordSecret(), 10, Duration.ofSeconds(1), 3);
+                o.jdbcSessionUrl(),
+                o.jdbcUser(),
+                o.jdbcPasswordSecret(),
+                10,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                3);
         AdminSignature signature = o.adminSignature();
         for (Object operatorPart : new Object[] {provider, orders, signature}) {
             byte[] bytes = org.apache.flink.util.InstantiationUtil.serializeObject(operatorPart);

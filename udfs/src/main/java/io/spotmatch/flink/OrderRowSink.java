@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A batch is handed to a thread of the writer's own every {@code interval} or at
  *       {@code batchSize} orders. At most two batches wait for it; beyond that the task waits, so a
  *       slow database slows the job instead of filling memory.
+ *   <li>Rows of open orders (NEW, PARTIALLY_FILLED) go into a batch only every {@code openInterval}
+ *       (and at {@code batchSize}): most orders are filled or cancelled within seconds, and such an
+ *       order then costs its final row alone instead of one more for each state it passed. The
+ *       table is the same in the end; an open order's row is just up to {@code openInterval} old.
  *   <li>A checkpoint does not wait for the database either: the rows not yet written go into the
  *       checkpoint as writer state, and a restored writer writes them again (the version guard makes
  *       that harmless). Only the end of a bounded input waits for every row.
@@ -60,14 +65,23 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
 
     private final int batchSize;
     private final long intervalMillis;
+    private final long openIntervalMillis;
     private final int maxRetries;
 
-    public OrderRowSink(String url, String user, Secret password, int batchSize, Duration interval, int maxRetries) {
+    public OrderRowSink(
+            String url,
+            String user,
+            Secret password,
+            int batchSize,
+            Duration interval,
+            Duration openInterval,
+            int maxRetries) {
         this.url = url;
         this.user = user;
         this.password = password;
         this.batchSize = batchSize;
         this.intervalMillis = interval.toMillis();
+        this.openIntervalMillis = openInterval.toMillis();
         this.maxRetries = maxRetries;
     }
 
@@ -104,6 +118,9 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
         private volatile Connection connection;
 
         private boolean timerSet;
+        /** Processing time from which the next batch also takes the open orders' rows. */
+        private long openDue;
+
         private volatile Throwable failure;
         private volatile boolean closed;
 
@@ -133,23 +150,32 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             rethrow();
             add(row);
             if (pending.size() >= batchSize) {
-                handOver();
-            } else if (!timerSet && intervalMillis > 0) {
+                handOver(true);
+            } else {
+                armTimer();
+            }
+        }
+
+        private void armTimer() {
+            if (!timerSet && intervalMillis > 0) {
                 timerSet = true;
                 time.registerTimer(time.getCurrentProcessingTime() + intervalMillis, t -> {
                     timerSet = false;
-                    handOver();
+                    handOver(t >= openDue);
+                    if (!pending.isEmpty()) {
+                        armTimer(); // open orders' rows held back still get written without new rows
+                    }
                 });
             }
         }
 
         /**
-         * Before a checkpoint: hand over what is pending (the checkpoint keeps what is unwritten). At
-         * the end: wait for it all.
+         * Before a checkpoint: hand over the final rows (the checkpoint keeps what is unwritten and
+         * what is held back). At the end: write it all and wait for it.
          */
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            handOver();
+            handOver(endOfInput);
             if (endOfInput) {
                 synchronized (this) {
                     while (!unwritten.isEmpty() && failure == null) {
@@ -171,13 +197,27 @@ public final class OrderRowSink implements Sink<OrderRow>, SupportsWriterState<O
             return rows.isEmpty() ? List.of() : List.of(new Unwritten(rows));
         }
 
-        private void handOver() throws IOException, InterruptedException {
+        /** Hands the pending rows to the writer thread: all of them, or only those of final orders. */
+        private void handOver(boolean withOpen) throws IOException, InterruptedException {
             rethrow();
-            if (pending.isEmpty()) {
+            List<OrderRow> batch;
+            if (withOpen || openIntervalMillis <= intervalMillis) {
+                batch = new ArrayList<>(pending.values());
+                pending = new LinkedHashMap<>();
+                openDue = time.getCurrentProcessingTime() + openIntervalMillis;
+            } else {
+                batch = new ArrayList<>();
+                for (Iterator<OrderRow> i = pending.values().iterator(); i.hasNext(); ) {
+                    OrderRow row = i.next();
+                    if (!row.status().isOpen()) {
+                        batch.add(row);
+                        i.remove();
+                    }
+                }
+            }
+            if (batch.isEmpty()) {
                 return;
             }
-            List<OrderRow> batch = new ArrayList<>(pending.values());
-            pending = new LinkedHashMap<>();
             synchronized (this) {
                 while (unwritten.size() >= 2 && failure == null) {
                     wait();

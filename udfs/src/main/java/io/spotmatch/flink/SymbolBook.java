@@ -569,12 +569,12 @@ public final class SymbolBook implements EventSink {
         default void marketData(MarketDataState state) throws Exception {}
     }
 
-    /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
     /** Orders changed since the last flush (placed, changed or gone). */
     public int changedOrders() {
         return dirtyOrders.size();
     }
 
+    /** Writes what changed since the last flush and forgets it. Write order does not matter: keys differ. */
     public void flush(StateWriter writer) throws Exception {
         if (headerDirty) {
             writer.header(
