@@ -108,7 +108,7 @@ public final class HeapOrderBook extends OrderBook {
             level.tail.next = o;
         }
         level.tail = o;
-        level.quantity += o.quantity - o.filled;
+        level.quantity += o.shown();
         level.orders++;
         orders.put(o.orderId, o);
         Order ownerHead = ownerHeads.get(o.userId);
@@ -127,7 +127,7 @@ public final class HeapOrderBook extends OrderBook {
     protected void remove(Order o) {
         PriceLevel level = o.level;
         side(o.side).touch(level);
-        level.quantity -= o.quantity - o.filled;
+        level.quantity -= o.shown();
         unlink(o);
         if (level.orders == 0) {
             dropLevel(side(o.side), level);
@@ -187,8 +187,12 @@ public final class HeapOrderBook extends OrderBook {
     @Override
     protected void reduce(Order o, long newQuantity) {
         side(o.side).touch(o.level);
-        o.level.quantity -= o.quantity - newQuantity;
+        long shown = o.shown();
         o.quantity = newQuantity;
+        if (o.displayQty != 0) {
+            o.visible = Math.min(o.visible, newQuantity - o.filled);
+        }
+        o.level.quantity -= shown - o.shown();
     }
 
     @Override
@@ -221,7 +225,7 @@ public final class HeapOrderBook extends OrderBook {
                             return true;
                         }
                         book.touch(level);
-                        level.quantity -= lots;
+                        level.quantity -= maker.shown();
                         unlink(maker);
                         expireMaker(maker);
                         if (decrementTaker(taker, price, lots)) {
@@ -234,7 +238,7 @@ public final class HeapOrderBook extends OrderBook {
                         continue;
                     }
                     book.touch(level);
-                    level.quantity -= maker.quantity - maker.filled;
+                    level.quantity -= maker.shown();
                     unlink(maker);
                     expireMaker(maker);
                     if (stp == StpMode.EXPIRE_BOTH) {
@@ -246,7 +250,7 @@ public final class HeapOrderBook extends OrderBook {
                     maker = next;
                     continue;
                 }
-                long qty = maker.quantity - maker.filled;
+                long qty = maker.shown();
                 if (byQuote) {
                     long affordable = affordableLots(taker, price);
                     if (affordable == 0) {
@@ -260,8 +264,18 @@ public final class HeapOrderBook extends OrderBook {
                 fill(taker, maker, price, qty);
                 level.quantity -= qty;
                 if (maker.status != OrderStatus.FILLED) {
-                    // The maker outlasted the taker: it is filled, or by quote cannot afford another lot here.
-                    return false;
+                    if (maker.displayQty == 0 || maker.visible != 0) {
+                        // The maker outlasted the taker: it is filled, or by quote cannot afford another lot here.
+                        return false;
+                    }
+                    // An iceberg's slice is gone: its next slice goes to the back of the level.
+                    refreshSlice(maker);
+                    requeue(level, maker);
+                    if (taker.status == OrderStatus.FILLED) {
+                        return false;
+                    }
+                    maker = next != null ? next : maker;
+                    continue;
                 }
                 unlink(maker);
                 release(maker);
@@ -276,6 +290,24 @@ public final class HeapOrderBook extends OrderBook {
             dropLevel(book, level);
         }
         return false;
+    }
+
+    /** Moves a refreshed iceberg to the back of its level with its new slice. */
+    private static void requeue(PriceLevel level, Order o) {
+        level.quantity += o.visible;
+        if (o.next == null) {
+            return; // already last
+        }
+        if (o.prev == null) {
+            level.head = o.next;
+        } else {
+            o.prev.next = o.next;
+        }
+        o.next.prev = o.prev;
+        o.prev = level.tail;
+        o.next = null;
+        level.tail.next = o;
+        level.tail = o;
     }
 
     @Override

@@ -54,6 +54,12 @@ public final class Order {
     /** The other leg of this order's OCO while both are open, else null (the live link of ocoOrderId). */
     Order ocoLeg;
 
+    /** An iceberg order's display quantity in lots (each visible slice at most that); 0 for every other order. */
+    long displayQty;
+
+    /** A resting iceberg's lots left in its visible slice; 0 for every other order (and an iceberg not resting). */
+    long visible;
+
     /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
     String clientKey;
 
@@ -190,6 +196,8 @@ public final class Order {
         expireTime = o.expireTime;
         stopPrice = o.stopPrice;
         ocoOrderId = o.ocoOrderId;
+        displayQty = o.displayQty;
+        visible = o.visible;
     }
 
     void clearLinks() {
@@ -294,6 +302,23 @@ public final class Order {
     /** Sets the other OCO leg's order id of an order being restored from state. */
     public Order withOcoOrderId(long id) {
         ocoOrderId = id;
+        return this;
+    }
+
+    /** An iceberg order's display quantity in lots, 0 for every other order. */
+    public long displayQuantity() {
+        return displayQty;
+    }
+
+    /** Lots the book shows of this resting order: an iceberg's visible slice, else all it has left. */
+    public long shown() {
+        return displayQty == 0 ? quantity - filled : visible;
+    }
+
+    /** Sets the display quantity and the visible slice of an iceberg order being restored from state. */
+    public Order withIceberg(long displayQuantity, long visibleLots) {
+        displayQty = displayQuantity;
+        visible = visibleLots;
         return this;
     }
 

@@ -240,8 +240,24 @@ public abstract class OrderBook {
             return;
         }
 
+        long display = 0;
+        if (c.icebergQuantity() != null) {
+            // An iceberg is a limit order that rests: LIMIT or LIMIT_MAKER, GTC or GTD.
+            if (type != OrderType.LIMIT && type != OrderType.LIMIT_MAKER
+                    || tif != TimeInForce.GTC && tif != TimeInForce.GTD) {
+                reject(c, RejectReason.INVALID_ORDER);
+                return;
+            }
+            display = s.lotsOf(c.icebergQuantity());
+            if (display < s.minQtyLots() || display >= qty) {
+                reject(c, RejectReason.INVALID_QUANTITY);
+                return;
+            }
+        }
+
         lastOrderId = orderId;
         Order o = place(c, orderId, type, tif, price, qty, quote, stopPrice, clientKey);
+        o.displayQty = display;
         sink.accepted(o.priority, o);
         if (stop) {
             addStop(o);
@@ -284,6 +300,8 @@ public abstract class OrderBook {
         o.feeRemainder = 0;
         o.ocoOrderId = 0;
         o.ocoLeg = null;
+        o.displayQty = 0;
+        o.visible = 0;
         o.status = OrderStatus.NEW;
         o.priority = ++seq;
         return o;
@@ -303,7 +321,9 @@ public abstract class OrderBook {
             reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
             return;
         }
-        if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC || c.quoteQuantity() != null) {
+        if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC
+                || c.quoteQuantity() != null
+                || c.icebergQuantity() != null) {
             reject(c, RejectReason.INVALID_ORDER);
             return;
         }
@@ -495,6 +515,7 @@ public abstract class OrderBook {
             if (crosses(o)) {
                 finish(o, CancelReason.POST_ONLY_WOULD_TRADE);
             } else {
+                startSlice(o);
                 rest(o);
             }
             return;
@@ -518,8 +539,25 @@ public abstract class OrderBook {
         } else if (o.timeInForce == TimeInForce.FOK) {
             throw new IllegalStateException("FOK order passed the fill check but did not fill: " + o);
         } else {
+            startSlice(o);
             rest(o);
         }
+    }
+
+    /** An iceberg about to rest shows its first slice (an incoming iceberg trades its whole quantity). */
+    private static void startSlice(Order o) {
+        if (o.displayQty != 0) {
+            o.visible = Math.min(o.displayQty, o.quantity - o.filled);
+        }
+    }
+
+    /**
+     * A resting iceberg's visible slice filled with lots left: its next slice, and its new time
+     * priority, the sequence number of that trade. The book puts it at the back of its level.
+     */
+    protected final void refreshSlice(Order maker) {
+        maker.visible = Math.min(maker.displayQty, maker.quantity - maker.filled);
+        maker.priority = seq;
     }
 
     private boolean crosses(Order o) {
@@ -787,6 +825,9 @@ public abstract class OrderBook {
         taker.filledQuote += quote;
         maker.filled += qty;
         maker.filledQuote += quote;
+        if (maker.displayQty != 0) {
+            maker.visible -= qty;
+        }
         taker.status =
                 (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
                         ? OrderStatus.FILLED
@@ -1101,6 +1142,7 @@ public abstract class OrderBook {
             x = mix(x, o.expireTime);
             x = mix(x, o.stopPrice);
             x = mix(x, o.ocoOrderId);
+            x = mix(mix(x, o.displayQty), o.visible);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];
