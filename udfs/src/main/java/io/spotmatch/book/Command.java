@@ -397,6 +397,11 @@ public record Command(
 
     /** This limit order as an iceberg that shows at most {@code displayQuantity} at a time. */
     public Command withIcebergQuantity(String displayQuantity) {
+        return withIcebergQuantity(Decimal.parse(displayQuantity));
+    }
+
+    /** This limit order as an iceberg that shows at most {@code displayQuantity} at a time (null: none). */
+    public Command withIcebergQuantity(Decimal displayQuantity) {
         return new Command(
                 type,
                 orderId,
@@ -413,6 +418,6 @@ public record Command(
                 expireTime,
                 stopPrice,
                 stopLimitPrice,
-                Decimal.parse(displayQuantity));
+                displayQuantity);
     }
 }

@@ -315,6 +315,16 @@ public final class Order {
         return displayQty == 0 ? quantity - filled : visible;
     }
 
+    /** A resting iceberg's visible slice in lots, 0 for every other order. */
+    public long visibleQuantity() {
+        return visible;
+    }
+
+    /** Lots a resting iceberg holds back beyond its visible slice, 0 for every other order. */
+    long reserve() {
+        return displayQty == 0 ? 0 : quantity - filled - visible;
+    }
+
     /** Sets the display quantity and the visible slice of an iceberg order being restored from state. */
     public Order withIceberg(long displayQuantity, long visibleLots) {
         displayQty = displayQuantity;
@@ -340,6 +350,7 @@ public final class Order {
         return "Order{id=" + orderId + " user=" + userId + " " + side + " " + type + "/" + timeInForce
                 + " price=" + price + " qty=" + quantity + (quoteQuantity != 0 ? " quote=" + quoteQuantity : "")
                 + " filled=" + filled + " filledQuote=" + filledQuote + " fees=" + fees
+                + (displayQty != 0 ? " iceberg=" + displayQty + " visible=" + visible : "")
                 + " prio=" + priority + " " + status + "}";
     }
 }

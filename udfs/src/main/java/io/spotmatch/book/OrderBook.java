@@ -222,6 +222,11 @@ public abstract class OrderBook {
                 return;
             }
         }
+        long display = c.icebergQuantity() == null ? 0 : icebergLots(c, s, type, tif, qty);
+        if (display < 0) {
+            reject(c, RejectReason.INVALID_ICEBERG);
+            return;
+        }
         // Orders that can rest, and stop orders (which wait), count towards maxOpenOrders.
         if ((stop || tif == TimeInForce.GTC || tif == TimeInForce.GTD)
                 && s.maxOpenOrdersCount() > 0
@@ -240,21 +245,6 @@ public abstract class OrderBook {
             return;
         }
 
-        long display = 0;
-        if (c.icebergQuantity() != null) {
-            // An iceberg is a limit order that rests: LIMIT or LIMIT_MAKER, GTC or GTD.
-            if (type != OrderType.LIMIT && type != OrderType.LIMIT_MAKER
-                    || tif != TimeInForce.GTC && tif != TimeInForce.GTD) {
-                reject(c, RejectReason.INVALID_ORDER);
-                return;
-            }
-            display = s.lotsOf(c.icebergQuantity());
-            if (display < s.minQtyLots() || display >= qty) {
-                reject(c, RejectReason.INVALID_QUANTITY);
-                return;
-            }
-        }
-
         lastOrderId = orderId;
         Order o = place(c, orderId, type, tif, price, qty, quote, stopPrice, clientKey);
         o.displayQty = display;
@@ -264,6 +254,20 @@ public abstract class OrderBook {
         } else {
             execute(o);
         }
+    }
+
+    /**
+     * The display quantity of an iceberg NEW in lots, or -1 when it cannot be one: an iceberg is a
+     * LIMIT or LIMIT_MAKER order that can rest (GTC or GTD) showing a positive multiple of the step,
+     * at least minQty and strictly less than its quantity.
+     */
+    private static long icebergLots(Command c, SymbolSpec s, OrderType type, TimeInForce tif, long qty) {
+        if (type != OrderType.LIMIT && type != OrderType.LIMIT_MAKER
+                || tif != TimeInForce.GTC && tif != TimeInForce.GTD) {
+            return -1;
+        }
+        long display = s.lotsOf(c.icebergQuantity());
+        return display <= 0 || display < s.minQtyLots() || display >= qty ? -1 : display;
     }
 
     /** A new order of the command, with the next priority; its ACCEPTED event is the caller's. */
@@ -321,9 +325,11 @@ public abstract class OrderBook {
             reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
             return;
         }
-        if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC
-                || c.quoteQuantity() != null
-                || c.icebergQuantity() != null) {
+        if (c.icebergQuantity() != null) {
+            reject(c, RejectReason.INVALID_ICEBERG); // neither leg can be an iceberg
+            return;
+        }
+        if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC || c.quoteQuantity() != null) {
             reject(c, RejectReason.INVALID_ORDER);
             return;
         }
@@ -553,11 +559,29 @@ public abstract class OrderBook {
 
     /**
      * A resting iceberg's visible slice filled with lots left: its next slice, and its new time
-     * priority, the sequence number of that trade. The book puts it at the back of its level.
+     * priority, the sequence number of that trade (the last event). The book puts it at the back of
+     * its level.
      */
     protected final void refreshSlice(Order maker) {
         maker.visible = Math.min(maker.displayQty, maker.quantity - maker.filled);
         maker.priority = seq;
+    }
+
+    /** A resting iceberg's total quantity was lowered: the cut comes out of its reserve; its slice shrinks to fit. */
+    protected static void lowerSlice(Order o) {
+        if (o.displayQty != 0) {
+            o.visible = Math.min(o.visible, o.quantity - o.filled);
+        }
+    }
+
+    /** A resting order's iceberg fields: an iceberg shows 1 to displayQty lots, no more than it has; others none. */
+    protected static void checkSlice(Order o) {
+        boolean ok = o.displayQty == 0
+                ? o.visible == 0
+                : o.visible > 0 && o.visible <= o.displayQty && o.visible <= o.quantity - o.filled;
+        if (!ok) {
+            throw new IllegalStateException("order " + o.orderId + ": broken iceberg slice " + o);
+        }
     }
 
     private boolean crosses(Order o) {
@@ -617,6 +641,10 @@ public abstract class OrderBook {
             reject(c, RejectReason.INVALID_ORDER); // an OCO leg: cancel the OCO and place a new one
             return;
         }
+        if (c.icebergQuantity() != null) {
+            reject(c, RejectReason.INVALID_ICEBERG); // the display quantity is the order's for life
+            return;
+        }
         if (o.type.isMarket() && c.price() != null) {
             reject(c, RejectReason.INVALID_ORDER); // a waiting stop market order has no price to change
             return;
@@ -662,8 +690,10 @@ public abstract class OrderBook {
             sink.amended(++seq, o, previousPrice, previousQty, true);
             return;
         }
-        // Cancel-replace under the same id: the order goes to the back of its new level and may trade.
+        // Cancel-replace under the same id: the order goes to the back of its new level and may trade
+        // (an iceberg with its whole quantity; it shows a new slice when it rests).
         remove(o);
+        o.visible = 0;
         o.price = price;
         o.quantity = qty;
         o.priority = ++seq;
