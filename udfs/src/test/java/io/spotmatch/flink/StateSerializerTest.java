@@ -255,6 +255,7 @@ class StateSerializerTest {
                 Command.symbol(SPEC.withLimits(
                         Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.parse("200"), Decimal.parse("150"))),
                 Command.oco(10, 2, Side.SELL, "105", "95", "94.5", "1"),
+                Command.limit(11, 2, Side.SELL, "101", "2.5", null).withIcebergQuantity("0.25"),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);
