@@ -28,7 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes the savepoint fixtures the {@code Savepoint*CompatibilityITCase}s restore on every build:
  * the job's state after a small, fixed scenario, and what it must contain (books; from v3 on also
  * balances and every market-data message). Regenerate it only when a state format changes on
- * purpose, and keep the old ones next to it (v1, v2, v3, v4, ...): bump {@link #CURRENT}, add the new
+ * purpose, and keep the old ones next to it (v1, v2, v3, v4, v5, ...): bump {@link #CURRENT}, add the new
  * version's topic constants (its source state names the topics it read, so a restore must read
  * topics of those names), and run, from the repository root, without installing anything:
  *
@@ -44,11 +44,12 @@ public final class SavepointFixture {
     /** The first fixture, restored by {@link SavepointCompatibilityITCase}. */
     static final String VERSION = "v1";
     /**
-     * The fixture {@link #main} writes: the current state formats (BookHeader v3, RestingOrder v2,
+     * The fixture {@link #main} writes: the current state formats (BookHeader v3, RestingOrder v3,
      * BookLimits v1, RecentClientOrderIds v1, the order-row sink's unwritten rows v2), with
-     * settlement and market data on, from {@link #scenarioV4}.
+     * settlement and market data on, from {@link #scenarioV5}. (v4, from {@link #scenarioV4}, has
+     * RestingOrder v2.)
      */
-    static final String CURRENT = "v4";
+    static final String CURRENT = "v5";
 
     static final long T0 = 1_767_225_600_000L;
 
@@ -149,6 +150,28 @@ public final class SavepointFixture {
         return records;
     }
 
+    /**
+     * The v5 scenario: {@link #scenarioV4}, then on SOL-USDT a sell OCO (limit leg 8 at 104.00 rests,
+     * STOP_LOSS_LIMIT leg 9 at 96.00 / 95.50 waits, linked) and an iceberg buy 10 (3.000 at 98.50
+     * showing 0.500), and a sell that fills bid 4 at 99.00 and takes the iceberg's first slice and
+     * 0.200 of its next: at the savepoint the iceberg has 2.300 left, 0.300 visible, and the
+     * priority of the trade that emptied its first slice. The v4 stops still wait (the last price
+     * 98.50 reaches none of them).
+     */
+    static List<ProducerRecord<byte[], byte[]>> scenarioV5(Pipeline p) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(scenarioV4(p));
+        List<Command> sol = List.of(
+                Command.oco(8, 20, Side.SELL, "104.00", "96.00", "95.50", "0.500"),
+                Command.limit(10, 21, Side.BUY, "98.50", "3.000", TimeInForce.GTC)
+                        .withIcebergQuantity("0.500"),
+                Command.limit(11, 22, Side.SELL, "98.50", "1.700", TimeInForce.IOC));
+        long start = T0 + records.size() * 1000L;
+        for (int i = 0; i < sol.size(); i++) {
+            records.add(p.command("SOL-USDT", sol.get(i), start + i * 1000L));
+        }
+        return records;
+    }
+
     /** Every user of {@link #scenario} and {@link #afterRestore}, and the assets they trade. */
     static final long[] USERS = {7, 8, 9, 10, 11, 12, 13, 20, 21, 22};
 
@@ -230,6 +253,11 @@ public final class SavepointFixture {
 
     static final String V4_FUNDS_TOPIC = "funds-savepoint-v4";
 
+    /** Topics of the v5 fixture's run. */
+    static final String V5_ORDERS_TOPIC = "orders-savepoint-v5";
+
+    static final String V5_FUNDS_TOPIC = "funds-savepoint-v5";
+
     /** Everything on: settlement (the deposits first) and every market-data stream, 1-minute candles. */
     static Map<String, String> v3Options(Pipeline p, String fundsTopic) {
         String prefix = "md-" + p.id + ".";
@@ -289,11 +317,11 @@ public final class SavepointFixture {
 
     static void write() throws Exception {
         Path resources = Path.of("src/test/resources/savepoints");
-        String fundsTopic = V4_FUNDS_TOPIC;
-        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), V4_ORDERS_TOPIC, 2);
+        String fundsTopic = V5_FUNDS_TOPIC;
+        Pipeline p = Pipeline.onOrdersTopic(RealServers.standalone(), V5_ORDERS_TOPIC, 2);
         p.servers.kafka().createTopic(fundsTopic, 2);
-        p.produce(depositsV4(fundsTopic, "dep", "100000", T0 - 60_000));
-        p.produce(scenarioV4(p));
+        p.produce(depositsV4(fundsTopic, "dep", "100000", T0 - 60_000)); // v5 trades the same assets
+        p.produce(scenarioV5(p));
         Map<String, String> options = v3Options(p, fundsTopic);
         String savepoint = run(p, options, Map.of(), V4_DEPOSITS);
 

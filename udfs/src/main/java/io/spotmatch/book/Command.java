@@ -9,6 +9,7 @@ package io.spotmatch.book;
  *       order; stp (null: the symbol default); clientOrderId (optional); expireTime (GTD only:
  *       epoch ms, see {@link OrderBook#process(Command, long, EventSink)}); stopPrice (stop
  *       types, OCO); stopLimitPrice (OCO only: its stop leg is a STOP_LOSS_LIMIT at that price);
+ *       icebergQuantity (LIMIT and LIMIT_MAKER, GTC or GTD: the most it shows at a time);
  *   <li>CANCEL: orderId (or 0 and clientOrderId), userId;
  *   <li>AMEND: orderId (or 0 and clientOrderId), userId, and a new price and/or a new total quantity;
  *   <li>CANCEL_ALL: userId;
@@ -33,10 +34,47 @@ public record Command(
         String clientOrderId,
         long expireTime,
         Decimal stopPrice,
-        Decimal stopLimitPrice) {
+        Decimal stopLimitPrice,
+        Decimal icebergQuantity) {
 
     /** The longest client order id. */
     public static final int MAX_CLIENT_ORDER_ID_LENGTH = 36;
+
+    /** A command without an iceberg quantity. */
+    public Command(
+            CommandType type,
+            long orderId,
+            long userId,
+            Side side,
+            OrderType orderType,
+            TimeInForce timeInForce,
+            Decimal price,
+            Decimal quantity,
+            Decimal quoteQuantity,
+            StpMode stp,
+            SymbolUpdate symbol,
+            String clientOrderId,
+            long expireTime,
+            Decimal stopPrice,
+            Decimal stopLimitPrice) {
+        this(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                expireTime,
+                stopPrice,
+                stopLimitPrice,
+                null);
+    }
 
     /** A command without a stop-limit price (anything but an OCO with a STOP_LOSS_LIMIT leg). */
     public Command(
@@ -353,6 +391,33 @@ public record Command(
                 clientId,
                 expiry,
                 stopPrice,
-                stopLimitPrice);
+                stopLimitPrice,
+                icebergQuantity);
+    }
+
+    /** This limit order as an iceberg that shows at most {@code displayQuantity} at a time. */
+    public Command withIcebergQuantity(String displayQuantity) {
+        return withIcebergQuantity(Decimal.parse(displayQuantity));
+    }
+
+    /** This limit order as an iceberg that shows at most {@code displayQuantity} at a time (null: none). */
+    public Command withIcebergQuantity(Decimal displayQuantity) {
+        return new Command(
+                type,
+                orderId,
+                userId,
+                side,
+                orderType,
+                timeInForce,
+                price,
+                quantity,
+                quoteQuantity,
+                stp,
+                symbol,
+                clientOrderId,
+                expireTime,
+                stopPrice,
+                stopLimitPrice,
+                displayQuantity);
     }
 }

@@ -92,6 +92,7 @@ public final class HeapOrderBook extends OrderBook {
             level = levelPoolSize > 0 ? levelPool[--levelPoolSize] : new PriceLevel();
             level.price = o.price;
             level.quantity = 0;
+            level.hidden = 0;
             level.orders = 0;
             level.head = null;
             level.tail = null;
@@ -109,6 +110,7 @@ public final class HeapOrderBook extends OrderBook {
         }
         level.tail = o;
         level.quantity += o.quantity - o.filled;
+        level.hidden += o.reserve();
         level.orders++;
         orders.put(o.orderId, o);
         Order ownerHead = ownerHeads.get(o.userId);
@@ -126,12 +128,18 @@ public final class HeapOrderBook extends OrderBook {
     @Override
     protected void remove(Order o) {
         PriceLevel level = o.level;
-        side(o.side).touch(level);
-        level.quantity -= o.quantity - o.filled;
-        unlink(o);
+        take(side(o.side), level, o);
         if (level.orders == 0) {
             dropLevel(side(o.side), level);
         }
+    }
+
+    /** Takes a whole order (an iceberg with its reserve) out of its level; the caller drops the level if empty. */
+    private void take(SideBook book, PriceLevel level, Order o) {
+        book.touch(level);
+        level.quantity -= o.quantity - o.filled;
+        level.hidden -= o.reserve();
+        unlink(o);
     }
 
     /**
@@ -186,9 +194,13 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected void reduce(Order o, long newQuantity) {
-        side(o.side).touch(o.level);
-        o.level.quantity -= o.quantity - newQuantity;
+        PriceLevel level = o.level;
+        side(o.side).touch(level);
+        level.quantity -= o.quantity - newQuantity;
+        level.hidden -= o.reserve();
         o.quantity = newQuantity;
+        lowerSlice(o);
+        level.hidden += o.reserve();
     }
 
     @Override
@@ -220,9 +232,7 @@ public final class HeapOrderBook extends OrderBook {
                             decrementMaker(maker, lots); // the taker had less: it ends here
                             return true;
                         }
-                        book.touch(level);
-                        level.quantity -= lots;
-                        unlink(maker);
+                        take(book, level, maker);
                         expireMaker(maker);
                         if (decrementTaker(taker, price, lots)) {
                             if (level.orders == 0) {
@@ -233,9 +243,7 @@ public final class HeapOrderBook extends OrderBook {
                         maker = next;
                         continue;
                     }
-                    book.touch(level);
-                    level.quantity -= maker.quantity - maker.filled;
-                    unlink(maker);
+                    take(book, level, maker);
                     expireMaker(maker);
                     if (stp == StpMode.EXPIRE_BOTH) {
                         if (level.orders == 0) {
@@ -246,7 +254,7 @@ public final class HeapOrderBook extends OrderBook {
                     maker = next;
                     continue;
                 }
-                long qty = maker.quantity - maker.filled;
+                long qty = maker.shown();
                 if (byQuote) {
                     long affordable = affordableLots(taker, price);
                     if (affordable == 0) {
@@ -260,8 +268,20 @@ public final class HeapOrderBook extends OrderBook {
                 fill(taker, maker, price, qty);
                 level.quantity -= qty;
                 if (maker.status != OrderStatus.FILLED) {
-                    // The maker outlasted the taker: it is filled, or by quote cannot afford another lot here.
-                    return false;
+                    if (maker.displayQty == 0 || maker.visible != 0) {
+                        // The maker outlasted the taker: it is filled, or by quote cannot afford another lot here.
+                        return false;
+                    }
+                    // An iceberg's slice is gone: its next slice goes to the back of the level, where
+                    // this taker may meet it again after the orders that were behind it.
+                    refreshSlice(maker);
+                    level.hidden -= maker.visible;
+                    requeue(level, maker);
+                    if (taker.status == OrderStatus.FILLED) {
+                        return false;
+                    }
+                    maker = next != null ? next : maker;
+                    continue;
                 }
                 unlink(maker);
                 release(maker);
@@ -276,6 +296,23 @@ public final class HeapOrderBook extends OrderBook {
             dropLevel(book, level);
         }
         return false;
+    }
+
+    /** Moves a refreshed iceberg to the back of its level (its lots stay in the level's quantity). */
+    private static void requeue(PriceLevel level, Order o) {
+        if (o.next == null) {
+            return; // already last
+        }
+        if (o.prev == null) {
+            level.head = o.next;
+        } else {
+            o.prev.next = o.next;
+        }
+        o.next.prev = o.prev;
+        o.prev = level.tail;
+        o.next = null;
+        level.tail.next = o;
+        level.tail = o;
     }
 
     @Override
@@ -358,7 +395,7 @@ public final class HeapOrderBook extends OrderBook {
     @Override
     public long topQuantity(Side side) {
         PriceLevel best = side(side).best();
-        return best == null ? 0 : best.quantity;
+        return best == null ? 0 : best.quantity - best.hidden;
     }
 
     @Override
@@ -389,7 +426,7 @@ public final class HeapOrderBook extends OrderBook {
             if (level == null) {
                 visitor.level(side, price, 0, 0);
             } else {
-                visitor.level(side, price, level.quantity, level.orders);
+                visitor.level(side, price, level.quantity - level.hidden, level.orders);
             }
         }
     }
@@ -399,7 +436,7 @@ public final class HeapOrderBook extends OrderBook {
         SideBook.Cursor cursor = (side == Side.BUY ? bidCursor : askCursor).reset();
         List<L2Level> result = new ArrayList<>(Math.min(levels, 64));
         for (PriceLevel l = cursor.next(); l != null && result.size() < levels; l = cursor.next()) {
-            result.add(new L2Level(l.price, l.quantity, l.orders));
+            result.add(new L2Level(l.price, l.quantity - l.hidden, l.orders)); // icebergs show their slice
         }
         return result;
     }
@@ -487,6 +524,7 @@ public final class HeapOrderBook extends OrderBook {
         }
         Side side = book.bids ? Side.BUY : Side.SELL;
         long total = 0;
+        long hidden = 0;
         int n = 0;
         long lastPriority = Long.MIN_VALUE;
         Order prev = null;
@@ -503,14 +541,16 @@ public final class HeapOrderBook extends OrderBook {
             if (orders.get(o.orderId) != o) {
                 fail("order " + o.orderId + ": missing from the id index");
             }
+            checkSlice(o);
             lastPriority = o.priority;
             total += o.quantity - o.filled;
+            hidden += o.reserve();
             n++;
             prev = o;
         }
-        if (level.tail != prev || level.quantity != total || level.orders != n) {
-            fail(name + ": level " + level.price + " has tail/total/count " + level.quantity + "/" + level.orders
-                    + ", its orders " + total + "/" + n);
+        if (level.tail != prev || level.quantity != total || level.hidden != hidden || level.orders != n) {
+            fail(name + ": level " + level.price + " has total/hidden/count " + level.quantity + "/" + level.hidden
+                    + "/" + level.orders + ", its orders " + total + "/" + hidden + "/" + n);
         }
         return n;
     }

@@ -54,6 +54,12 @@ public final class Order {
     /** The other leg of this order's OCO while both are open, else null (the live link of ocoOrderId). */
     Order ocoLeg;
 
+    /** An iceberg order's display quantity in lots (each visible slice at most that); 0 for every other order. */
+    long displayQty;
+
+    /** A resting iceberg's lots left in its visible slice; 0 for every other order (and an iceberg not resting). */
+    long visible;
+
     /** The engine's key of the client order id (user and id), or null: kept so closing it allocates nothing. */
     String clientKey;
 
@@ -190,6 +196,8 @@ public final class Order {
         expireTime = o.expireTime;
         stopPrice = o.stopPrice;
         ocoOrderId = o.ocoOrderId;
+        displayQty = o.displayQty;
+        visible = o.visible;
     }
 
     void clearLinks() {
@@ -297,6 +305,33 @@ public final class Order {
         return this;
     }
 
+    /** An iceberg order's display quantity in lots, 0 for every other order. */
+    public long displayQuantity() {
+        return displayQty;
+    }
+
+    /** Lots the book shows of this resting order: an iceberg's visible slice, else all it has left. */
+    public long shown() {
+        return displayQty == 0 ? quantity - filled : visible;
+    }
+
+    /** A resting iceberg's visible slice in lots, 0 for every other order. */
+    public long visibleQuantity() {
+        return visible;
+    }
+
+    /** Lots a resting iceberg holds back beyond its visible slice, 0 for every other order. */
+    long reserve() {
+        return displayQty == 0 ? 0 : quantity - filled - visible;
+    }
+
+    /** Sets the display quantity and the visible slice of an iceberg order being restored from state. */
+    public Order withIceberg(long displayQuantity, long visibleLots) {
+        displayQty = displayQuantity;
+        visible = visibleLots;
+        return this;
+    }
+
     /** Unfilled lots; not the measure of a market order by quote amount, whose is {@link #remainingQuote()}. */
     public long remaining() {
         return quantity - filled;
@@ -315,6 +350,7 @@ public final class Order {
         return "Order{id=" + orderId + " user=" + userId + " " + side + " " + type + "/" + timeInForce
                 + " price=" + price + " qty=" + quantity + (quoteQuantity != 0 ? " quote=" + quoteQuantity : "")
                 + " filled=" + filled + " filledQuote=" + filledQuote + " fees=" + fees
+                + (displayQty != 0 ? " iceberg=" + displayQty + " visible=" + visible : "")
                 + " prio=" + priority + " " + status + "}";
     }
 }

@@ -222,6 +222,11 @@ public abstract class OrderBook {
                 return;
             }
         }
+        long display = c.icebergQuantity() == null ? 0 : icebergLots(c, s, type, tif, qty);
+        if (display < 0) {
+            reject(c, RejectReason.INVALID_ICEBERG);
+            return;
+        }
         // Orders that can rest, and stop orders (which wait), count towards maxOpenOrders.
         if ((stop || tif == TimeInForce.GTC || tif == TimeInForce.GTD)
                 && s.maxOpenOrdersCount() > 0
@@ -242,12 +247,27 @@ public abstract class OrderBook {
 
         lastOrderId = orderId;
         Order o = place(c, orderId, type, tif, price, qty, quote, stopPrice, clientKey);
+        o.displayQty = display;
         sink.accepted(o.priority, o);
         if (stop) {
             addStop(o);
         } else {
             execute(o);
         }
+    }
+
+    /**
+     * The display quantity of an iceberg NEW in lots, or -1 when it cannot be one: an iceberg is a
+     * LIMIT or LIMIT_MAKER order that can rest (GTC or GTD) showing a positive multiple of the step,
+     * at least minQty and strictly less than its quantity.
+     */
+    private static long icebergLots(Command c, SymbolSpec s, OrderType type, TimeInForce tif, long qty) {
+        if (type != OrderType.LIMIT && type != OrderType.LIMIT_MAKER
+                || tif != TimeInForce.GTC && tif != TimeInForce.GTD) {
+            return -1;
+        }
+        long display = s.lotsOf(c.icebergQuantity());
+        return display <= 0 || display < s.minQtyLots() || display >= qty ? -1 : display;
     }
 
     /** A new order of the command, with the next priority; its ACCEPTED event is the caller's. */
@@ -284,6 +304,8 @@ public abstract class OrderBook {
         o.feeRemainder = 0;
         o.ocoOrderId = 0;
         o.ocoLeg = null;
+        o.displayQty = 0;
+        o.visible = 0;
         o.status = OrderStatus.NEW;
         o.priority = ++seq;
         return o;
@@ -301,6 +323,10 @@ public abstract class OrderBook {
     private void onNewOco(Command c, SymbolSpec s, long orderId, String clientKey) {
         if (orderId + 1 > MAX_ORDER_ID) {
             reject(c, RejectReason.ORDER_ID_OUT_OF_RANGE);
+            return;
+        }
+        if (c.icebergQuantity() != null) {
+            reject(c, RejectReason.INVALID_ICEBERG); // neither leg can be an iceberg
             return;
         }
         if (c.timeInForce() != null && c.timeInForce() != TimeInForce.GTC || c.quoteQuantity() != null) {
@@ -495,6 +521,7 @@ public abstract class OrderBook {
             if (crosses(o)) {
                 finish(o, CancelReason.POST_ONLY_WOULD_TRADE);
             } else {
+                startSlice(o);
                 rest(o);
             }
             return;
@@ -518,7 +545,42 @@ public abstract class OrderBook {
         } else if (o.timeInForce == TimeInForce.FOK) {
             throw new IllegalStateException("FOK order passed the fill check but did not fill: " + o);
         } else {
+            startSlice(o);
             rest(o);
+        }
+    }
+
+    /** An iceberg about to rest shows its first slice (an incoming iceberg trades its whole quantity). */
+    private static void startSlice(Order o) {
+        if (o.displayQty != 0) {
+            o.visible = Math.min(o.displayQty, o.quantity - o.filled);
+        }
+    }
+
+    /**
+     * A resting iceberg's visible slice filled with lots left: its next slice, and its new time
+     * priority, the sequence number of that trade (the last event). The book puts it at the back of
+     * its level.
+     */
+    protected final void refreshSlice(Order maker) {
+        maker.visible = Math.min(maker.displayQty, maker.quantity - maker.filled);
+        maker.priority = seq;
+    }
+
+    /** A resting iceberg's total quantity was lowered: the cut comes out of its reserve; its slice shrinks to fit. */
+    protected static void lowerSlice(Order o) {
+        if (o.displayQty != 0) {
+            o.visible = Math.min(o.visible, o.quantity - o.filled);
+        }
+    }
+
+    /** A resting order's iceberg fields: an iceberg shows 1 to displayQty lots, no more than it has; others none. */
+    protected static void checkSlice(Order o) {
+        boolean ok = o.displayQty == 0
+                ? o.visible == 0
+                : o.visible > 0 && o.visible <= o.displayQty && o.visible <= o.quantity - o.filled;
+        if (!ok) {
+            throw new IllegalStateException("order " + o.orderId + ": broken iceberg slice " + o);
         }
     }
 
@@ -579,6 +641,10 @@ public abstract class OrderBook {
             reject(c, RejectReason.INVALID_ORDER); // an OCO leg: cancel the OCO and place a new one
             return;
         }
+        if (c.icebergQuantity() != null) {
+            reject(c, RejectReason.INVALID_ICEBERG); // the display quantity is the order's for life
+            return;
+        }
         if (o.type.isMarket() && c.price() != null) {
             reject(c, RejectReason.INVALID_ORDER); // a waiting stop market order has no price to change
             return;
@@ -624,8 +690,10 @@ public abstract class OrderBook {
             sink.amended(++seq, o, previousPrice, previousQty, true);
             return;
         }
-        // Cancel-replace under the same id: the order goes to the back of its new level and may trade.
+        // Cancel-replace under the same id: the order goes to the back of its new level and may trade
+        // (an iceberg with its whole quantity; it shows a new slice when it rests).
         remove(o);
+        o.visible = 0;
         o.price = price;
         o.quantity = qty;
         o.priority = ++seq;
@@ -787,6 +855,9 @@ public abstract class OrderBook {
         taker.filledQuote += quote;
         maker.filled += qty;
         maker.filledQuote += quote;
+        if (maker.displayQty != 0) {
+            maker.visible -= qty;
+        }
         taker.status =
                 (taker.quoteQuantity != 0 ? taker.filledQuote == taker.quoteQuantity : taker.filled == taker.quantity)
                         ? OrderStatus.FILLED
@@ -1101,6 +1172,7 @@ public abstract class OrderBook {
             x = mix(x, o.expireTime);
             x = mix(x, o.stopPrice);
             x = mix(x, o.ocoOrderId);
+            x = mix(mix(x, o.displayQty), o.visible);
             h[0] = mix(x, o.status.ordinal());
         });
         return h[0];

@@ -3,8 +3,10 @@ package io.spotmatch.book;
 /** One price of one side of the heap book: a FIFO of resting orders and their open total. */
 final class PriceLevel {
     long price;
-    /** Sum of the remaining lots of the orders at this level. */
+    /** Sum of the remaining lots of the orders at this level, icebergs' hidden reserves included. */
     long quantity;
+    /** Sum of the hidden reserves of the icebergs at this level: in {@link #quantity}, not in the market data. */
+    long hidden;
 
     int orders;
     Order head;

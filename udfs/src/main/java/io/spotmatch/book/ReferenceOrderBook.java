@@ -77,6 +77,7 @@ public class ReferenceOrderBook extends OrderBook {
     @Override
     protected void reduce(Order o, long newQuantity) {
         o.quantity = newQuantity;
+        lowerSlice(o);
     }
 
     @Override
@@ -116,18 +117,23 @@ public class ReferenceOrderBook extends OrderBook {
                 }
                 continue;
             }
-            long qty;
+            long qty; // an iceberg maker trades no more than its visible slice at a time
             if (taker.quoteQuantity != 0) {
-                qty = Math.min(maker.remaining(), affordableLots(taker, maker.price));
+                qty = Math.min(maker.shown(), affordableLots(taker, maker.price));
                 if (qty == 0) {
                     return false;
                 }
             } else {
-                qty = Math.min(maker.remaining(), taker.remaining());
+                qty = Math.min(maker.shown(), taker.remaining());
             }
             fill(taker, maker, maker.price, qty);
             if (maker.remaining() == 0) {
                 book.remove(0);
+            } else if (maker.shown() == 0) {
+                // Its next slice, with the priority of this trade: behind every other order at its price.
+                book.remove(0);
+                refreshSlice(maker);
+                rest(maker);
             }
             if (taker.status == OrderStatus.FILLED) {
                 return false;
@@ -149,7 +155,7 @@ public class ReferenceOrderBook extends OrderBook {
                 }
                 return false;
             }
-            needed -= maker.remaining();
+            needed -= maker.remaining(); // an iceberg's reserve included: it is there to trade
             if (needed <= 0) {
                 return true;
             }
@@ -208,7 +214,7 @@ public class ReferenceOrderBook extends OrderBook {
             if (o.price != side(side).get(0).price) {
                 break;
             }
-            total += o.remaining();
+            total += o.shown();
         }
         return total;
     }
@@ -248,9 +254,9 @@ public class ReferenceOrderBook extends OrderBook {
             int last = result.size() - 1;
             if (last >= 0 && result.get(last).price() == o.price) {
                 L2Level l = result.get(last);
-                result.set(last, new L2Level(l.price(), l.quantity() + o.remaining(), l.orders() + 1));
+                result.set(last, new L2Level(l.price(), l.quantity() + o.shown(), l.orders() + 1));
             } else if (result.size() < levels) {
-                result.add(new L2Level(o.price, o.remaining(), 1));
+                result.add(new L2Level(o.price, o.shown(), 1));
             } else {
                 break;
             }
@@ -277,6 +283,7 @@ public class ReferenceOrderBook extends OrderBook {
                 if (o.remaining() <= 0 || !o.status.isOpen()) {
                     throw new IllegalStateException("resting order is not open: " + o);
                 }
+                checkSlice(o);
                 if (i > 0 && !ahead(list.get(i - 1), o)) {
                     throw new IllegalStateException("out of price-time order: " + list.get(i - 1) + " before " + o);
                 }

@@ -48,5 +48,11 @@ public enum RejectReason {
     /** A GTD order without an expireTime after its command's time, or another order with one. */
     INVALID_EXPIRE_TIME,
     /** A stop order whose stop price the last trade price already reached: it would trigger at once. */
-    STOP_WOULD_TRIGGER
+    STOP_WOULD_TRIGGER,
+    /**
+     * An icebergQuantity on an order that cannot be an iceberg (not a LIMIT or LIMIT_MAKER that can
+     * rest: GTC or GTD; an OCO; an AMEND), or one that is not a multiple of the step, below minQty, or
+     * not strictly less than the order's quantity.
+     */
+    INVALID_ICEBERG
 }

@@ -20,6 +20,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param expireTime a GTD order's expiry time (epoch ms), 0 for every other order
  * @param stopPrice a stop order's stop price in ticks (its type says whether it still waits), else 0
  * @param ocoOrderId the order id of the other leg of the order's OCO while both are open, else 0
+ * @param displayQuantity an iceberg's display quantity in lots, else 0
+ * @param visibleQuantity a resting iceberg's lots left in its visible slice, else 0 (the slice is part of the
+ *     book's future: the next refresh happens when it is filled)
  */
 public record RestingOrder(
         long orderId,
@@ -38,9 +41,52 @@ public record RestingOrder(
         String clientOrderId,
         long expireTime,
         long stopPrice,
-        long ocoOrderId) {
+        long ocoOrderId,
+        long displayQuantity,
+        long visibleQuantity) {
 
-    /** An order that is no OCO leg (every v1 and v2 value). */
+    /** An order that is no iceberg. */
+    public RestingOrder(
+            long orderId,
+            long userId,
+            Side side,
+            OrderType type,
+            TimeInForce timeInForce,
+            StpMode stp,
+            long price,
+            long quantity,
+            long filled,
+            long filledQuote,
+            long fees,
+            long feeRemainder,
+            long priority,
+            String clientOrderId,
+            long expireTime,
+            long stopPrice,
+            long ocoOrderId) {
+        this(
+                orderId,
+                userId,
+                side,
+                type,
+                timeInForce,
+                stp,
+                price,
+                quantity,
+                filled,
+                filledQuote,
+                fees,
+                feeRemainder,
+                priority,
+                clientOrderId,
+                expireTime,
+                stopPrice,
+                ocoOrderId,
+                0,
+                0);
+    }
+
+    /** An order that is no OCO leg and no iceberg (every v1 and v2 value). */
     public RestingOrder(
             long orderId,
             long userId,
@@ -130,7 +176,9 @@ public record RestingOrder(
                 o.clientOrderId(),
                 o.expireTime(),
                 o.stopPrice(),
-                o.ocoOrderId());
+                o.ocoOrderId(),
+                o.displayQuantity(),
+                o.visibleQuantity());
     }
 
     public Order toOrder() {
@@ -151,7 +199,8 @@ public record RestingOrder(
                         clientOrderId,
                         expireTime)
                 .withStopPrice(stopPrice)
-                .withOcoOrderId(ocoOrderId);
+                .withOcoOrderId(ocoOrderId)
+                .withIceberg(displayQuantity, visibleQuantity);
     }
 
     /**
@@ -159,7 +208,8 @@ public record RestingOrder(
      * {@link #VERSION}, write the new layout, and keep reading every older version. Never reuse or
      * reorder a version: savepoints in production hold them.
      * v1: orderId ... priority. v2: v1 then the client order id, the expiry time and the stop price
-     * (v1 reads as none, 0 and 0). v3: v2 then the other OCO leg's order id (v1 and v2 read as 0).
+     * (v1 reads as none, 0 and 0). v3: v2 then the other OCO leg's order id, an iceberg's display
+     * quantity and visible slice (v1 and v2 read as 0: no OCO leg, no iceberg).
      */
     public static final class Serializer extends ImmutableSerializer<RestingOrder> {
         public static final Serializer INSTANCE = new Serializer();
@@ -185,11 +235,14 @@ public record RestingOrder(
             out.writeLong(o.expireTime);
             out.writeLong(o.stopPrice);
             out.writeLong(o.ocoOrderId);
+            out.writeLong(o.displayQuantity);
+            out.writeLong(o.visibleQuantity);
         }
 
         @Override
         public RestingOrder deserialize(DataInputView in) throws IOException {
             int version = Codec.readVersion(in, VERSION, "RestingOrder");
+            // Arguments are evaluated left to right: the reads follow the layout.
             return new RestingOrder(
                     in.readLong(),
                     in.readLong(),
@@ -207,6 +260,8 @@ public record RestingOrder(
                     version >= 2 ? Codec.readString(in) : null,
                     version >= 2 ? in.readLong() : 0,
                     version >= 2 ? in.readLong() : 0,
+                    version >= 3 ? in.readLong() : 0,
+                    version >= 3 ? in.readLong() : 0,
                     version >= 3 ? in.readLong() : 0);
         }
 

@@ -83,6 +83,7 @@ public record SymbolCommand(
             out.writeLong(c.expireTime());
             Codec.writeDecimal(out, c.stopPrice());
             Codec.writeDecimal(out, c.stopLimitPrice());
+            Codec.writeDecimal(out, c.icebergQuantity());
             SymbolUpdate u = c.symbol();
             out.writeBoolean(u != null);
             if (u != null) {
@@ -116,6 +117,7 @@ public record SymbolCommand(
             long expireTime = in.readLong();
             Decimal stopPrice = Codec.readDecimal(in);
             Decimal stopLimitPrice = Codec.readDecimal(in);
+            Decimal icebergQuantity = Codec.readDecimal(in);
             Command c = new Command(
                     type,
                     orderId,
@@ -131,7 +133,8 @@ public record SymbolCommand(
                     clientOrderId,
                     expireTime,
                     stopPrice,
-                    stopLimitPrice);
+                    stopLimitPrice,
+                    icebergQuantity);
             return new SymbolCommand(symbol, c, timestamp, partition, offset, adminPartition, adminOffset);
         }
 

@@ -144,6 +144,7 @@ public final class CommandJson {
         Long expireTime;
         Decimal stopPrice;
         Decimal stopLimitPrice;
+        Decimal icebergQuantity;
         boolean sawType;
 
         /** A CANCEL or AMEND names its order by orderId or, without one, by clientOrderId. */
@@ -191,7 +192,8 @@ public final class CommandJson {
                             clientOrderId,
                             expireTime == null ? 0 : expireTime,
                             stopPrice,
-                            stopLimitPrice);
+                            stopLimitPrice,
+                            icebergQuantity);
                 }
                 case CANCEL -> {
                     requireOrder();
@@ -206,18 +208,20 @@ public final class CommandJson {
                         throw new PoisonException(PoisonCode.MISSING_FIELD, "an AMEND needs 'price' or 'quantity'");
                     }
                     return new Command(
-                            type,
-                            orderId == null ? 0 : orderId,
-                            userId,
-                            null,
-                            null,
-                            null,
-                            price,
-                            quantity,
-                            null,
-                            null,
-                            null,
-                            orderId == null ? clientOrderId : null);
+                                    type,
+                                    orderId == null ? 0 : orderId,
+                                    userId,
+                                    null,
+                                    null,
+                                    null,
+                                    price,
+                                    quantity,
+                                    null,
+                                    null,
+                                    null,
+                                    orderId == null ? clientOrderId : null)
+                            // not amendable: passed on so the engine rejects it (INVALID_ICEBERG), not dropped
+                            .withIcebergQuantity(icebergQuantity);
                 }
                 case CANCEL_ALL -> {
                     JsonFields.require(userId, "userId");
@@ -280,6 +284,7 @@ public final class CommandJson {
                 case "stopLimitPrice" -> f.stopLimitPrice = JsonFields.decimal(p, t, name);
                 case "quantity" -> f.quantity = JsonFields.decimal(p, t, name);
                 case "quoteQuantity" -> f.quoteQuantity = JsonFields.decimal(p, t, name);
+                case "icebergQuantity" -> f.icebergQuantity = JsonFields.decimal(p, t, name);
                 case "expireTime" -> {
                     f.expireTime = JsonFields.positiveLong(p, t, name);
                     if (f.expireTime > MAX_EXPIRE_TIME) {
@@ -346,6 +351,7 @@ public final class CommandJson {
                 field(sb, "stopLimitPrice", c.stopLimitPrice());
                 field(sb, "quantity", c.quantity());
                 field(sb, "quoteQuantity", c.quoteQuantity());
+                field(sb, "icebergQuantity", c.icebergQuantity());
                 field(sb, "stp", c.stp());
                 if (c.expireTime() != 0) {
                     field(sb, "expireTime", c.expireTime());
@@ -366,6 +372,7 @@ public final class CommandJson {
                 clientOrderId(sb, c);
                 field(sb, "price", c.price());
                 field(sb, "quantity", c.quantity());
+                field(sb, "icebergQuantity", c.icebergQuantity());
             }
             case CANCEL_ALL -> field(sb, "userId", c.userId());
             case SYMBOL -> {

@@ -84,6 +84,9 @@ public final class EventJson {
         } else {
             qty(sb, s, "quantity", o.quantity());
         }
+        if (o.displayQuantity() != 0) {
+            qty(sb, s, "icebergQuantity", o.displayQuantity());
+        }
         text(sb, "stp", o.stp().name());
         if (o.ocoOrderId() != 0) {
             number(sb, "ocoOrderId", o.ocoOrderId());

@@ -30,6 +30,10 @@ class DifferentialTest {
         Map<CommandType, Integer> seen = new EnumMap<>(CommandType.class);
         int maxOpen = 0;
         int sellsByQuoteTraded = 0;
+        // Resting icebergs after the last command (id -> priority, price, quantity): a new priority at the
+        // same price and quantity is a refresh (an AMEND that loses priority changes the price or quantity).
+        Map<Long, List<Long>> icebergs = new java.util.HashMap<>();
+        int refreshes = 0;
 
         for (int i = 0; i < commands.size(); i++) {
             Command c = commands.get(i);
@@ -47,6 +51,21 @@ class DifferentialTest {
                         : 0;
             }
             maxOpen = Math.max(maxOpen, heap.openOrderCount());
+            Map<Long, List<Long>> nowResting = new java.util.HashMap<>();
+            reference.forEachOrder(o -> {
+                if (o.displayQuantity() != 0) {
+                    nowResting.put(o.orderId(), List.of(o.priority(), o.price(), o.quantity()));
+                }
+            });
+            for (Map.Entry<Long, List<Long>> e : nowResting.entrySet()) {
+                List<Long> was = icebergs.get(e.getKey());
+                if (was != null
+                        && !was.get(0).equals(e.getValue().get(0))
+                        && was.subList(1, 3).equals(e.getValue().subList(1, 3))) {
+                    refreshes++;
+                }
+            }
+            icebergs = nowResting;
             if (heapEvents.lines.size() != referenceEvents.lines.size()) {
                 assertThat(heapEvents.lines)
                         .as("events after command " + i + ": " + c)
@@ -82,15 +101,17 @@ class DifferentialTest {
                         "DECREMENTED",
                         "TRIGGERED",
                         " oco=",
+                        " iceberg=",
                         "priority=KEPT",
                         "priority=LOST",
                         "status=HALTED",
                         "status=CANCEL_ONLY");
         assertThat(seen).containsOnlyKeys(CommandType.values());
         System.out.printf(
-                "seed %d: %d events, max %d open orders, %d at the end%n",
-                seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount());
+                "seed %d: %d events, max %d open orders, %d at the end, %d iceberg refreshes%n",
+                seed, referenceEvents.lines.size(), maxOpen, heap.openOrderCount(), refreshes);
         assertThat(maxOpen).isGreaterThan(80);
+        assertThat(refreshes).as("iceberg refreshes of resting icebergs").isGreaterThan(200);
         assertThat(sellsByQuoteTraded)
                 .as("market sells by quote amount that traded")
                 .isGreaterThan(100);
@@ -144,7 +165,8 @@ class DifferentialTest {
                         o.clientOrderId(),
                         o.expireTime())
                 .withStopPrice(o.stopPrice())
-                .withOcoOrderId(o.ocoOrderId()));
+                .withOcoOrderId(o.ocoOrderId())
+                .withIceberg(o.displayQuantity(), o.visibleQuantity()));
         book.forEachOrder(persist);
         book.waitingStops().forEach(persist);
         java.util.Collections.reverse(resting); // arrival order must not matter

@@ -54,7 +54,8 @@ final class EventText implements EventSink {
         add(
                 seq,
                 "ACCEPTED id=" + o.orderId() + client(o.clientOrderId())
-                        + (o.ocoOrderId() == 0 ? "" : " oco=" + o.ocoOrderId()));
+                        + (o.ocoOrderId() == 0 ? "" : " oco=" + o.ocoOrderId())
+                        + (o.displayQuantity() == 0 ? "" : " iceberg=" + qty(o.displayQuantity())));
     }
 
     @Override
@@ -128,7 +129,10 @@ final class EventText implements EventSink {
         add(seq, "SYMBOL_UPDATED " + spec.baseAsset() + "/" + spec.quoteAsset() + " status=" + spec.status());
     }
 
-    /** The book as a ladder: asks from the worst down to the best, then bids from the best down. */
+    /**
+     * The book as a ladder: asks from the worst down to the best, then bids from the best down; each
+     * order as {@code id:remaining}, an iceberg as {@code id:remaining/visible}.
+     */
     static List<String> ladder(OrderBook book) {
         List<String> bids = new ArrayList<>();
         List<String> asks = new ArrayList<>();
@@ -151,6 +155,9 @@ final class EventText implements EventSink {
                     .append(o.orderId())
                     .append(':')
                     .append(book.spec().lotsToDecimal(o.remaining()));
+            if (o.displayQuantity() != 0) {
+                current[0].append('/').append(book.spec().lotsToDecimal(o.visibleQuantity())); // what it shows
+            }
         });
         for (int i = 0; i < rows.size(); i++) {
             (rowSides.get(i) == Side.BUY ? bids : asks).add(rows.get(i).toString());

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 /**
  * An adversarial, seeded command stream for the differential test: few users (so self-trade
  * prevention fires), prices packed around a wandering mid (so orders cross), every order type,
- * time in force and STP mode, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
+ * time in force and STP mode, icebergs, amends, cancels of live, dead and unknown orders, CANCEL_ALL,
  * status changes, fee changes, book wipes, duplicate and out-of-range ids and malformed values.
  */
 public final class RandomCommands {
@@ -140,6 +140,18 @@ public final class RandomCommands {
         return new Decimal(lots, 3);
     }
 
+    /** An iceberg's display quantity: mostly a few lots, so slices refresh often; some malformed. */
+    private Decimal displayQty() {
+        int r = rnd.nextInt(100);
+        if (r == 0) {
+            return new Decimal(1, 3); // below minQty
+        }
+        if (r == 1) {
+            return new Decimal(25, 4); // off the step grid
+        }
+        return new Decimal(2 + rnd.nextInt(r < 5 ? 60 : 5), 3); // mostly below the order's quantity
+    }
+
     private StpMode stp() {
         int r = rnd.nextInt(StpMode.values().length + 1);
         return r == StpMode.values().length ? null : StpMode.values()[r];
@@ -202,6 +214,10 @@ public final class RandomCommands {
             c = new Command(
                     CommandType.NEW, id, user, side, type, tif, price, qty, quote, stp(), null, null, time(index) + 5);
         }
+        int ice = rnd.nextInt(100);
+        if (ice < 10 && type != OrderType.MARKET || ice == 10) {
+            c = c.withIcebergQuantity(displayQty()); // some invalid: IOC, FOK, market, not below qty
+        }
         if (rnd.nextInt(4) == 0) {
             c = c.withClientOrderId(clientOrderId());
         }
@@ -221,6 +237,9 @@ public final class RandomCommands {
         TimeInForce tif = rnd.nextInt(20) == 0 ? TimeInForce.IOC : null;
         Command c =
                 new Command(CommandType.NEW, id, user, side, type, tif, price, qty(), null, stp(), null, null, 0, stop);
+        if (rnd.nextInt(100) == 0) {
+            c = c.withIcebergQuantity(displayQty()); // not on a stop order
+        }
         return rnd.nextInt(4) == 0 ? c.withClientOrderId(clientOrderId()) : c;
     }
 
@@ -252,6 +271,9 @@ public final class RandomCommands {
                 0,
                 stop,
                 stopLimit);
+        if (rnd.nextInt(100) == 0) {
+            c = c.withIcebergQuantity(displayQty()); // not on an OCO
+        }
         // The stop leg takes the next id: the generator must not hand it out again.
         nextId++;
         recentIds.add(id + 1);
@@ -267,7 +289,8 @@ public final class RandomCommands {
         int r = rnd.nextInt(3);
         Decimal price = r != 1 ? price(rnd.nextBoolean() ? Side.BUY : Side.SELL) : null;
         Decimal qty = r != 0 ? qty() : null;
-        return new Command(CommandType.AMEND, id, user, null, null, null, price, qty, null, null, null);
+        Command c = new Command(CommandType.AMEND, id, user, null, null, null, price, qty, null, null, null);
+        return rnd.nextInt(200) == 0 ? c.withIcebergQuantity(displayQty()) : c; // not amendable
     }
 
     private Command symbol() {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * book, each followed by the {@code < EVENT ...} lines it must produce, exactly and in order.
  * {@code = book} followed by indented ladder rows (asks worst to best, then bids best to worst,
  * each row {@code SIDE price id:remaining ...}) checks the whole book; {@code = book empty} checks
- * it is empty; {@code = order id key=value ...} checks fields of an open order.
+ * it is empty; {@code = order id key=value ...} checks fields of an open order; {@code = depth SIDE
+ * price:qty:orders ...} checks a side's whole market-data depth (what it shows: icebergs' slices).
  */
 class ScenarioTest {
 
@@ -39,7 +40,8 @@ class ScenarioTest {
             "client-order-ids.txt",
             "expiry.txt",
             "stops.txt",
-            "oco.txt");
+            "oco.txt",
+            "iceberg.txt");
 
     @TestFactory
     Stream<DynamicContainer> scenarios() throws IOException {
@@ -131,6 +133,8 @@ class ScenarioTest {
                     assertThat(EventText.ladder(book)).as(where).containsExactlyElementsOf(expected);
                 } else if (line.startsWith("= order ")) {
                     checkOrder(book, line.substring("= order ".length()).strip(), where);
+                } else if (line.startsWith("= depth ")) {
+                    checkDepth(book, line.substring("= depth ".length()).strip(), where);
                 } else {
                     throw new IllegalArgumentException(where + ": cannot read " + line);
                 }
@@ -162,10 +166,25 @@ class ScenarioTest {
                 case "fees" -> s.notionalToDecimal(o.fees()).toString();
                 case "price" -> s.ticksToDecimal(o.price()).toString();
                 case "qty" -> s.lotsToDecimal(o.quantity()).toString();
+                case "visible" -> s.lotsToDecimal(o.visibleQuantity()).toString();
+                case "priority" -> Long.toString(o.priority());
                 default -> throw new IllegalArgumentException(where + ": unknown order field " + e.getKey());
             };
             assertThat(actual).as(where + ": order " + id + " " + e.getKey()).isEqualTo(e.getValue());
         }
+    }
+
+    private static void checkDepth(OrderBook book, String spec, String where) {
+        String[] parts = spec.split("\\s+");
+        Side side = Side.valueOf(parts[0]);
+        List<String> actual = new ArrayList<>();
+        for (L2Level l : book.depth(side, Integer.MAX_VALUE)) {
+            actual.add(book.spec().ticksToDecimal(l.price()) + ":" + book.spec().lotsToDecimal(l.quantity()) + ":"
+                    + l.orders());
+        }
+        assertThat(actual)
+                .as(where + ": " + side + " depth")
+                .containsExactlyElementsOf(List.of(parts).subList(1, parts.length));
     }
 
     private static Map<String, String> keyValues(String[] parts, int from) {
@@ -223,7 +242,8 @@ class ScenarioTest {
                 kv.get("client"),
                 kv.containsKey("expire") ? Long.parseLong(kv.get("expire")) : 0,
                 dec(kv.get("stop")),
-                dec(kv.get("stopLimit")));
+                dec(kv.get("stopLimit")),
+                dec(kv.get("iceberg")));
     }
 
     private static Decimal dec(String s) {

@@ -123,6 +123,32 @@ class SettlementTest {
         assertConserved();
     }
 
+    /** An iceberg holds like the same order without it: its whole quantity, reserve included; a refresh moves none. */
+    @Test
+    void anIcebergBuyHoldsItsWholeQuantityAndARefreshMovesNothing() {
+        assertThat(s.run("NEW id=1 user=1 side=BUY type=LIMIT price=100.00 qty=1.000 iceberg=0.200"))
+                .containsExactly("#2 HOLD order=1 user=1 USDT available -100.20000 held +100.20000");
+        // 0.200 empties the first slice, 0.100 comes from the next one: each fill uses its own part of the hold
+        assertThat(s.run("NEW id=2 user=2 side=SELL type=LIMIT price=100.00 qty=0.300"))
+                .containsExactly(
+                        "#3 HOLD order=2 user=2 BTC available -0.300 held +0.300",
+                        "#4 TRADE order=2 user=2 BTC available 0 held -0.200",
+                        "#4 TRADE order=2 user=2 USDT available +19.96000 held 0",
+                        "#4 TRADE order=1 user=1 USDT available +0.02000 held -20.04000",
+                        "#4 TRADE order=1 user=1 BTC available +0.200 held 0",
+                        "#4 FEE fees USDT available +0.06000 held 0",
+                        "#5 TRADE order=2 user=2 BTC available 0 held -0.100",
+                        "#5 TRADE order=2 user=2 USDT available +9.98000 held 0",
+                        "#5 TRADE order=1 user=1 USDT available +0.01000 held -10.02000",
+                        "#5 TRADE order=1 user=1 BTC available +0.100 held 0",
+                        "#5 FEE fees USDT available +0.03000 held 0");
+        assertBalance(1, "USDT", "899.83", "70.14");
+        assertThat(s.run("CANCEL id=1 user=1"))
+                .containsExactly("#6 RELEASE order=1 user=1 USDT available +70.14000 held -70.14000");
+        assertBalance(1, "USDT", "969.97", "0");
+        assertConserved();
+    }
+
     @Test
     void makerBuyerAndSellerAreTheSameUser() {
         s.run("NEW id=1 user=1 side=SELL type=LIMIT price=100.00 qty=1.000");

@@ -106,6 +106,38 @@ class MarketDataOperatorTest {
         }
     }
 
+    /** Depth and BBO show an iceberg's visible slice only, also after a refresh (the reserve is never published). */
+    @Test
+    void depthAndBboShowOnlyAnIcebergsVisibleSlice() throws Exception {
+        try (var h = harness(MarketDataOptions.defaults())) {
+            h.open();
+            send(h, new SymbolCommand(BTC, MatchOperatorTest.listing(), T, 0));
+            Command iceberg = Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                    .withIcebergQuantity("0.300");
+            send(h, new SymbolCommand(BTC, iceberg, T + 1000, 0));
+            // 0.300 empties the slice, the next slice shows 0.300 and loses 0.100 to the same taker
+            send(
+                    h,
+                    new SymbolCommand(
+                            BTC, Command.limit(2, 8, Side.BUY, "100.00", "0.400", TimeInForce.GTC), T + 2000, 0));
+            String s = "{\"symbol\":\"BTC-USDT\",\"type\":";
+            assertThat(texts(marketData(h)).stream().filter(m -> m.startsWith("DEPTH") || m.startsWith("BBO")))
+                    .containsExactly(
+                            "DEPTH " + s + "\"DEPTH\",\"time\":" + (T + 1000)
+                                    + ",\"firstSeq\":2,\"lastSeq\":2,\"prevSeq\":0,"
+                                    + "\"bids\":[],\"asks\":[[\"100.00\",\"0.300\",1]]}",
+                            "BBO " + s + "\"BBO\",\"time\":" + (T + 1000)
+                                    + ",\"seq\":2,\"bidPrice\":null,\"bidQuantity\":null,"
+                                    + "\"askPrice\":\"100.00\",\"askQuantity\":\"0.300\"}",
+                            "DEPTH " + s + "\"DEPTH\",\"time\":" + (T + 2000)
+                                    + ",\"firstSeq\":3,\"lastSeq\":5,\"prevSeq\":2,"
+                                    + "\"bids\":[],\"asks\":[[\"100.00\",\"0.200\",1]]}",
+                            "BBO " + s + "\"BBO\",\"time\":" + (T + 2000)
+                                    + ",\"seq\":5,\"bidPrice\":null,\"bidQuantity\":null,"
+                                    + "\"askPrice\":\"100.00\",\"askQuantity\":\"0.200\"}");
+        }
+    }
+
     @Test
     void eachStreamCanBeSwitchedOffAndOffMeansNoStateAndNoOutput() throws Exception {
         var onlyTrades = new MarketDataOptions(EnumSet.of(MarketData.Kind.TRADE), 1000, 0, new long[] {60_000});

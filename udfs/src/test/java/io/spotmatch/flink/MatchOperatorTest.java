@@ -475,6 +475,104 @@ class MatchOperatorTest {
         }
     }
 
+    /**
+     * An iceberg in state keeps its display quantity, its visible slice and the place its last
+     * refresh gave it: after a restore it trades and refreshes exactly as without one.
+     */
+    @Test
+    void anIcebergSurvivesARestoreWithItsSliceAndPlaceAndRefreshesAsWithout() throws Exception {
+        List<SymbolCommand> stream = new ArrayList<>();
+        for (Command c : List.of(
+                listing(),
+                Command.limit(1, 7, Side.SELL, "100.00", "1.000", TimeInForce.GTC)
+                        .withIcebergQuantity("0.300"),
+                Command.limit(2, 8, Side.SELL, "100.00", "0.200", TimeInForce.GTC),
+                // the slice fills: 1 refreshes behind 2, then 2 trades 0.100
+                Command.limit(3, 9, Side.BUY, "100.00", "0.400", TimeInForce.GTC),
+                // after the cut: 2 first, then 1's slice, which refreshes again for the same taker
+                Command.limit(4, 9, Side.BUY, "100.00", "0.500", TimeInForce.GTC),
+                Command.cancel(1, 7))) {
+            stream.add(new SymbolCommand(BTC, c, BASE_TIME + stream.size(), 0));
+        }
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 4; i++) {
+                h.processElement(stream.get(i), stream.get(i).timestamp());
+            }
+            assertThat(events(h).get(1))
+                    .isEqualTo("{\"symbol\":\"BTC-USDT\",\"seq\":2,\"time\":1800000000001,\"type\":\"ACCEPTED\","
+                            + "\"orderId\":1,\"userId\":7,\"side\":\"SELL\",\"orderType\":\"LIMIT\","
+                            + "\"timeInForce\":\"GTC\",\"price\":\"100.00\",\"quantity\":\"1.000\","
+                            + "\"icebergQuantity\":\"0.300\",\"stp\":\"NONE\"}");
+            h.snapshot(1, 1);
+            // 2 (0.100 left) ahead of 1, whose priority is the trade that emptied its first slice (seq 5)
+            assertThat(stateOf(h, BTC))
+                    .containsExactly(
+                            "lastTradeId=2 lastOrderId=3",
+                            new RestingOrder(
+                                            2,
+                                            8,
+                                            Side.SELL,
+                                            OrderType.LIMIT,
+                                            TimeInForce.GTC,
+                                            StpMode.NONE,
+                                            10_000,
+                                            200,
+                                            100,
+                                            1_000_000,
+                                            1_000,
+                                            0,
+                                            3,
+                                            null,
+                                            0,
+                                            0,
+                                            0,
+                                            0,
+                                            0)
+                                    .toString(),
+                            new RestingOrder(
+                                            1,
+                                            7,
+                                            Side.SELL,
+                                            OrderType.LIMIT,
+                                            TimeInForce.GTC,
+                                            StpMode.NONE,
+                                            10_000,
+                                            1_000,
+                                            300,
+                                            3_000_000,
+                                            3_000,
+                                            0,
+                                            5,
+                                            null,
+                                            0,
+                                            0,
+                                            0,
+                                            300,
+                                            300)
+                                    .toString());
+        }
+        List<String> after = continuesExactlyAcrossARestore(stream, 4, 2);
+        assertThat(after.stream()
+                        .filter(e -> e.contains("\"type\":\"TRADE\""))
+                        .map(e -> jsonText(e, "makerOrderId") + ":" + jsonText(e, "quantity")))
+                .containsExactly("2:0.100", "1:0.300", "1:0.100");
+        assertThat(after)
+                .contains("{\"symbol\":\"BTC-USDT\",\"seq\":11,\"time\":1800000000005,\"type\":\"CANCELLED\","
+                        + "\"orderId\":1,\"userId\":7,\"reason\":\"USER\",\"cancelledQuantity\":\"0.300\","
+                        + "\"filledQuantity\":\"0.700\"}");
+    }
+
+    /** The value of a field of a flat JSON object, without its quotes. */
+    private static String jsonText(String json, String field) {
+        int at = json.indexOf("\"" + field + "\":") + field.length() + 3;
+        int end = at;
+        while (end < json.length() && json.charAt(end) != ',' && json.charAt(end) != '}') {
+            end++;
+        }
+        return json.substring(at, end).replace("\"", "");
+    }
+
     /** Number of symbols with at least one resting order in keyed state. */
     private static long symbolsWithRestingOrders(
             KeyedOneInputStreamOperatorTestHarness<String, SymbolCommand, OrderEvent> h) {

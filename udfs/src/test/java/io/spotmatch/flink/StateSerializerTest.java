@@ -106,6 +106,30 @@ class StateSerializerTest {
                 9_950);
         assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, stop)).isEqualTo(stop);
         assertThat(stop.toOrder().stopPrice()).isEqualTo(9_950);
+        RestingOrder iceberg = new RestingOrder(
+                3,
+                7,
+                Side.BUY,
+                OrderType.LIMIT,
+                TimeInForce.GTC,
+                StpMode.NONE,
+                9_900,
+                1_000,
+                250,
+                0,
+                0,
+                0,
+                5,
+                null,
+                0,
+                0,
+                0,
+                300,
+                50);
+        assertThat(roundTrip(RestingOrder.Serializer.INSTANCE, iceberg)).isEqualTo(iceberg);
+        assertThat(iceberg.toOrder().displayQuantity()).isEqualTo(300);
+        assertThat(iceberg.toOrder().visibleQuantity()).isEqualTo(50);
+        assertThat(RestingOrder.of(iceberg.toOrder())).isEqualTo(iceberg);
     }
 
     @Test
@@ -141,7 +165,10 @@ class StateSerializerTest {
                         0));
     }
 
-    /** The v2 and v3 layouts byte for byte: v2 (in savepoints) reads as no OCO leg; v3 adds the other leg's id. */
+    /**
+     * The v2 and v3 layouts byte for byte: v2 (in savepoints) reads as no OCO leg and no iceberg; v3
+     * adds the other leg's id, the display quantity and the visible slice.
+     */
     @Test
     void restingOrderFormatsV2AndV3AreExactlyTheseBytes() throws IOException {
         for (int version : new int[] {2, 3}) {
@@ -162,6 +189,8 @@ class StateSerializerTest {
             bytes.writeLong(9_500); // stopPrice
             if (version == 3) {
                 bytes.writeLong(4); // the other OCO leg
+                bytes.writeLong(300); // display quantity (lots)
+                bytes.writeLong(120); // visible slice (lots)
             }
             RestingOrder expected = new RestingOrder(
                     5,
@@ -180,7 +209,9 @@ class StateSerializerTest {
                     "exit-1",
                     0,
                     9_500,
-                    version == 3 ? 4 : 0);
+                    version == 3 ? 4 : 0,
+                    version == 3 ? 300 : 0,
+                    version == 3 ? 120 : 0);
             assertThat(RestingOrder.Serializer.INSTANCE.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer())))
                     .isEqualTo(expected);
             if (version == 3) {
@@ -188,6 +219,7 @@ class StateSerializerTest {
                 RestingOrder.Serializer.INSTANCE.serialize(expected, written);
                 assertThat(written.getCopyOfBuffer()).isEqualTo(bytes.getCopyOfBuffer());
                 assertThat(expected.toOrder().ocoOrderId()).isEqualTo(4);
+                assertThat(expected.toOrder().visibleQuantity()).isEqualTo(120);
             }
         }
     }
@@ -223,6 +255,7 @@ class StateSerializerTest {
                 Command.symbol(SPEC.withLimits(
                         Decimal.parse("100000"), Decimal.parse("2.5"), Decimal.parse("200"), Decimal.parse("150"))),
                 Command.oco(10, 2, Side.SELL, "105", "95", "94.5", "1"),
+                Command.limit(11, 2, Side.SELL, "101", "2.5", null).withIcebergQuantity("0.25"),
                 new Command(io.spotmatch.book.CommandType.NEW, 9, 9, null, null, null, null, null, null, null, null))) {
             SymbolCommand sc = new SymbolCommand("BTC-USDT", c, 1_767_225_600_000L, 3);
             assertThat(roundTrip(SymbolCommand.Serializer.INSTANCE, sc)).isEqualTo(sc);

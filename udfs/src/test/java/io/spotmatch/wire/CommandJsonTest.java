@@ -52,6 +52,12 @@ class CommandJsonTest {
         assertThat(parse("""
                 {"type":"NEW","symbol":"BTC-USDT","orderId":3,"userId":7,"side":"SELL","orderType":"OCO",
                 "price":"105.00","stopPrice":"95.00","stopLimitPrice":"94.50","quantity":"1.000"}""").command()).isEqualTo(Command.oco(3, 7, Side.SELL, "105.00", "95.00", "94.50", "1.000"));
+        assertThat(parse("""
+                {"type":"NEW","symbol":"BTC-USDT","orderId":4,"userId":7,"side":"SELL","orderType":"LIMIT",
+                "price":"105.00","quantity":"1.000","icebergQuantity":"0.100"}""").command())
+                .isEqualTo(Command.limit(4, 7, Side.SELL, "105.00", "1.000", null)
+                        .withStp(null)
+                        .withIcebergQuantity("0.100"));
         assertThat(parse("{\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":5,\"userId\":7}")
                         .command())
                 .isEqualTo(Command.cancel(5, 7));
@@ -115,6 +121,11 @@ class CommandJsonTest {
                 Command.stop(10, 2, Side.BUY, OrderType.TAKE_PROFIT, "98", null, "0.5"),
                 Command.oco(11, 2, Side.SELL, "105", "95", null, "1"),
                 Command.oco(0, 2, Side.BUY, "95", "105", "106", "1").withClientOrderId("oco-1"),
+                Command.limit(12, 2, Side.BUY, "99", "1", null).withIcebergQuantity("0.25"),
+                Command.limitMaker(13, 2, Side.SELL, "101", "2")
+                        .withIcebergQuantity("0.5")
+                        .withExpireTime(9L),
+                Command.amend(14, 2, null, "0.5").withIcebergQuantity("0.1"),
                 Command.cancel(6, 2),
                 Command.amend(7, 2, "101.00", null),
                 Command.cancelAll(2),
@@ -190,6 +201,9 @@ class CommandJsonTest {
                 "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"1e5\"}",
                 "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":1.5e3}",
                 "INVALID_DECIMAL     | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"quantity\":\"1,5\"}",
+                "INVALID_DECIMAL     | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\",\"icebergQuantity\":\"1e-1\"}",
+                "INVALID_FIELD       | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\",\"icebergQuantity\":true}",
+                "OUT_OF_RANGE        | {\"type\":\"NEW\",\"symbol\":\"BTC-USDT\",\"userId\":1,\"side\":\"BUY\",\"orderType\":\"LIMIT\",\"price\":\"1\",\"quantity\":\"1\",\"icebergQuantity\":\"123456789012345678901\"}",
                 "OUT_OF_RANGE        | {\"type\":\"CANCEL\",\"symbol\":\"BTC-USDT\",\"orderId\":9223372036854775808,\"userId\":1}",
                 "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"123456789012345678901\"}",
                 "OUT_OF_RANGE        | {\"type\":\"AMEND\",\"symbol\":\"BTC-USDT\",\"orderId\":1,\"userId\":1,\"price\":\"0.0000000000000000001\"}",

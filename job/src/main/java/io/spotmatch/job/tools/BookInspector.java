@@ -302,6 +302,14 @@ public final class BookInspector {
                         if (o.ocoOrderId() != 0) {
                             sb.append(",\"ocoOrderId\":").append(o.ocoOrderId()); // the OCO's other leg
                         }
+                        if (o.displayQuantity() != 0) {
+                            // an iceberg: what it shows at most, and its visible slice now (the rest is hidden)
+                            sb.append(",\"icebergQuantity\":\"")
+                                    .append(s.lotsToDecimal(o.displayQuantity()))
+                                    .append("\",\"visible\":\"")
+                                    .append(s.lotsToDecimal(o.visibleQuantity()))
+                                    .append('"');
+                        }
                         sb.append('}');
                         sep[0] = ",";
                     });
