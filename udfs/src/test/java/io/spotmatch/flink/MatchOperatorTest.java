@@ -552,7 +552,7 @@ class MatchOperatorTest {
                                             300)
                                     .toString());
         }
-        List<String> after = continuesExactlyAcrossARestore(stream, 4, 2);
+        List<String> after = continuesExactlyAcrossARestore(stream, 4, 2, 1);
         assertThat(after.stream()
                         .filter(e -> e.contains("\"type\":\"TRADE\""))
                         .map(e -> jsonText(e, "makerOrderId") + ":" + jsonText(e, "quantity")))
