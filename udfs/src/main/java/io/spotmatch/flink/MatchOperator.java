@@ -326,6 +326,7 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             }
             books.put(symbol, book);
         }
+        boolean wasDirty = book.isDirty();
         if (!book.admits(c.partition())) {
             wrongPartition(book, c);
             return;
@@ -355,7 +356,9 @@ public final class MatchOperator extends AbstractStreamOperator<OrderEvent>
             // A refused listing: the symbol stays unlisted and keeps costing nothing.
             books.remove(symbol);
         } else if (book.isDirty()) {
-            dirty.add(book);
+            if (!wasDirty) {
+                dirty.add(book); // once per clean-to-dirty change, not a set lookup per command
+            }
             if (stateFlushOrders > 0 && book.changedOrders() >= stateFlushOrders) {
                 // Between two commands and with this symbol's key current: state as a checkpoint now would write it.
                 book.flush(stateWriter);
