@@ -45,8 +45,13 @@ class SavepointV3CompatibilityITCase {
     }
 
     private static String savepoint() throws Exception {
+        return savepoint("v3");
+    }
+
+    /** The committed savepoint fixture of {@code version} (v3, v4, ...), as a URI string. */
+    static String savepoint(String version) throws Exception {
         return SavepointV3CompatibilityITCase.class
-                .getResource("/savepoints/v3")
+                .getResource("/savepoints/" + version)
                 .toURI()
                 .toString();
     }

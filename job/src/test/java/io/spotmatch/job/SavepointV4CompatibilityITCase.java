@@ -8,8 +8,6 @@ import io.spotmatch.book.TimeInForce;
 import io.spotmatch.marketdata.L2Client;
 import io.spotmatch.marketdata.MarketData;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +35,11 @@ class SavepointV4CompatibilityITCase {
     static final long AFTER = SavepointFixture.T0 + 100_000;
 
     private static String resource(String name) throws Exception {
-        return Files.readString(
-                Path.of(SavepointV4CompatibilityITCase.class
-                        .getResource("/savepoints/" + name)
-                        .toURI()),
-                StandardCharsets.UTF_8);
+        return SavepointV3CompatibilityITCase.resource(name);
     }
 
     private static String savepoint() throws Exception {
-        return SavepointV4CompatibilityITCase.class
-                .getResource("/savepoints/v4")
-                .toURI()
-                .toString();
+        return SavepointV3CompatibilityITCase.savepoint("v4");
     }
 
     @Test
