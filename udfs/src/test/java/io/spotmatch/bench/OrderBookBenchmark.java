@@ -9,6 +9,15 @@ import io.spotmatch.book.OrderBook;
 import io.spotmatch.book.RejectReason;
 import io.spotmatch.book.SymbolSpec;
 import io.spotmatch.load.OrderFlow;
+import io.spotmatch.wire.CommandJson;
+import io.spotmatch.wire.PoisonException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,40 +68,79 @@ public class OrderBookBenchmark {
     private OrderBook book;
     private final BufferSink sink = new BufferSink();
 
+    /**
+     * Reads the flow from a child JVM ({@link FlowWriter}): generating it here would run the book
+     * with the flow's own sink first, and the JIT would compile the measured code for two sinks
+     * (and for whatever the generation's profile favoured) instead of the one it is measured with.
+     */
     @Setup(Level.Trial)
-    public void generate() {
-        OrderFlow.Shape shape = switch (workload) {
-            case "deep" -> OrderFlow.Shape.deep();
-            case "deep-recent" -> OrderFlow.Shape.deepRecent();
-            case "medium" -> OrderFlow.Shape.medium();
-            default -> OrderFlow.Shape.steady();
-        };
-        OrderFlow flow = new OrderFlow(42, shape);
-        int prefixLength = switch (workload) {
-            case "deep", "deep-recent" -> 1_500_000;
-            case "medium" -> 400_000;
-            default -> 200_000;
-        };
-        prefix = new Command[prefixLength + 1];
-        prefix[0] = OrderFlow.listing();
-        for (int i = 1; i < prefix.length; i++) {
-            prefix[i] = flow.next();
+    public void generate() throws IOException, InterruptedException, PoisonException {
+        Path file = Files.createTempFile("order-flow-" + workload, ".jsonl");
+        try {
+            Process writer = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            FlowWriter.class.getName(),
+                            workload,
+                            file.toString())
+                    .inheritIO()
+                    .start();
+            if (writer.waitFor() != 0) {
+                throw new IllegalStateException("the flow writer failed with exit code " + writer.exitValue());
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            int prefixLength = lines.size() - MEASURED;
+            prefix = new Command[prefixLength + 1];
+            prefix[0] = OrderFlow.listing();
+            measured = new Command[MEASURED];
+            for (int i = 0; i < lines.size(); i++) {
+                Command c = CommandJson.parse(SYMBOL_KEY, lines.get(i).getBytes(StandardCharsets.UTF_8), 1 << 16)
+                        .command();
+                if (i < prefixLength) {
+                    prefix[i + 1] = c;
+                } else {
+                    measured[i - prefixLength] = c;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
-        int restingAtStart = flow.liveOrders();
-        measured = new Command[MEASURED];
-        for (int i = 0; i < MEASURED; i++) {
-            measured[i] = flow.next();
+    }
+
+    private static final byte[] SYMBOL_KEY = FlowWriter.SYMBOL.getBytes(StandardCharsets.UTF_8);
+
+    /** Writes a workload's flow, prefix then measured commands, one orders-topic JSON record per line. */
+    public static final class FlowWriter {
+        static final String SYMBOL = "BTC-USDT";
+
+        public static void main(String[] args) throws IOException {
+            String workload = args[0];
+            OrderFlow.Shape shape = switch (workload) {
+                case "deep" -> OrderFlow.Shape.deep();
+                case "deep-recent" -> OrderFlow.Shape.deepRecent();
+                case "medium" -> OrderFlow.Shape.medium();
+                default -> OrderFlow.Shape.steady();
+            };
+            OrderFlow flow = new OrderFlow(42, shape);
+            int prefixLength = switch (workload) {
+                case "deep", "deep-recent" -> 1_500_000;
+                case "medium" -> 400_000;
+                default -> 200_000;
+            };
+            int restingAtStart = 0;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(args[1])), 1 << 16)) {
+                for (int i = 0; i < prefixLength + MEASURED; i++) {
+                    if (i == prefixLength) {
+                        restingAtStart = flow.liveOrders();
+                    }
+                    out.write(CommandJson.write(SYMBOL, flow.next()));
+                    out.write('\n');
+                }
+            }
+            System.out.printf("%n%s: %d resting orders at the start of the measured run%n", workload, restingAtStart);
         }
-        System.out.printf(
-                "%n%s: %d resting orders over %d levels at the start of the measured run%n",
-                workload,
-                restingAtStart,
-                flow.shadowBook()
-                                .depth(io.spotmatch.book.Side.BUY, Integer.MAX_VALUE)
-                                .size()
-                        + flow.shadowBook()
-                                .depth(io.spotmatch.book.Side.SELL, Integer.MAX_VALUE)
-                                .size());
     }
 
     @Setup(Level.Invocation)
