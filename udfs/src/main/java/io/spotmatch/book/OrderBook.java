@@ -134,8 +134,8 @@ public abstract class OrderBook {
             return;
         }
         // A stop order is checked as the order it becomes, and for its stop price.
-        OrderType becomes = type.triggered();
-        boolean stop = becomes != type;
+        boolean stop = type.isStop();
+        OrderType becomes = stop ? type.triggered() : type;
         TimeInForce tif = c.timeInForce() != null
                 ? c.timeInForce()
                 : becomes == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC;
@@ -469,7 +469,7 @@ public abstract class OrderBook {
      * incoming order, and its trades may trigger more, up to {@link #MAX_TRIGGERS_PER_COMMAND}.
      */
     private void triggerStops() {
-        if (spec == null || spec.status() != SymbolStatus.TRADING || stopsById.isEmpty()) {
+        if (stopsById.isEmpty() || spec.status() != SymbolStatus.TRADING) {
             return;
         }
         for (int n = 0; n < MAX_TRIGGERS_PER_COMMAND; n++) {
