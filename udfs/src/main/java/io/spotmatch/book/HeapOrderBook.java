@@ -29,16 +29,15 @@ public final class HeapOrderBook extends OrderBook {
     private final TreeSet<Order> expiries =
             new TreeSet<>(Comparator.comparingLong(Order::expireTime).thenComparingLong(Order::orderId));
 
-    private Order[] orderPool = new Order[256];
-    private int orderPoolSize;
     /**
-     * Orders released by the current command: they join the pool when the next one starts, so no
-     * order object is reused within the command that released it (the sink may still hold it, e.g.
-     * an order expired before the NEW that would otherwise take its object).
+     * Order objects to reuse: [0, reusable) were released before the current command, [reusable,
+     * orderPoolSize) by it. No object is reused within the command that released it (the sink may
+     * still hold it, e.g. an order expired before the NEW that would otherwise take its object).
      */
-    private Order[] released = new Order[256];
+    private Order[] orderPool = new Order[256];
 
-    private int releasedCount;
+    private int orderPoolSize;
+    private int reusable;
     private PriceLevel[] levelPool = new PriceLevel[256];
     private int levelPoolSize;
 
@@ -53,29 +52,22 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected Order newOrder() {
-        return orderPoolSize > 0 ? orderPool[--orderPoolSize] : new Order();
+        if (reusable == 0) {
+            return new Order();
+        }
+        Order o = orderPool[--reusable];
+        orderPool[reusable] = orderPool[--orderPoolSize]; // the last released fills the gap
+        return o;
     }
 
     @Override
     protected void release(Order o) {
-        if (releasedCount == released.length) {
-            released = Arrays.copyOf(released, releasedCount * 2);
-        }
-        released[releasedCount++] = o;
-    }
-
-    /** The orders the previous command released become reusable. */
-    private void recycleReleased() {
-        for (int i = 0; i < releasedCount; i++) {
-            if (orderPoolSize < POOL_LIMIT) {
-                if (orderPoolSize == orderPool.length) {
-                    orderPool = Arrays.copyOf(orderPool, orderPoolSize * 2);
-                }
-                orderPool[orderPoolSize++] = released[i];
+        if (orderPoolSize < POOL_LIMIT) {
+            if (orderPoolSize == orderPool.length) {
+                orderPool = Arrays.copyOf(orderPool, orderPoolSize * 2);
             }
-            released[i] = null;
+            orderPool[orderPoolSize++] = o;
         }
-        releasedCount = 0;
     }
 
     @Override
@@ -400,7 +392,7 @@ public final class HeapOrderBook extends OrderBook {
 
     @Override
     protected void startCommand() {
-        recycleReleased();
+        reusable = orderPoolSize; // what the previous command released is reusable now
         bids.untouchAll();
         asks.untouchAll();
     }
