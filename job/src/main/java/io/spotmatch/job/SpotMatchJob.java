@@ -13,6 +13,7 @@ import io.spotmatch.flink.Inbound;
 import io.spotmatch.flink.LedgerMessageSerializationSchema;
 import io.spotmatch.flink.LedgerOperator;
 import io.spotmatch.flink.LedgerRow;
+import io.spotmatch.flink.LedgerRowSink;
 import io.spotmatch.flink.LedgerSql;
 import io.spotmatch.flink.MarketDataSerializationSchema;
 import io.spotmatch.flink.MatchOperator;
@@ -278,10 +279,15 @@ public final class SpotMatchJob {
                 .connect(funds.keyBy(FundsCommand::userId, Types.LONG))
                 .transform("Ledger", TypeInformation.of(LedgerRow.class), new LedgerOperator(o.fundsAssets()))
                 .uid(LEDGER_UID);
-        // Own tasks, as for trades: the connector's writer blocks while a batch is written. Balances
-        // stay one to one with their ledger subtask (same parallelism: forward), so a batch holds each
-        // balance once.
-        ledger.sinkTo(jdbcSink(o, LedgerSql.INSERT_LEDGER, LedgerSql.LEDGER))
+        // Own tasks, as for trades: the writers block while a batch is written. Balances stay one to
+        // one with their ledger subtask (same parallelism: forward), so a batch holds each balance once.
+        ledger.sinkTo(new LedgerRowSink(
+                        o.jdbcSessionUrl(),
+                        o.jdbcUser(),
+                        o.jdbcPasswordSecret(),
+                        o.jdbcBatchSize(),
+                        o.jdbcBatchInterval(),
+                        o.jdbcMaxRetries()))
                 .uid(LEDGER_SINK_UID)
                 .name("Ledger (PostgreSQL)")
                 .disableChaining();

@@ -158,8 +158,8 @@ public final class SpotMatchOptions {
             .intType()
             .defaultValue(20000)
             .withDescription("Rows per JDBC batch (distinct orders, for the orders table). At every checkpoint the"
-                    + " trades sink writes its batch; the orders sink hands its batch to its writer thread and keeps"
-                    + " what is not yet written in the checkpoint.");
+                    + " trades and ledger sinks write their batch; the orders sink hands its batch to its writer"
+                    + " thread and keeps what is not yet written in the checkpoint.");
     public static final ConfigOption<Duration> JDBC_BATCH_INTERVAL = key("jdbc.batch-interval")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
@@ -176,9 +176,10 @@ public final class SpotMatchOptions {
             .intType()
             .defaultValue(3)
             .withDescription("Retries before a sink fails its task and the restart strategy takes over. Orders"
-                    + " sink: a failed batch after 1 s, 2 s, 3 s ... Trades sink (the JDBC connector): a failed batch"
-                    + " at once, then after 1 s, 2 s ...; a lost connection is re-established after 1 s, 2 s, 3 s"
-                    + " ... before that, so a database that is down for a few seconds costs no restart.");
+                    + " and ledger sinks: a failed batch after 1 s, 2 s, 3 s ... on a new connection. Trades and"
+                    + " balances sinks (the JDBC connector): a failed batch at once, then after 1 s, 2 s ...; a lost"
+                    + " connection is re-established after 1 s, 2 s, 3 s ... before that, so a database that is down"
+                    + " for a few seconds costs no restart.");
     public static final ConfigOption<Duration> JDBC_CONNECT_TIMEOUT = key("jdbc.connect-timeout")
             .durationType()
             .defaultValue(Duration.ofSeconds(10))

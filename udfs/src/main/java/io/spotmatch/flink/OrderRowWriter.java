@@ -133,7 +133,7 @@ public final class OrderRowWriter {
     }
 
     /** Text with COPY's escapes (symbols and client order ids never need them; a stray one must not shift columns). */
-    private static StringBuilder text(StringBuilder sb, String s) {
+    static StringBuilder text(StringBuilder sb, String s) {
         if (s == null) {
             return sb.append("\\N");
         }
