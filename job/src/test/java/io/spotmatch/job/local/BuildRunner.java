@@ -25,7 +25,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * One build's topology in a JVM of its own, for {@link EndToEndBenchmark}'s {@code --previous}: a
  * local Flink set up as the benchmark's, then one bounded run per line of standard input (the job's
- * options as tab-separated {@code key=value}, {@code env.NAME=value} for its environment), each
+ * options as tab-separated {@code key=value}, {@code env.NAME=value} for its environment,
+ * {@code flink-conf.KEY=value} for a Flink option set on the job's configuration), each
  * answered by one line {@code BUILDRUNNER RESULT ok <seconds>} (or {@code failed <why>}).
  *
  * <p>It is one class with no nested classes and calls only {@code SpotMatchOptions.fromMap},
@@ -38,6 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class BuildRunner {
 
     static final String PREFIX = "BUILDRUNNER ";
+    static final String FLINK_OPTION = "flink-conf.";
 
     private BuildRunner() {}
 
@@ -62,11 +64,14 @@ public final class BuildRunner {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 Map<String, String> options = new LinkedHashMap<>();
                 Map<String, String> env = new LinkedHashMap<>();
+                Map<String, String> flink = new LinkedHashMap<>();
                 for (String kv : line.split("\t")) {
                     String k = kv.substring(0, kv.indexOf('='));
                     String v = kv.substring(kv.indexOf('=') + 1);
                     if (k.startsWith("env.")) {
                         env.put(k.substring(4), v);
+                    } else if (k.startsWith(FLINK_OPTION)) {
+                        flink.put(k.substring(FLINK_OPTION.length()), v);
                     } else {
                         options.put(k, v);
                     }
@@ -79,6 +84,7 @@ public final class BuildRunner {
                     }
                     Configuration jc = SpotMatchJob.jobConfiguration(o);
                     jc.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+                    jc.addAll(Configuration.fromMap(flink));
                     StreamExecutionEnvironment e = StreamExecutionEnvironment.getExecutionEnvironment(jc);
                     SpotMatchJob.build(e, o);
                     JobGraph graph = e.getStreamGraph().getJobGraph();

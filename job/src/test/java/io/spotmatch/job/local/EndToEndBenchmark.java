@@ -30,6 +30,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -141,6 +142,12 @@ public final class EndToEndBenchmark {
             .defaultValue("")
             .withDescription("Job options of the previous build's runs only, key=value,... after --job-options (e.g."
                     + " market-data.streams= for that build without market data).");
+    static final ConfigOption<String> OPERATOR_CHAINING = key("operator-chaining")
+            .stringType()
+            .defaultValue("on")
+            .withDescription("on, off, or compare: the current build's runs with Flink's operator chaining (as in"
+                    + " production), without it (every operator a task of its own, so the per-thread CPU split is"
+                    + " per operator; records cross a serializer at every hop), or both, interleaved.");
     static final List<ConfigOption<?>> OPTIONS = List.of(
             SCENARIO,
             ORDERS,
@@ -155,7 +162,8 @@ public final class EndToEndBenchmark {
             MARKET_DATA,
             CEILINGS,
             PREVIOUS,
-            PREVIOUS_JOB_OPTIONS);
+            PREVIOUS_JOB_OPTIONS,
+            OPERATOR_CHAINING);
 
     private final CommandLine a;
     private final int parallelism;
@@ -359,30 +367,38 @@ public final class EndToEndBenchmark {
     }
 
     private JobID submit(SpotMatchOptions options) throws Exception {
-        return submit(options, false);
+        JobGraph graph = jobGraph(options, false, true);
+        cluster.submitJob(graph).get();
+        return graph.getJobID();
     }
 
-    /** The production topology, or the ceiling pipeline on the same options. */
-    private JobID submit(SpotMatchOptions options, boolean ceiling) throws Exception {
+    /** The production topology, or the ceiling pipeline on the same options; chained as in production or not. */
+    private JobGraph jobGraph(SpotMatchOptions options, boolean ceiling, boolean chained) {
         Configuration conf = SpotMatchJob.jobConfiguration(options);
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 work.resolve("checkpoints").toUri().toString());
+        conf.set(PipelineOptions.OPERATOR_CHAINING, chained);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (ceiling) {
             CeilingPipeline.build(env, options);
         } else {
             SpotMatchJob.build(env, options);
         }
-        JobGraph graph = env.getStreamGraph().getJobGraph();
-        cluster.submitJob(graph).get();
-        return graph.getJobID();
+        return env.getStreamGraph().getJobGraph();
+    }
+
+    /** The names of a job graph's tasks: the start of their threads' names. */
+    private static List<String> taskNames(JobGraph graph) {
+        List<String> names = new ArrayList<>();
+        graph.getVertices().forEach(v -> names.add(v.getName()));
+        return names;
     }
 
     // ---- Scenarios ----
 
     /** One pipeline of the throughput scenarios: what runs, with which output switches. */
-    private record Pipeline(Kind kind, String name, String switches, boolean settlement) {}
+    private record Pipeline(Kind kind, String name, String switches, boolean settlement, boolean chained) {}
 
     private enum Kind {
         CURRENT,
@@ -391,7 +407,11 @@ public final class EndToEndBenchmark {
         DATABASE_CEILING
     }
 
-    /** One measured run; the row counts are what it wrote (for the database ceiling: what it loaded). */
+    /**
+     * One measured run; the row counts are what it wrote (for the database ceiling: what it loaded);
+     * {@code threads}: the job JVM's CPU seconds by thread group ({@link ThreadCpu}), empty for the
+     * database ceiling.
+     */
     private record Measured(
             double seconds,
             Cpu cpu,
@@ -400,7 +420,8 @@ public final class EndToEndBenchmark {
             long ordersRows,
             long ledgerRows,
             long balancesRows,
-            String schema) {
+            String schema,
+            Map<String, Double> threads) {
         long rows() {
             return trades + ordersRows + ledgerRows + balancesRows;
         }
@@ -417,12 +438,20 @@ public final class EndToEndBenchmark {
         List<Pipeline> p = new ArrayList<>();
         for (boolean settlement : variants) {
             String switches = "settlement " + (settlement ? "on" : "off") + ", " + md;
-            p.add(new Pipeline(Kind.CURRENT, "current build", switches, settlement));
+            for (boolean chained : chaining()) {
+                p.add(new Pipeline(
+                        Kind.CURRENT,
+                        chained ? "current build" : "current build, unchained",
+                        chained ? switches : switches + ", operator chaining off",
+                        settlement,
+                        chained));
+            }
             if (previous != null) {
                 String own = a.get(PREVIOUS_JOB_OPTIONS).isBlank()
                         ? ""
                         : ", then " + a.get(PREVIOUS_JOB_OPTIONS).replace(",", ", ");
-                p.add(new Pipeline(Kind.PREVIOUS, "previous build " + previousCommit, switches + own, settlement));
+                p.add(new Pipeline(
+                        Kind.PREVIOUS, "previous build " + previousCommit, switches + own, settlement, true));
             }
         }
         if (a.get(CEILINGS)) {
@@ -430,17 +459,27 @@ public final class EndToEndBenchmark {
                     Kind.CEILING,
                     "ceiling",
                     "the job's source and parser, one record per order by the events sink (" + eventsDelivery() + ")",
-                    false));
+                    false,
+                    true));
             for (boolean settlement : variants) {
                 p.add(new Pipeline(
                         Kind.DATABASE_CEILING,
                         "database ceiling",
                         "COPY of the rows the current build wrote (settlement " + (settlement ? "on" : "off")
                                 + ") in the same round, unindexed",
-                        settlement));
+                        settlement,
+                        true));
             }
         }
         return p;
+    }
+
+    private List<Boolean> chaining() {
+        return switch (a.get(OPERATOR_CHAINING)) {
+            case "off" -> List.of(false);
+            case "compare" -> List.of(true, false);
+            default -> List.of(true);
+        };
     }
 
     private String eventsDelivery() {
@@ -479,13 +518,13 @@ public final class EndToEndBenchmark {
                 Measured m = switch (p.kind()) {
                     case CURRENT ->
                         previous != null
-                                ? inChild(current, topic, p.settlement(), true)
-                                : inProcess(topic, p.settlement(), false);
-                    case PREVIOUS -> inChild(previous, topic, p.settlement(), false);
-                    case CEILING -> inProcess(topic, false, true);
+                                ? inChild(current, topic, p.settlement(), true, p.chained())
+                                : inProcess(topic, p.settlement(), false, p.chained());
+                    case PREVIOUS -> inChild(previous, topic, p.settlement(), false, true);
+                    case CEILING -> inProcess(topic, false, true, true);
                     case DATABASE_CEILING -> databaseCeiling(rowsSource.get(p.settlement()));
                 };
-                if (p.kind() == Kind.CURRENT) {
+                if (p.kind() == Kind.CURRENT && p.chained()) {
                     rowsSource.put(p.settlement(), m);
                 }
                 round.add(m.schema());
@@ -575,6 +614,7 @@ public final class EndToEndBenchmark {
                     pg,
                     all);
         }
+        threadSplit(total, measured);
         boolean others = med.keySet().stream().anyMatch(p -> p.kind() != Kind.CURRENT);
         if (!others) {
             return;
@@ -610,6 +650,80 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /**
+     * The job JVM's CPU by thread group ({@link ThreadCpu}), CPU s/M, medians per group over the runs,
+     * and each as a share of the pipeline's median job CPU; groups under 1% of it in every pipeline are
+     * summed into one row.
+     */
+    private static void threadSplit(long total, Map<Pipeline, List<Measured>> measured) {
+        Map<Pipeline, Map<String, Double>> split = new LinkedHashMap<>();
+        Map<Pipeline, Double> job = new LinkedHashMap<>();
+        java.util.Set<String> groups = new java.util.LinkedHashSet<>();
+        for (Map.Entry<Pipeline, List<Measured>> e : measured.entrySet()) {
+            if (e.getKey().kind() == Kind.DATABASE_CEILING) {
+                continue;
+            }
+            List<Measured> ms = e.getValue();
+            ms.forEach(m -> groups.addAll(m.threads().keySet()));
+            job.put(e.getKey(), median(ms.stream().mapToDouble(m -> m.cpu().self / (total / 1e6))));
+            split.put(e.getKey(), new LinkedHashMap<>());
+        }
+        if (split.isEmpty()) {
+            return;
+        }
+        for (String g : groups) {
+            for (Map.Entry<Pipeline, Map<String, Double>> e : split.entrySet()) {
+                e.getValue()
+                        .put(
+                                g,
+                                median(measured.get(e.getKey()).stream()
+                                        .mapToDouble(m -> m.threads().getOrDefault(g, 0.0) / (total / 1e6))));
+            }
+        }
+        String small = "other threads (each under 1% of the job's CPU)";
+        List<String> rows = new ArrayList<>();
+        for (String g : groups) {
+            boolean shown = g.equals(ThreadCpu.NOT_ATTRIBUTED)
+                    || split.keySet().stream().anyMatch(p -> split.get(p).get(g) >= 0.01 * job.get(p));
+            if (shown) {
+                rows.add(g);
+            } else {
+                split.values().forEach(v -> v.merge(small, v.get(g), Double::sum));
+            }
+        }
+        rows.sort(java.util.Comparator.comparingDouble((String g) -> g.equals(ThreadCpu.NOT_ATTRIBUTED)
+                ? Double.POSITIVE_INFINITY
+                : -split.values().stream().mapToDouble(v -> v.get(g)).max().orElse(0)));
+        rows.add(rows.size() - 1, small);
+        say("");
+        say("job CPU by thread (CPU s/M, medians over the runs; share of the pipeline's job CPU):");
+        StringBuilder head = new StringBuilder("| thread group |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (Pipeline p : split.keySet()) {
+            head.append(' ')
+                    .append(p.name())
+                    .append(", settlement ")
+                    .append(p.settlement() ? "on" : "off")
+                    .append(" |");
+            rule.append("---|");
+        }
+        say("%s", head);
+        say("%s", rule);
+        for (String g : rows) {
+            StringBuilder row = new StringBuilder("| " + g + " |");
+            for (Pipeline p : split.keySet()) {
+                double v = split.get(p).getOrDefault(g, 0.0);
+                row.append(String.format(Locale.ROOT, " %.2f (%.0f%%) |", v, 100 * v / job.get(p)));
+            }
+            say("%s", row);
+        }
+        StringBuilder row = new StringBuilder("| job JVM (the job CPU s/M column) |");
+        for (Pipeline p : split.keySet()) {
+            row.append(String.format(Locale.ROOT, " %.2f |", job.get(p)));
+        }
+        say("%s", row);
+    }
+
     private static double[] find(Map<Pipeline, double[]> med, Kind kind, boolean settlement) {
         for (Map.Entry<Pipeline, double[]> e : med.entrySet()) {
             if (e.getKey().kind() == kind && e.getKey().settlement() == settlement) {
@@ -629,24 +743,28 @@ public final class EndToEndBenchmark {
     }
 
     /** A bounded run of this build's topology (or of the ceiling) on this JVM's local Flink. */
-    private Measured inProcess(String topic, boolean settlement, boolean ceiling) throws Exception {
+    private Measured inProcess(String topic, boolean settlement, boolean ceiling, boolean chained) throws Exception {
         Run r = run(topic, Map.of("kafka.bounded", "LATEST"), settlement, true);
         long self = ProcessHandle.current().pid();
+        JobGraph graph = jobGraph(r.options(), ceiling, chained);
         Cpu before = Cpu.now(self, kafkaProcess.pid());
+        ThreadCpu threads = ThreadCpu.start(self);
         long start = System.nanoTime();
-        JobID job = submit(r.options(), ceiling);
-        JobResult result = cluster.requestJobResult(job).get();
+        cluster.submitJob(graph).get();
+        JobResult result = cluster.requestJobResult(graph.getJobID()).get();
         double seconds = (System.nanoTime() - start) / 1e9;
         Cpu used = Cpu.now(self, kafkaProcess.pid()).minus(before);
+        Map<String, Double> split = threads.groups(used.self, taskNames(graph));
         if (!result.isSuccess()) {
             throw new IllegalStateException(
                     "job failed", result.getSerializedThrowable().orElseThrow());
         }
-        return counted(r, seconds, used);
+        return counted(r, seconds, used, split);
     }
 
     /** A bounded run in a build's own JVM ({@link BuildRunner}); the job's CPU is that JVM's. */
-    private Measured inChild(Child child, String topic, boolean settlement, boolean applySchema) throws Exception {
+    private Measured inChild(Child child, String topic, boolean settlement, boolean applySchema, boolean chained)
+            throws Exception {
         Map<String, String> extra = new LinkedHashMap<>();
         if (child == previous) {
             extra.putAll(pairs(a.get(PREVIOUS_JOB_OPTIONS)));
@@ -658,19 +776,29 @@ public final class EndToEndBenchmark {
         r.env()
                 .forEach((k, v) ->
                         line.append("env.").append(k).append('=').append(v).append('\t'));
+        if (!chained) {
+            // Only the current build is run unchained: an older build's own runner may not take Flink options.
+            line.append(BuildRunner.FLINK_OPTION)
+                    .append(PipelineOptions.OPERATOR_CHAINING.key())
+                    .append("=false\t");
+        }
         child.in.write(line.substring(0, line.length() - 1) + "\n");
         child.in.flush();
         child.await("STARTING");
         Cpu before = Cpu.now(child.process.pid(), kafkaProcess.pid());
+        ThreadCpu threads = ThreadCpu.start(child.process.pid());
         String result = child.await("RESULT ");
         Cpu used = Cpu.now(child.process.pid(), kafkaProcess.pid()).minus(before);
+        // The current build's task names from its job graph, built here from the same code and options.
+        List<String> tasks = child == current ? taskNames(jobGraph(r.options(), false, chained)) : List.of();
+        Map<String, Double> split = threads.groups(used.self, tasks);
         if (!result.startsWith("ok ")) {
             throw new IllegalStateException(child.name + ": " + result);
         }
-        return counted(r, Double.parseDouble(result.substring(3).trim()), used);
+        return counted(r, Double.parseDouble(result.substring(3).trim()), used, split);
     }
 
-    private Measured counted(Run r, double seconds, Cpu used) throws Exception {
+    private Measured counted(Run r, double seconds, Cpu used, Map<String, Double> threads) throws Exception {
         Thread.sleep(1000); // PostgreSQL's table statistics lag a little
         String schema = schemaOf(r.options());
         return new Measured(
@@ -681,7 +809,8 @@ public final class EndToEndBenchmark {
                 count(schema, "orders", true),
                 count(schema, "ledger", false),
                 count(schema, "balances", true),
-                schema);
+                schema,
+                threads);
     }
 
     /** Rows of a table (row versions written, for the upserted ones); 0 where the build has no such table. */
@@ -767,7 +896,15 @@ public final class EndToEndBenchmark {
             throw new IllegalStateException("loaded " + loaded + " rows, expected " + source.rows());
         }
         return new Measured(
-                seconds, used, source.trades(), 0, source.ordersRows(), source.ledgerRows(), source.balancesRows(), id);
+                seconds,
+                used,
+                source.trades(),
+                0,
+                source.ordersRows(),
+                source.ledgerRows(),
+                source.balancesRows(),
+                id,
+                Map.of());
     }
 
     /** A COPY text file (one row a line) read over and over until {@code rows} rows are out. */
