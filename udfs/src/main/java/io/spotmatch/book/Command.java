@@ -64,6 +64,7 @@ public record Command(
         }
     }
 
+    /** A command with every field, the rare ones as {@link Details} (none set: no details). */
     public Command(
             CommandType type,
             long orderId,
